@@ -1,0 +1,67 @@
+"""Chart builders: pure functions from plain data to Plotly figures (pages only display them)."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .assessments import MATURITY_LABELS
+
+PRIMARY = "#1f4e79"
+TARGET = "#e07b00"
+GREY = "#9aa5b1"
+FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#1b2430")
+
+
+def _layout(fig: go.Figure, height: int) -> go.Figure:
+    fig.update_layout(height=height, margin=dict(l=40, r=30, t=40, b=40), font=FONT,
+                      paper_bgcolor="white", plot_bgcolor="white",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+    return fig
+
+
+def maturity_radar(groups: pd.DataFrame, title: str) -> go.Figure:
+    """Current (average maturity of assessed requirements) vs target per group, on the 0-5 scale.
+
+    `groups` is scoring.by_group output. Groups with nothing assessed show 0 for current and are
+    marked "(not assessed)" in their axis label, so an empty spoke is never mistaken for a rating.
+    """
+    names = [g if g.startswith("A.") else f"Clause {g}" for g in groups["group"]]
+    labels = [n if pd.notna(m) else f"{n} (not assessed)" for n, m in zip(names, groups["avg_maturity"])]
+    current = [0 if pd.isna(v) else v for v in groups["avg_maturity"]]
+    target = [0 if pd.isna(v) else v for v in groups["avg_target"]]
+    hover = [f"{t}<br>current {'-' if pd.isna(c) else c} / target {g}" for t, c, g in
+             zip(groups["group_title"], groups["avg_maturity"], groups["avg_target"])]
+    fig = go.Figure()
+    if labels:
+        close = lambda xs: list(xs) + [xs[0]]  # noqa: E731 - close the polygon
+        fig.add_trace(go.Scatterpolar(r=close(target), theta=close(labels), name="Target", mode="lines",
+                                      line=dict(color=TARGET, dash="dash", width=2), hoverinfo="skip"))
+        fig.add_trace(go.Scatterpolar(r=close(current), theta=close(labels), name="Current", fill="toself",
+                                      line=dict(color=PRIMARY, width=2), fillcolor="rgba(31,78,121,0.25)",
+                                      text=close(hover), hovertemplate="%{text}<extra></extra>"))
+    fig.update_layout(title=dict(text=title, x=0, font=dict(size=16)),
+                      polar=dict(angularaxis=dict(type="category", direction="clockwise", rotation=90),
+                                 radialaxis=dict(range=[0, 5], tickvals=list(range(6)),
+                                                 ticktext=[f"{k} {v}" for k, v in MATURITY_LABELS.items()],
+                                                 tickfont=dict(size=10), angle=90, tickangle=90)))
+    fig = _layout(fig, 440)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.08, x=0.5, xanchor="center"),
+                      margin=dict(l=60, r=60, t=60, b=60))
+    return fig
+
+
+def readiness_bars(groups: pd.DataFrame, title: str) -> go.Figure:
+    """Horizontal bars of readiness % per group, labelled with the percent and the counts.
+    A group with nothing applicable shows a dash label and no bar."""
+    g = groups.iloc[::-1]
+    values = [0 if pd.isna(v) else v for v in g["readiness_pct"]]
+    text = [("-" if pd.isna(p) else f"{p:.0f}%") + f"  ({a} of {n})"
+            for p, a, n in zip(g["readiness_pct"], g["at_target"], g["applicable"])]
+    fig = go.Figure(go.Bar(x=values, y=g["group_title"], orientation="h", text=text, textposition="outside",
+                           marker_color=PRIMARY, cliponaxis=False,
+                           hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.update_layout(title=dict(text=title, x=0, font=dict(size=16)),
+                      xaxis=dict(range=[0, 118], ticksuffix="%", tickvals=[0, 25, 50, 75, 100],
+                                 gridcolor="#e6ecf3"),
+                      yaxis=dict(automargin=True), showlegend=False)
+    return _layout(fig, 60 + 34 * len(g))

@@ -1,0 +1,29 @@
+"""AIMS Workbench entry point: page config, database bootstrap, workspace picker, navigation.
+
+Start with `streamlit run app.py`. The database file is AIMS_DB (default data/aims.duckdb);
+on an empty database a demo client workspace is created.
+"""
+import streamlit as st
+
+st.set_page_config(page_title="AIMS Workbench", page_icon=":material/verified_user:", layout="wide")
+
+import ui  # noqa: E402  (set_page_config must run first)
+from aims import db  # noqa: E402
+
+con = ui.connection()
+st.session_state["workspace"] = ui.pick_workspace(con)
+
+PAGES = {
+    "Readiness": [
+        st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page("views/gap_analysis.py", title="Gap analysis", icon=":material/fact_check:", url_path="gap-analysis"),
+        st.Page("views/soa.py", title="Statement of Applicability", icon=":material/rule:", url_path="soa"),
+    ],
+    "Settings": [
+        st.Page("views/workspaces.py", title="Workspaces", icon=":material/folder_open:", url_path="workspaces"),
+    ],
+}
+page = st.navigation(PAGES)
+cat = ui.catalog()
+st.sidebar.caption(f"Catalogue: {cat.name}, content {cat.version}  \nChanges recorded as: {db.current_user()}")
+page.run()

@@ -1,0 +1,122 @@
+"""Editable tables that never lose typed edits.
+
+`pending_editor` shows a st.data_editor whose edits are moved, cell by cell, into a pending-changes
+dict in session state (keyed by the row's ID, not its position), so edits survive filter changes,
+page switches and reruns until the user saves or discards them. `save_bar` shows the count of
+unsaved changes with Save and Discard buttons.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+
+
+def _same(a, b) -> bool:
+    na, nb = _is_blank(a), _is_blank(b)
+    if na or nb:
+        return na and nb
+    if isinstance(a, (pd.Timestamp, date)) or isinstance(b, (pd.Timestamp, date)):
+        return pd.Timestamp(a) == pd.Timestamp(b)
+    if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
+        return list(a) == list(b)
+    return a == b or str(a) == str(b)
+
+
+def _is_blank(v) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, (list, tuple)):
+        return len(v) == 0
+    if isinstance(v, str):
+        return v == ""
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _stash(pending_key: str, frame_key: str, editor_key: str, columns: dict[str, str]) -> None:
+    """on_change: move the editor's delta into the pending dict, keyed by row ID."""
+    delta = st.session_state.get(editor_key) or {}
+    frame: pd.DataFrame = st.session_state[frame_key]
+    pending = st.session_state.setdefault(pending_key, {})
+    for pos, cells in (delta.get("edited_rows") or {}).items():
+        row_id = frame.iloc[int(pos)]["ID"]
+        for col, value in cells.items():
+            if col in columns:
+                pending.setdefault(row_id, {})[columns[col]] = value
+
+
+def pending_editor(frame: pd.DataFrame, pending_key: str, columns: dict[str, str], *, key: str,
+                   **editor_args) -> pd.DataFrame:
+    """Show `frame` (with an 'ID' column) in a data editor with pending edits applied on top.
+
+    `columns` maps editable display columns to field names. Returns the displayed frame.
+    """
+    pending = st.session_state.setdefault(pending_key, {})
+    shown = frame.copy()
+    reverse = {v: k for k, v in columns.items()}
+    for i, row_id in enumerate(shown["ID"]):
+        for field, value in pending.get(row_id, {}).items():
+            col = reverse[field]
+            if shown[col].dtype.kind in "iu" and not isinstance(value, (int,)):
+                shown[col] = shown[col].astype(object)
+            shown.at[shown.index[i], col] = value
+    frame_key = f"{key}__frame"
+    st.session_state[frame_key] = shown
+    # The key changes with the rows shown, so a new filter never applies an old delta to other rows.
+    editor_key = f"{key}_{abs(hash(tuple(shown['ID'])))}_{st.session_state.get(pending_key + '__v', 0)}"
+    st.session_state[f"{key}__editor"] = editor_key  # lets tests and callbacks find the live editor
+    edited = st.data_editor(shown, key=editor_key, hide_index=True, num_rows="fixed",
+                            on_change=_stash, args=(pending_key, frame_key, editor_key, columns), **editor_args)
+    # Also diff the returned frame (covers edits that arrive without a callback, e.g. in tests).
+    for i, row_id in enumerate(shown["ID"]):
+        for col, field in columns.items():
+            new = edited.iloc[i][col]
+            if not _same(new, shown.iloc[i][col]):
+                pending.setdefault(row_id, {})[field] = new
+    return edited
+
+
+def effective_changes(pending: dict, original: pd.DataFrame, columns: dict[str, str]) -> dict:
+    """Pending edits minus those that equal the stored value (edited and edited back)."""
+    base = original.set_index("ID")
+    out = {}
+    for row_id, fields in pending.items():
+        keep = {}
+        for field, value in fields.items():
+            col = {v: k for k, v in columns.items()}[field]
+            if row_id not in base.index or not _same(value, base.at[row_id, col]):
+                keep[field] = value
+        if keep:
+            out[row_id] = keep
+    return out
+
+
+def discard(pending_key: str) -> None:
+    st.session_state[pending_key] = {}
+    st.session_state[pending_key + "__v"] = st.session_state.get(pending_key + "__v", 0) + 1
+
+
+def save_bar(pending_key: str, save: Callable[[dict], bool], prefix: str,
+             original: pd.DataFrame | None = None, columns: dict[str, str] | None = None) -> None:
+    """Unsaved-change count with Save and Discard. `save(changes)` returns True on success."""
+    pending = st.session_state.get(pending_key, {})
+    if original is not None and columns is not None:
+        pending = effective_changes(pending, original, columns)
+    n = sum(len(v) for v in pending.values())
+    c = st.columns([1.2, 1.2, 5])
+    clicked = c[0].button(f"Save {n} change{'s' if n != 1 else ''}" if n else "Save", type="primary",
+                          disabled=not n, key=f"{prefix}_save", icon=":material/save:", use_container_width=True)
+    if c[1].button("Discard", disabled=not n, key=f"{prefix}_discard", use_container_width=True):
+        discard(pending_key)
+        st.rerun()
+    if n:
+        c[2].warning(f"{n} unsaved change{'s' if n != 1 else ''} on {len(pending)} row{'s' if len(pending) != 1 else ''}: "
+                     "they are kept while you filter, and written only when you save.", icon=":material/edit_note:")
+    if clicked and save(pending):
+        discard(pending_key)
+        st.rerun()

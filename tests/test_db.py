@@ -1,0 +1,68 @@
+"""Storage: migrations, transactions, change log, the lock message."""
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from aims import db
+from helpers import rows
+
+
+def test_migrations_apply_once_and_are_recorded(tmp_path):
+    path = tmp_path / "m.duckdb"
+    con = db.open_database(path)
+    versions = [v for v, _, _ in db.migrations()]
+    assert db.applied_versions(con) == versions
+    assert db.migrate(con) == []          # idempotent: nothing pending the second time
+    con.close()
+    con = db.open_database(path)          # an existing file opens without re-applying
+    assert db.applied_versions(con) == versions
+    con.close()
+
+
+def test_migration_numbers_have_no_gaps():
+    versions = [v for v, _, _ in db.migrations()]
+    assert versions == list(range(1, len(versions) + 1))
+
+
+def test_failed_write_leaves_nothing_behind(con):
+    with pytest.raises(RuntimeError):
+        with db.writing(con) as cur:
+            cur.execute("INSERT INTO workspace (name, created_at, updated_at) VALUES ('x', now(), now())")
+            db.log_change(cur, 1, "workspace", 1, "name", None, "x")
+            raise RuntimeError("boom")
+    assert rows(con, "SELECT count(*) FROM workspace") == [(0,)]
+    assert rows(con, "SELECT count(*) FROM change_log") == [(0,)]
+
+
+def test_log_diff_writes_one_row_per_changed_field(con):
+    with db.writing(con) as cur:
+        n = db.log_diff(cur, 7, "assessment", "4.1", {"maturity": 1, "owner": "A"}, {"maturity": 2, "owner": "A"}, "ann")
+    assert n == 1
+    assert rows(con, "SELECT workspace_id, entity, entity_id, field, old_value, new_value, changed_by FROM change_log") == [
+        (7, "assessment", "4.1", "maturity", "1", "2", "ann")]
+
+
+def test_a_file_held_by_another_process_gives_a_clear_message(tmp_path):
+    path = tmp_path / "locked.duckdb"
+    db.open_database(path).close()
+    holder = subprocess.Popen([sys.executable, "-c",
+                               f"import duckdb,time; c=duckdb.connect({str(path)!r}); print('ready', flush=True); time.sleep(30)"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(db.DatabaseLockedError) as info:
+            db.open_database(path)
+        assert str(path) in str(info.value)
+        assert "in use by another program" in str(info.value)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_database_path_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("AIMS_DB", "/somewhere/else.duckdb")
+    assert db.database_path() == "/somewhere/else.duckdb"
+    monkeypatch.delenv("AIMS_DB")
+    assert db.database_path().endswith("aims.duckdb")

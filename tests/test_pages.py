@@ -1,0 +1,106 @@
+"""Every page renders on a fresh database (through the entry point, as the app runs it), and
+the main journeys work: a rating saved on the gap page changes the overview."""
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from aims import assessments, catalog, db, workspaces
+
+PAGES = ["views/overview.py", "views/gap_analysis.py", "views/soa.py", "views/workspaces.py"]
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("AIMS_DB", str(tmp_path / "pages.duckdb"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file("../app.py", default_timeout=30)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def open_page(at, page, **params):
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_a_fresh_database_with_the_demo(app, page):
+    open_page(app, page)
+    assert not app.error, [e.value for e in app.error]
+    assert app.title
+
+
+def test_first_start_creates_the_demo_workspace_and_puts_it_in_the_url(app):
+    assert "Northwind" in app.sidebar.selectbox[0].format_func(app.sidebar.selectbox[0].value)
+    assert app.query_params["ws"]
+
+
+def live(at):
+    """The app's own connection (the cached one), for assertions."""
+    from ui import _open
+    return _open(db.database_path())
+
+
+def test_a_rating_saved_in_the_table_changes_the_overview(app):
+    con = live(app)
+    ws = workspaces.list_all(con).iloc[0]
+    open_page(app, "views/overview.py")
+    before = metric(app, "Overall readiness")
+    open_page(app, "views/gap_analysis.py")
+    # the editor key depends on the rows shown; find it
+    key = app.session_state[f"gap_editor_{ws['id']}__editor"]
+    # 9.2.1 is not assessed in the demo: rate it at 5 (above any target)
+    frame = app.session_state[f"gap_editor_{ws['id']}__frame"]
+    pos = int(frame.index[frame["ID"] == "9.2.1"][0])
+    app.session_state[key] = {"edited_rows": {pos: {"Maturity": "5 Optimising"}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    save = next(b for b in app.button if b.key == "gap_save")
+    assert save.label == "Save 1 change"
+    save.click().run()
+    assert not app.exception
+    t = assessments.table(con, int(ws["id"]), catalog.load(), 3).set_index("req_id")
+    assert t.loc["9.2.1", "maturity"] == 5
+    open_page(app, "views/overview.py")
+    assert metric(app, "Overall readiness") != before
+
+
+def test_workshop_view_saves_one_requirement(app):
+    con = live(app)
+    open_page(app, "views/gap_analysis.py", req="5.2")
+    assert any("5.2" in s.value for s in app.subheader)
+    app.radio[0].set_value("4 Measured")
+    next(b for b in app.button if b.label == "Save").click().run()
+    assert not app.exception and not app.error
+    ws_id = int(workspaces.list_all(con).iloc[0]["id"])
+    assert assessments.table(con, ws_id, catalog.load(), 3).set_index("req_id").loc["5.2", "maturity"] == 4
+
+
+def test_excluding_a_control_without_justification_is_refused_on_the_soa_page(app):
+    con = live(app)
+    ws_id = int(workspaces.list_all(con).iloc[0]["id"])
+    open_page(app, "views/soa.py")
+    key = app.session_state[f"soa_editor_{ws_id}__editor"]
+    frame = app.session_state[f"soa_editor_{ws_id}__frame"]
+    pos = int(frame.index[frame["ID"] == "A.2.3"][0])
+    app.session_state[key] = {"edited_rows": {pos: {"Applicable": False}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    next(b for b in app.button if b.key == "soa_save").click().run()
+    assert any("give a justification for the exclusion" in e.value for e in app.error)
+    assert bool(assessments.table(con, ws_id, catalog.load(), 3).set_index("req_id").loc["A.2.3", "applicable"])
+
+
+def test_creating_a_workspace_with_a_duplicate_name_shows_an_error(app):
+    open_page(app, "views/workspaces.py")
+    form_inputs = [t for t in app.text_input if t.label == "Workspace name *"]
+    form_inputs[1].input("Northwind Lending (demo)")
+    next(b for b in app.button if b.label == "Create workspace").click().run()
+    assert any("already exists" in e.value for e in app.error)

@@ -1,0 +1,131 @@
+"""Shared page chrome: the cached database connection, the workspace picker kept in the URL,
+and small display helpers. Pages import this; the domain package `aims` never does."""
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from aims import catalog as catalog_mod
+from aims import db, demo, workspaces
+from aims.validate import ValidationError
+
+WS_KEY = "ws_picker"
+
+
+@st.cache_resource(show_spinner="Opening the database...")
+def _open(path: str):
+    con = db.open_database(path)
+    demo.ensure(con, catalog_mod.load())
+    return con
+
+
+def connection():
+    """The process-wide root connection for AIMS_DB; stops the page with a clear message when
+    another program holds the file."""
+    path = db.database_path()
+    try:
+        return _open(path)
+    except db.DatabaseLockedError as exc:
+        st.error(f"**The database is in use.** {exc}", icon=":material/lock:")
+        st.stop()
+
+
+def catalog():
+    return catalog_mod.load()
+
+
+def pick_workspace(con) -> dict | None:
+    """Draw the sidebar workspace picker and keep the choice in the URL (?ws=ID).
+
+    A workspace named in the URL wins when the URL changed (new tab, shared link); otherwise the
+    picker's own state is kept. Returns the chosen workspace, or None when there is none.
+    """
+    ws = workspaces.list_all(con)
+    if ws.empty:
+        st.session_state.pop(WS_KEY, None)
+        return None
+    ids = [int(i) for i in ws["id"]]
+    names = dict(zip(ids, ws["name"]))
+    raw = st.query_params.get("ws")
+    from_url = int(raw) if raw and raw.isdigit() and int(raw) in ids else None
+    if from_url is not None and raw != st.session_state.get("_ws_url_seen"):
+        st.session_state[WS_KEY] = from_url
+    if st.session_state.get(WS_KEY) not in ids:
+        st.session_state[WS_KEY] = ids[0]
+    st.sidebar.selectbox("Workspace (client engagement)", ids, format_func=names.get, key=WS_KEY,
+                         help="Each workspace is one client engagement. Manage them on the Workspaces page.")
+    chosen = int(st.session_state[WS_KEY])
+    st.query_params["ws"] = str(chosen)
+    st.session_state["_ws_url_seen"] = str(chosen)
+    return workspaces.get(con, chosen)
+
+
+def current_workspace() -> dict | None:
+    return st.session_state.get("workspace")
+
+
+def require_workspace() -> dict:
+    """The selected workspace, or stop the page with a pointer to the Workspaces page."""
+    ws = current_workspace()
+    if ws is None:
+        st.info("There is no active workspace. Create one on the Workspaces page.", icon=":material/info:")
+        st.page_link("views/workspaces.py", label="Go to Workspaces", icon=":material/folder_open:")
+        st.stop()
+    return ws
+
+
+_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; padding-bottom: 2rem; }
+[data-testid="stMetricValue"] { font-size: 2rem; }
+</style>"""
+
+
+def page_header(title: str, ws: dict | None, caption: str = "") -> None:
+    """Page title with the workspace and organisation under it (and the app-wide styles)."""
+    st.html(_CSS)
+    st.title(title)
+    parts = []
+    if ws:
+        parts.append(f"**{ws['name']}**" + (f" · {ws['organisation']}" if ws.get("organisation") else ""))
+    if caption:
+        parts.append(caption)
+    if parts:
+        st.caption(" · ".join(parts))
+
+
+def show_problems(exc: ValidationError, what: str = "Nothing was saved") -> None:
+    """Show every validation problem of a rejected write."""
+    items = "\n".join(f"- {p}" for p in exc.problems)
+    st.error(f"**{what}.** Please fix:\n{items}", icon=":material/error:")
+
+
+def flash(message: str) -> None:
+    """Queue a success message to show after the next rerun."""
+    st.session_state["_flash"] = message
+
+
+def show_flash() -> None:
+    msg = st.session_state.pop("_flash", None)
+    if msg:
+        st.toast(msg, icon=":material/check_circle:")
+        st.success(msg, icon=":material/check_circle:")
+
+
+def pct(value) -> str:
+    """'64%' or a dash when there is nothing to measure."""
+    return "–" if value is None or pd.isna(value) else f"{value:.0f}%"
+
+
+def days_to(target) -> str:
+    if target is None or pd.isna(target):
+        return "no date set"
+    d = (target - date.today()).days
+    return f"{d} days" if d >= 0 else f"{-d} days overdue"
+
+
+def esc(value) -> str:
+    """HTML-escape user text before it goes into any markdown with HTML."""
+    return html.escape(str(value or ""))
