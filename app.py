@@ -19,11 +19,24 @@ PAGES = {
         st.Page("views/gap_analysis.py", title="Gap analysis", icon=":material/fact_check:", url_path="gap-analysis"),
         st.Page("views/soa.py", title="Statement of Applicability", icon=":material/rule:", url_path="soa"),
     ],
+    "AI systems": [
+        # issue 3 pages
+    ],
+    "Risk": [
+        # issue 4 pages
+    ],
+    "Plan and govern": [
+        # issue 5 pages
+        # issue 6 pages
+    ],
+    "Reports": [
+        # issue 7 pages
+    ],
     "Settings": [
         st.Page("views/workspaces.py", title="Workspaces", icon=":material/folder_open:", url_path="workspaces"),
     ],
 }
-page = st.navigation(PAGES)
+page = st.navigation({section: pages for section, pages in PAGES.items() if pages})
 cat = ui.catalog()
 st.sidebar.caption(f"Catalogue: {cat.name}, content {cat.version}  \nChanges recorded as: {db.current_user()}")
 page.run()

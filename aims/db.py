@@ -57,8 +57,8 @@ def migrations() -> list[tuple[int, str, str]]:
             raise ValueError(f"badly named migration file: {f.name}")
         found.append((int(m.group(1)), f.stem, f.read_text(encoding="utf-8")))
     versions = [v for v, _, _ in found]
-    if versions != list(range(1, len(versions) + 1)):
-        raise ValueError(f"migration numbers must run 1..n without gaps, got {versions}")
+    if len(set(versions)) != len(versions):
+        raise ValueError(f"two migration files share a number: {versions}")
     return found
 
 
@@ -133,6 +133,26 @@ def writing(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnectio
         raise
     finally:
         cur.close()
+
+
+def next_local_id(cur, table: str, workspace_id: int, prefix: str, width: int = 3) -> str:
+    """The next free ID like 'R-007' for rows of `table` in one workspace.
+
+    Workspace-owned rows are keyed by (workspace_id, id) with IDs local to the workspace, so a
+    workspace copies or exports without remapping links. `table` must be a trusted identifier.
+    """
+    rows = cur.execute(f"SELECT id FROM {table} WHERE workspace_id = ? AND id LIKE ?",  # trusted identifier
+                       [int(workspace_id), prefix + "-%"]).fetchall()
+    numbers = [int(r[0][len(prefix) + 1:]) for r in rows if r[0][len(prefix) + 1:].isdigit()]
+    return f"{prefix}-{(max(numbers, default=0) + 1):0{width}d}"
+
+
+def workspace_tables(cur) -> list[str]:
+    """Every table holding rows owned by a workspace (a workspace_id column), except the
+    workspace table itself and the change log."""
+    return [r[0] for r in cur.execute(
+        "SELECT DISTINCT table_name FROM information_schema.columns WHERE column_name = 'workspace_id'"
+        " AND table_name NOT IN ('workspace', 'change_log') ORDER BY table_name").fetchall()]
 
 
 def _text(value: Any) -> str | None:

@@ -81,6 +81,10 @@ def create(con, catalog: Catalog, replace: bool = True) -> int:
     ws_id = workspaces.create(con, workspace_fields(), who=DEMO_USER)
     assessments.save(con, ws_id, catalog, assessment_changes(catalog), who=DEMO_USER)
     assessments.set_soa_approval(con, ws_id, "0.3 draft", "", None, who=DEMO_USER)
+    # issue 3 demo content
+    # issue 4 demo content
+    # issue 5 demo content
+    # issue 6 demo content
     return ws_id
 
 

@@ -15,8 +15,6 @@ from .validate import LONG_TEXT, ValidationError, choice, day, integer, raise_if
 SIZES = ("1-49 staff", "50-249 staff", "250-999 staff", "1,000-4,999 staff", "5,000+ staff")
 AI_ROLES = ("provider", "developer", "deployer", "user", "importer", "distributor", "product manufacturer")
 FIELDS = ("name", "organisation", "sector", "size", "scope", "ai_roles", "target_date", "default_target")
-# Tables whose rows belong to a workspace; later migrations append theirs here.
-OWNED_TABLES = ["assessment", "soa_approval"]
 
 
 def clean(data: dict) -> dict:
@@ -119,11 +117,12 @@ def duplicate(con, workspace_id: int, new_name: str, who: str | None = None) -> 
             "INSERT INTO workspace (name, organisation, sector, size, scope, ai_roles, target_date,"
             " default_target, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
             [row[f] for f in FIELDS] + [now, now]).fetchone()[0]
-        for table in OWNED_TABLES:
+        # Rows are keyed by IDs local to the workspace, so a plain copy keeps every link intact.
+        for table in db.workspace_tables(cur):
             cols = [c[0] for c in cur.execute(f"DESCRIBE {table}").fetchall() if c[0] != "workspace_id"]
             col_list = ", ".join(cols)
-            cur.execute(f"INSERT INTO {table} (workspace_id, {col_list}) "
-                        f"SELECT ?, {col_list} FROM {table} WHERE workspace_id = ?", [new_id, int(workspace_id)])
+            sql = f"INSERT INTO {table} (workspace_id, {col_list}) SELECT ?, {col_list} FROM {table} WHERE workspace_id = ?"
+            cur.execute(sql, [new_id, int(workspace_id)])
         db.log_change(cur, new_id, "workspace", new_id, "duplicated_from", None, old["name"], who)
     return new_id
 
@@ -136,7 +135,7 @@ def delete(con, workspace_id: int, confirm_name: str, who: str | None = None) ->
     if (confirm_name or "").strip() != old["name"]:
         raise ValidationError(f"Type the workspace name {old['name']!r} exactly to confirm the deletion.")
     with db.writing(con) as cur:
-        for table in OWNED_TABLES:
-            cur.execute(f"DELETE FROM {table} WHERE workspace_id = ?", [int(workspace_id)])
+        for table in db.workspace_tables(cur):
+            cur.execute(f"DELETE FROM {table} WHERE workspace_id = ?", [int(workspace_id)])  # trusted identifier
         cur.execute("DELETE FROM workspace WHERE id = ?", [int(workspace_id)])
         db.log_change(cur, None, "workspace", workspace_id, "deleted", old["name"], None, who)

@@ -63,3 +63,8 @@ else:
     })
     st.page_link("views/gap_analysis.py", label="Work on the gaps in the gap analysis", icon=":material/arrow_forward:",
                  query_params={"ws": str(ws["id"])})
+
+# issue 3 overview section
+# issue 4 overview section
+# issue 5 overview section
+# issue 6 overview section

@@ -93,3 +93,5 @@ def save(changes: dict) -> bool:
 editing.save_bar(PENDING, save, "soa", view.reset_index(drop=True), columns)
 st.download_button("Download the SoA as CSV", soa.to_csv(rows, approval), file_name=f"SoA {ws['name']}.csv",
                    mime="text/csv", icon=":material/download:", on_click="ignore")
+
+# issue 4 soa section
