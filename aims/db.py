@@ -110,9 +110,31 @@ def _statements(sql: str) -> list[str]:
     return [s.strip() for s in "\n".join(lines).split(";\n") if s.strip().rstrip(";").strip()]
 
 
+class Transaction:
+    """An open transaction. Pass it where a function takes `con`: its reads and writes then
+    join this transaction (and see its uncommitted rows) instead of starting their own, which
+    makes several write functions all-or-nothing together (the workbook import uses this)."""
+
+    def __init__(self, cur):
+        self.cur = cur
+
+
 @contextmanager
-def reading(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+def transaction(con) -> Iterator[Transaction]:
+    """Run several write functions in one transaction: `with db.transaction(con) as tx: f(tx)`."""
+    if isinstance(con, Transaction):
+        yield con
+        return
+    with writing(con) as cur:
+        yield Transaction(cur)
+
+
+@contextmanager
+def reading(con) -> Iterator[duckdb.DuckDBPyConnection]:
     """A fresh cursor for reads, closed afterwards. Fetch results fully inside the block."""
+    if isinstance(con, Transaction):
+        yield con.cur
+        return
     cur = con.cursor()
     try:
         yield cur
@@ -122,7 +144,11 @@ def reading(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnectio
 
 @contextmanager
 def writing(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor inside one transaction: commit when the block ends, roll back on any error."""
+    """A cursor inside one transaction: commit when the block ends, roll back on any error.
+    Inside an outer `transaction`, joins it (the outer block commits or rolls back)."""
+    if isinstance(con, Transaction):
+        yield con.cur
+        return
     cur = con.cursor()
     cur.begin()
     try:

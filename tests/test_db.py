@@ -66,3 +66,18 @@ def test_database_path_comes_from_the_environment(monkeypatch):
     assert db.database_path() == "/somewhere/else.duckdb"
     monkeypatch.delenv("AIMS_DB")
     assert db.database_path().endswith("aims.duckdb")
+
+
+def test_write_functions_can_share_one_transaction(con):
+    from aims import workspaces
+    with pytest.raises(RuntimeError):
+        with db.transaction(con) as tx:
+            workspaces.create(tx, {"name": "One"})
+            assert len(workspaces.list_all(tx)) == 1   # reads inside see the uncommitted row
+            workspaces.create(tx, {"name": "Two"})
+            raise RuntimeError("the second step failed")
+    assert workspaces.list_all(con).empty            # neither was kept
+    with db.transaction(con) as tx:
+        workspaces.create(tx, {"name": "One"})
+        workspaces.create(tx, {"name": "Two"})
+    assert len(workspaces.list_all(con)) == 2
