@@ -20,6 +20,9 @@ PAGES = {
         st.Page("views/soa.py", title="Statement of Applicability", icon=":material/rule:", url_path="soa"),
     ],
     "AI systems": [
+        st.Page("views/inventory.py", title="AI system inventory", icon=":material/memory:", url_path="ai-systems"),
+        st.Page("views/classification.py", title="EU AI Act classification", icon=":material/gavel:", url_path="ai-act"),
+        st.Page("views/impact.py", title="Impact assessments", icon=":material/assignment:", url_path="impact"),
         # issue 3 pages
     ],
     "Risk": [

@@ -65,3 +65,16 @@ def readiness_bars(groups: pd.DataFrame, title: str) -> go.Figure:
                                  gridcolor="#e6ecf3"),
                       yaxis=dict(automargin=True), showlegend=False)
     return _layout(fig, 60 + 34 * len(g))
+
+
+def count_bars(values: pd.Series, order, title: str) -> go.Figure:
+    """Vertical bars counting `values` per category in `order` (zero bars kept, so the
+    categories never move), each labelled with its count."""
+    counts = values.value_counts()
+    cats = list(order) + [c for c in counts.index if c not in order]
+    ys = [int(counts.get(c, 0)) for c in cats]
+    fig = go.Figure(go.Bar(x=cats, y=ys, text=ys, textposition="outside", marker_color=PRIMARY, cliponaxis=False,
+                           hovertemplate="%{x}: %{y}<extra></extra>"))
+    fig.update_layout(title=dict(text=title, x=0, font=dict(size=16)), showlegend=False,
+                      yaxis=dict(rangemode="tozero", gridcolor="#e6ecf3", tickformat="d", range=[0, max(ys + [1]) * 1.25]))
+    return _layout(fig, 300)

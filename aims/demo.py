@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from . import assessments, workspaces
+from . import assessments, classification, impact, inventory, workspaces
 from .catalog import Catalog
 
 DEMO_NAME = "Northwind Lending (demo)"
@@ -81,6 +81,7 @@ def create(con, catalog: Catalog, replace: bool = True) -> int:
     ws_id = workspaces.create(con, workspace_fields(), who=DEMO_USER)
     assessments.save(con, ws_id, catalog, assessment_changes(catalog), who=DEMO_USER)
     assessments.set_soa_approval(con, ws_id, "0.3 draft", "", None, who=DEMO_USER)
+    _systems(con, ws_id)
     # issue 3 demo content
     # issue 4 demo content
     # issue 5 demo content
@@ -93,3 +94,79 @@ def ensure(con, catalog: Catalog) -> int | None:
     if workspaces.list_all(con, include_archived=True).empty:
         return create(con, catalog)
     return None
+
+
+SYSTEMS = [
+    ({"name": "Credit scoring model", "description": "Scores consumer loan applications for default risk.",
+      "business_owner": "Head of Retail Credit", "technical_owner": "Tom Becker (Head of Data Science)",
+      "business_unit": "Retail credit", "purpose": "Estimate the probability of default of each applicant.",
+      "intended_use": "Credit analysts use the score and its reasons to approve, price or decline personal loans.",
+      "foreseeable_misuse": "Using the score alone to decline applicants without analyst review.",
+      "lifecycle_stage": "deployed", "sourcing": "built in-house", "model": "Gradient-boosted trees v4",
+      "model_type": "classical ML", "data_sources": "Application forms, credit bureau data, account history",
+      "personal_data": True, "affected_persons": "Loan applicants", "automation": "human in the loop",
+      "oversight": "Analyst reviews every decline and every score near the cut-off.", "org_role": "provider"},
+     {"annex_iii_5": True, "profiling": True}, "provider"),
+    ({"name": "Customer support chatbot", "description": "Answers customer questions on the website and app.",
+      "business_owner": "Head of Customer Service", "technical_owner": "Marc Olsen (CIO)", "business_unit": "Service",
+      "purpose": "Answer routine questions and hand over to an agent.", "lifecycle_stage": "deployed",
+      "sourcing": "vendor API", "vendor": "Conversational AI vendor", "model": "Hosted LLM", "model_type": "LLM",
+      "data_sources": "Help-centre articles, conversation history", "personal_data": True,
+      "affected_persons": "Customers and prospects", "automation": "human on the loop",
+      "oversight": "Agents monitor conversations and take over on request.", "org_role": "deployer"},
+     {"transparency_interaction": True}, "deployer"),
+    ({"name": "Card fraud detection", "description": "Flags card transactions that look fraudulent.",
+      "business_owner": "Head of Financial Crime", "technical_owner": "Tom Becker (Head of Data Science)",
+      "business_unit": "Financial crime", "purpose": "Stop fraudulent card payments in real time.",
+      "lifecycle_stage": "deployed", "sourcing": "built in-house", "model_type": "classical ML",
+      "data_sources": "Card transactions, device data", "personal_data": True,
+      "affected_persons": "Card holders", "automation": "human on the loop",
+      "oversight": "Fraud analysts review blocked payments within the hour.", "org_role": "provider"},
+     {}, "provider"),
+    ({"name": "CV screening assistant", "description": "Ranks job applications against the vacancy.",
+      "business_owner": "Head of People", "technical_owner": "Marc Olsen (CIO)", "business_unit": "HR",
+      "purpose": "Shortlist applicants for recruiters.", "lifecycle_stage": "validation",
+      "sourcing": "embedded in a bought product", "vendor": "HR software vendor", "model_type": "LLM",
+      "data_sources": "CVs and application forms", "personal_data": True, "affected_persons": "Job applicants",
+      "automation": "human in the loop", "oversight": "Recruiters see every application, not only the shortlist.",
+      "org_role": "deployer"},
+     {"annex_iii_4": True, "profiling": True}, "deployer"),
+    ({"name": "Marketing copy generator", "description": "Drafts marketing e-mails and web copy.",
+      "business_owner": "Head of Marketing", "lifecycle_stage": "idea", "sourcing": "vendor API", "model_type": "LLM",
+      "org_role": "deployer"}, None, None),
+]
+
+
+def _answers(high_sections: set[str], depth: int = 1, sections: set[str] | None = None) -> dict:
+    """Deterministic answers: mostly mild options, a high one in the named sections."""
+    out = {}
+    for sec in impact.questionnaire()["sections"]:
+        if sections is not None and sec["id"] not in sections:
+            continue
+        for i, q in enumerate(sec["questions"]):
+            n = len(q["options"])
+            idx = min(n - 1, 2) if sec["id"] in high_sections and i == 0 else (i + depth) % 2
+            out[q["id"]] = {"value": q["options"][idx]["value"], "note": ""}
+    return out
+
+
+def _systems(con, ws_id: int) -> None:
+    today = date.today()
+    reviews = [(today - timedelta(days=90), today + timedelta(days=275)), (today - timedelta(days=40), today + timedelta(days=140)),
+               (today - timedelta(days=380), today - timedelta(days=15)), (None, today + timedelta(days=30)), (None, None)]
+    rows = [{**s[0], "last_review": last, "next_review": nxt} for s, (last, nxt) in zip(SYSTEMS, reviews)]
+    ids = inventory.create_many(con, ws_id, rows, who=DEMO_USER)
+    for sid, (_, answers, role) in zip(ids, SYSTEMS):
+        if answers is not None:
+            classification.record(con, ws_id, sid, answers, role, who=DEMO_USER)
+    credit, chatbot, fraud, _cv, _mkt = ids
+    for sid, high, approved, next_review in ((credit, {"fairness", "individuals"}, today - timedelta(days=60),
+                                              today + timedelta(days=300)),
+                                             (fraud, set(), today - timedelta(days=400), today - timedelta(days=35))):
+        aid = impact.start(con, ws_id, sid, "Aisha Karim (Head of Compliance)", who=DEMO_USER)
+        impact.save_answers(con, ws_id, aid, _answers(high), who=DEMO_USER)
+        impact.set_status(con, ws_id, aid, "in review", who=DEMO_USER)
+        impact.set_status(con, ws_id, aid, "approved", "Priya Shah (CRO)", approved, next_review, who=DEMO_USER)
+    aid = impact.start(con, ws_id, chatbot, "Lena Novak (DPO)", who=DEMO_USER)
+    impact.save_answers(con, ws_id, aid, _answers({"oversight"}, sections={"scope", "uses", "data", "oversight"}),
+                        who=DEMO_USER)

@@ -1,4 +1,5 @@
 """Overview: readiness KPIs, maturity radars, readiness per clause and objective, top gaps."""
+import pandas as pd
 import streamlit as st
 
 import ui
@@ -63,6 +64,36 @@ else:
     })
     st.page_link("views/gap_analysis.py", label="Work on the gaps in the gap analysis", icon=":material/arrow_forward:",
                  query_params={"ws": str(ws["id"])})
+
+st.subheader("AI systems")
+from aims import impact, inventory  # noqa: E402
+
+ai_systems = inventory.list_systems(con, ws["id"], include_retired=False)
+if ai_systems.empty:
+    st.info("No AI systems in the inventory yet.", icon=":material/memory:")
+else:
+    assessments_all = impact.list_all(con, ws["id"])
+    approved = set(assessments_all.loc[assessments_all["status"] == "approved", "system_id"])
+    high = ai_systems[(ai_systems["ai_act_category"] == "high-risk") & ~ai_systems["id"].isin(approved)]
+    late = impact.overdue(assessments_all)
+    left, mid, right = st.columns([2, 2, 2])
+    left.plotly_chart(charts.count_bars(ai_systems["ai_act_category"], inventory.CATEGORIES, "By EU AI Act category"),
+                      theme=None, key="ov_ai_cat")
+    mid.plotly_chart(charts.count_bars(ai_systems["lifecycle_stage"], inventory.LIFECYCLE[:-1], "By life-cycle stage"),
+                     theme=None, key="ov_ai_stage")
+    with right:
+        st.markdown(f"**High-risk systems without an approved impact assessment: {len(high)}**")
+        for _, r in high.iterrows():
+            st.page_link("views/impact.py", label=f"{r['id']} {r['name']}", icon=":material/warning:",
+                         query_params={"ws": str(ws["id"]), "system": r["id"]})
+        st.markdown(f"**Impact assessments overdue for re-assessment: {len(late)}**")
+        for _, r in late.iterrows():
+            st.page_link("views/impact.py", label=f"{r['system_id']} {r['system_name']} (due {pd.Timestamp(r['next_review']):%Y-%m-%d})",
+                         icon=":material/schedule:", query_params={"ws": str(ws["id"]), "system": r["system_id"]})
+        unclassified = int((ai_systems["ai_act_category"] == "not classified").sum())
+        if unclassified:
+            st.page_link("views/classification.py", label=f"{unclassified} system(s) not classified yet",
+                         icon=":material/gavel:", query_params={"ws": str(ws["id"])})
 
 # issue 3 overview section
 # issue 4 overview section

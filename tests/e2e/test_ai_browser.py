@@ -1,0 +1,28 @@
+"""Browser journey: add an AI system, classify it as high-risk, see it on the overview."""
+from browser import wait_idle
+
+
+def test_add_classify_and_see_it_on_the_overview(server, page):
+    page.goto(server + "/ai-systems")
+    wait_idle(page)
+    ws = page.url.split("ws=")[1].split("&")[0]
+    page.get_by_role("tab", name="Add a system").click()
+    page.get_by_label("Name *").fill("Browser test: tenant screening")
+    page.get_by_role("button", name="Add AI system").click()
+    wait_idle(page)
+    assert page.get_by_text("Added AIS-").first.is_visible()
+    system_id = page.url.split("system=")[1].split("&")[0]
+
+    page.goto(f"{server}/ai-act?ws={ws}&system={system_id}")
+    wait_idle(page)
+    page.get_by_text("Area 5, essential private and public services", exact=False).first.click()
+    page.get_by_text("Does the system profile natural persons", exact=False).first.click()
+    page.get_by_role("button", name="Classify and save").click()
+    wait_idle(page)
+    assert page.get_by_text("Result: HIGH-RISK").first.is_visible()
+
+    page.goto(f"{server}/?ws={ws}")
+    wait_idle(page)
+    link = page.get_by_text("Browser test: tenant screening", exact=False).first
+    link.scroll_into_view_if_needed()
+    assert link.is_visible()   # listed under high-risk systems without an approved impact assessment
