@@ -16,6 +16,9 @@ from .validate import LONG_TEXT, ValidationError, blank, choice, day, integer, r
 
 MATURITY_LABELS = {0: "None", 1: "Initial", 2: "Repeatable", 3: "Defined", 4: "Measured", 5: "Optimising"}
 NOT_ASSESSED = "Not assessed"
+MATURITY_HINTS = {None: "not discussed yet", 0: "nothing in place", 1: "ad hoc, depends on individuals",
+                  2: "done consistently, not yet documented", 3: "documented, approved and followed",
+                  4: "monitored with measures and reviewed", 5: "continually improved from the measures"}
 EVIDENCE_STRENGTHS = ("none", "claimed", "documented", "verified")
 IMPLEMENTATION = ("not started", "planned", "partial", "implemented")
 INCLUSION_REASONS = ("risk treatment", "legal or regulatory", "contractual", "best practice")

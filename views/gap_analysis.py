@@ -148,6 +148,7 @@ else:
     with right:
         with st.form(f"focus_{current}", border=True):
             maturity = st.radio("Current maturity", MATURITY_OPTIONS, horizontal=False,
+                                captions=[assessments.MATURITY_HINTS[None]] + [assessments.MATURITY_HINTS[i] for i in range(6)],
                                 index=MATURITY_OPTIONS.index(assessments.maturity_label(row["maturity"])))
             c = st.columns(2)
             target = c[0].selectbox("Target maturity", [1, 2, 3, 4, 5], index=int(row["target"]) - 1)

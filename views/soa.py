@@ -75,7 +75,9 @@ editing.pending_editor(
         "Owner": st.column_config.TextColumn(max_chars=200),
         "Evidence reference": st.column_config.TextColumn(max_chars=5000),
         "Maturity": st.column_config.TextColumn(help="From the gap analysis"),
+        "Objective": st.column_config.TextColumn(width="small"),
     },
+    height=min(720, 38 + 35 * len(view)),
     disabled=["ID", "Control", "Objective", "Maturity", "Check"],
 )
 
