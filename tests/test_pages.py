@@ -104,3 +104,40 @@ def test_creating_a_workspace_with_a_duplicate_name_shows_an_error(app):
     form_inputs[1].input("Northwind Lending (demo)")
     next(b for b in app.button if b.label == "Create workspace").click().run()
     assert any("already exists" in e.value for e in app.error)
+
+
+def test_a_link_with_a_workspace_id_opens_that_workspace(tmp_path, monkeypatch):
+    path = tmp_path / "link.duckdb"
+    con = db.open_database(path)
+    from aims import demo
+    demo.ensure(con, catalog.load())
+    other = workspaces.create(con, {"name": "Zeta Insurance", "organisation": "Zeta"})
+    con.close()
+    monkeypatch.setenv("AIMS_DB", str(path))
+    st.cache_resource.clear()
+    at = AppTest.from_file("../app.py", default_timeout=30)
+    at.query_params["ws"] = str(other)
+    at.run()
+    assert not at.exception
+    assert at.sidebar.selectbox[0].value == other
+    assert any("Zeta Insurance" in c.value for c in at.caption)
+
+
+def test_a_database_held_by_another_process_shows_a_clear_message(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+    path = tmp_path / "held.duckdb"
+    db.open_database(path).close()
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb,time; c=duckdb.connect({str(path)!r}); "
+                               "print('ready', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        monkeypatch.setenv("AIMS_DB", str(path))
+        st.cache_resource.clear()
+        at = AppTest.from_file("../app.py", default_timeout=30)
+        at.run()
+        assert not at.exception
+        assert any(str(path) in e.value and "in use" in e.value for e in at.error)
+    finally:
+        holder.kill()
+        holder.wait()
