@@ -1,0 +1,207 @@
+"""`python -m aims bench`: measure every screen and the workbook at consultancy scale.
+
+Builds a seeded synthetic database (bench_data) in a temporary folder, then measures, as
+medians with the spread (min-max) over repeated runs:
+- the script run of every page on the largest workspace through AppTest (the app's own entry
+  point, as a browser session runs it) and an empty page as the floor;
+- interactions that only change a filter or select a row;
+- opening the app on an existing database (migrations applied, catalogue loaded);
+- the full workbook export, a bare openpyxl write of the same cells (the floor), an import
+  dry run and the import apply of that workbook;
+- peak memory of the process.
+Prints a table and writes JSON, so two commits can be compared.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed(fn: Callable[[], object], repeat: int) -> dict:
+    """Run fn `repeat` times; median and spread in milliseconds."""
+    samples = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t0) * 1000)
+    return {"median_ms": round(statistics.median(samples), 1), "min_ms": round(min(samples), 1),
+            "max_ms": round(max(samples), 1), "runs": repeat}
+
+
+def pages() -> list[str]:
+    return sorted(f"views/{p.name}" for p in (ROOT / "views").glob("*.py") if not p.name.startswith("_"))
+
+
+# (page, what, how): interactions that only change a filter or select a row
+INTERACTIONS: list[tuple[str, str, Callable]] = [
+    ("views/gap_analysis.py", "gap analysis: gaps only", lambda at: at.toggle(key="gap_gaps_only").set_value(True)),
+    ("views/gap_analysis.py", "gap analysis: search", lambda at: at.text_input(key="gap_search").input("risk")),
+    ("views/inventory.py", "inventory: search", lambda at: at.text_input(key="inv_search").input("system 01")),
+    ("views/soa.py", "SoA: excluded only", lambda at: at.selectbox(key="soa_show").select("Not implemented")),
+]
+
+
+def measure_pages(path: str, ws_id: int, repeat: int) -> dict:
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["AIMS_DB"] = path
+    out = {}
+
+    def fresh():
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.query_params["ws"] = str(ws_id)
+        at.run()
+        return at
+
+    at = fresh()
+    floor = AppTest.from_string("import streamlit as st\nst.write('')", default_timeout=60)
+    floor.run()                                         # warm-up
+    out["empty page"] = timed(lambda: floor.run(), repeat)
+    for page in pages():
+        at.switch_page(page).run()                    # warm-up
+        if at.exception:
+            out[page] = {"error": str(at.exception[0].value)[:300]}
+            continue
+        out[page] = timed(lambda: at.switch_page(page).run(), repeat)
+    interactions = {}
+    for page, what, how in INTERACTIONS:
+        if not (ROOT / page).exists():
+            continue
+        samples = []
+        for _ in range(repeat):
+            at = fresh()
+            at.switch_page(page).run()
+            try:
+                how(at)
+            except (KeyError, ValueError) as exc:
+                interactions[what] = {"error": f"widget not found: {exc}"}
+                break
+            t0 = time.perf_counter()
+            at.run()
+            samples.append((time.perf_counter() - t0) * 1000)
+        if samples:
+            interactions[what] = {"median_ms": round(statistics.median(samples), 1), "min_ms": round(min(samples), 1),
+                                  "max_ms": round(max(samples), 1), "runs": len(samples)}
+    return {"pages": out, "interactions": interactions}
+
+
+def measure_open(path: str, repeat: int) -> dict:
+    from . import catalog, db, demo
+
+    def open_once():
+        catalog.load.cache_clear()
+        con = db.open_database(path)
+        demo.ensure(con, catalog.load())
+        con.close()
+
+    return timed(open_once, repeat)
+
+
+def measure_workbook(path: str, ws_id: int, repeat: int) -> dict:
+    try:
+        from .workbook import export, importer
+    except ImportError:
+        return {"skipped": "the workbook package is not available"}
+    import openpyxl
+
+    from . import catalog, db
+    con = db.open_database(path)
+    cat = catalog.load()
+    result: dict = {}
+    data = export.build(con, ws_id, cat)
+    result["export"] = timed(lambda: export.build(con, ws_id, cat), repeat)
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    cells = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+    book.close()
+
+    def bare():
+        wb = openpyxl.Workbook(write_only=True)
+        for title, rows in cells.items():
+            sheet = wb.create_sheet(title)
+            for r in rows:
+                sheet.append(r)
+        wb.save(io.BytesIO())
+
+    result["bare openpyxl floor"] = timed(bare, repeat)
+    result["export / floor"] = round(result["export"]["median_ms"] / result["bare openpyxl floor"]["median_ms"], 2)
+    result["cells"] = sum(len(r) for rows in cells.values() for r in rows)
+    result["bytes"] = len(data)
+    dry = getattr(importer, "dry_run", None)
+    apply = getattr(importer, "apply", None)
+    if dry and apply:
+        result["import dry run"] = timed(lambda: dry(con, ws_id, data, cat), repeat)
+        result["import apply"] = timed(lambda: apply(con, ws_id, data, cat, backup=False), max(1, repeat // 2))
+    con.close()
+    return result
+
+
+def run(size: str, repeat: int, out: str | None, keep: str | None = None) -> dict:
+    from . import bench_data
+
+    folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="aims-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = str(folder / f"bench-{size}.duckdb")
+    if Path(path).exists():
+        Path(path).unlink()
+    t0 = time.perf_counter()
+    ws_id = bench_data.build(path, size)
+    report = {"size": size, "repeat": repeat, "build_s": round(time.perf_counter() - t0, 1),
+              "python": sys.version.split()[0], "cpus": os.cpu_count()}
+    report["open app"] = measure_open(path, repeat)
+    report["workbook"] = measure_workbook(path, ws_id, repeat)
+    report.update(measure_pages(path, ws_id, repeat))
+    report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_text(json.dumps(report, indent=2))
+    return report
+
+
+def print_report(r: dict) -> None:
+    floor = r["pages"].get("empty page", {}).get("median_ms") or 1
+    print(f"\nAIMS Workbench benchmark, size {r['size']}, {r['repeat']} runs each (median, min-max), "
+          f"data built in {r['build_s']} s")
+    print(f"{'what':44} {'median ms':>10} {'min-max ms':>16} {'x floor':>8}")
+    for name, m in r["pages"].items():
+        if "error" in m:
+            print(f"{name:44} ERROR {m['error']}")
+            continue
+        print(f"{name:44} {m['median_ms']:>10} {m['min_ms']:>7}-{m['max_ms']:<8} {m['median_ms'] / floor:>8.1f}")
+    for name, m in r["interactions"].items():
+        print(f"{'interaction: ' + name:44} " + (f"{m['median_ms']:>10} {m['min_ms']:>7}-{m['max_ms']:<8}"
+                                                   if "error" not in m else f"ERROR {m['error']}"))
+    o = r["open app"]
+    print(f"{'open the app on an existing database':44} {o['median_ms']:>10} {o['min_ms']:>7}-{o['max_ms']:<8}")
+    for name, m in r["workbook"].items():
+        if isinstance(m, dict):
+            print(f"{'workbook: ' + name:44} {m['median_ms']:>10} {m['min_ms']:>7}-{m['max_ms']:<8}")
+        else:
+            print(f"{'workbook: ' + name:44} {m:>10}")
+    print(f"{'peak memory (MB, resident)':44} {r['peak_rss_mb']:>10}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m aims bench", description=__doc__.splitlines()[0])
+    ap.add_argument("--size", choices=("tiny", "full"), default="full")
+    ap.add_argument("--repeat", type=int, help="runs per measurement (default 5, tiny 2)")
+    ap.add_argument("--out", help="JSON file to write (default bench-results/bench-<size>-<time>.json)")
+    ap.add_argument("--keep", help="folder to keep the generated database in")
+    args = ap.parse_args(argv)
+    repeat = args.repeat or (2 if args.size == "tiny" else 5)
+    out = args.out or str(Path("bench-results") / f"bench-{args.size}-{time.strftime('%Y%m%d-%H%M%S')}.json")
+    report = run(args.size, repeat, out, args.keep)
+    print_report(report)
+    print(f"\nJSON written to {out}")
+    errors = [k for k, v in report["pages"].items() if "error" in v]
+    return 1 if errors else 0
