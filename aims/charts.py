@@ -57,9 +57,11 @@ def readiness_bars(groups: pd.DataFrame, title: str) -> go.Figure:
     values = [0 if pd.isna(v) else v for v in g["readiness_pct"]]
     text = [("-" if pd.isna(p) else f"{p:.0f}%") + f"  ({a} of {n})"
             for p, a, n in zip(g["readiness_pct"], g["at_target"], g["applicable"])]
-    fig = go.Figure(go.Bar(x=values, y=g["group_title"], orientation="h", text=text, textposition="outside",
+    labels = [t if len(t) <= 30 else t[:28].rstrip() + "…" for t in g["group_title"]]
+    fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", text=text, textposition="outside",
+                           customdata=g["group_title"],
                            marker_color=PRIMARY, cliponaxis=False,
-                           hovertemplate="%{y}: %{text}<extra></extra>"))
+                           hovertemplate="%{customdata}: %{text}<extra></extra>"))
     fig.update_layout(title=dict(text=title, x=0, font=dict(size=16)),
                       xaxis=dict(range=[0, 118], ticksuffix="%", tickvals=[0, 25, 50, 75, 100],
                                  gridcolor="#e6ecf3"),
