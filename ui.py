@@ -114,6 +114,24 @@ def show_flash() -> None:
         st.success(msg, icon=":material/check_circle:")
 
 
+def owner_options(con, workspace_id: int, *current) -> list[str]:
+    """Owners to offer: the people of the roles register plus every owner already typed (so old
+    free-text owners stay selectable), sorted, with '' (no owner) first."""
+    from aims import roles
+    names = set(roles.people(con, workspace_id))
+    for values in current:
+        names.update(v for v in values if isinstance(v, str) and v.strip())
+    return [""] + sorted(names, key=str.lower)
+
+
+def owner_picker(container, label: str, options: list[str], value: str, key: str) -> str:
+    """A selectbox over `options` that also accepts a new name typed by the user."""
+    opts = options if value in options else options + [value]
+    return container.selectbox(label, opts, index=opts.index(value), key=key, accept_new_options=True,
+                               format_func=lambda v: v or "(no owner)",
+                               help="People from the roles register; type a new name to add one.") or ""
+
+
 def pct(value) -> str:
     """'64%' or a dash when there is nothing to measure."""
     return "–" if value is None or pd.isna(value) else f"{value:.0f}%"

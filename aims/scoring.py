@@ -7,8 +7,7 @@ Rules (also in the README):
   as not ready in readiness, so assessing more can never lower a score by itself.
 - gap = target - maturity for assessed requirements; at target means maturity >= target.
 - readiness % = applicable requirements at target / applicable requirements.
-- Stage 1 % = applicable requirements with mandatory documented information whose evidence is
-  documented or verified / applicable requirements with mandatory documented information.
+- Stage 1 readiness comes from the documented-information register (documents.stage1_readiness).
 - Stage 2 % = applicable requirements at target with documented or verified evidence /
   applicable requirements.
 A percentage with an empty denominator is None (shown as a dash), never 0 or 100.
@@ -48,8 +47,6 @@ def summary(df: pd.DataFrame) -> dict:
     app = s[s["applicable"].astype(bool)]
     assessed = app[app["assessed"]]
     strong = app["evidence_strength"].isin(STRONG_EVIDENCE)
-    mandatory = app[app["mandatory_doc"].astype(bool)]
-    mandatory_ok = mandatory["evidence_strength"].isin(STRONG_EVIDENCE)
     return {
         "requirements": len(s),
         "applicable": len(app),
@@ -62,9 +59,6 @@ def summary(df: pd.DataFrame) -> dict:
         "readiness_pct": _pct(int(app["at_target"].sum()), len(app)),
         "avg_maturity": None if assessed.empty else round(float(assessed["maturity"].astype(float).mean()), 2),
         "avg_target": None if app.empty else round(float(app["target"].astype(float).mean()), 2),
-        "stage1_pct": _pct(int(mandatory_ok.sum()), len(mandatory)),
-        "stage1_required": len(mandatory),
-        "stage1_in_place": int(mandatory_ok.sum()),
         "stage2_pct": _pct(int((app["at_target"] & strong).sum()), len(app)),
     }
 

@@ -55,3 +55,15 @@ def test_cli_failures_exit_non_zero_with_a_message(tmp_path):
 def test_cli_main_returns_status_codes(tmp_path, capsys):
     assert cli.main(["--db", str(tmp_path / "x.duckdb"), "backup"]) == 1
     assert "error:" in capsys.readouterr().err
+
+
+def test_the_benchmark_runs_on_the_tiny_size(tmp_path):
+    out = tmp_path / "bench.json"
+    r = subprocess.run([sys.executable, "-m", "aims", "bench", "--size", "tiny", "--repeat", "1", "--out", str(out)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    import json
+    report = json.loads(out.read_text())
+    assert "views/overview.py" in report["pages"] and "error" not in report["pages"]["views/overview.py"]
+    assert report["workbook"]["export"]["median_ms"] > 0 and report["peak_rss_mb"] > 0
+    assert "empty page" in r.stdout

@@ -40,7 +40,6 @@ def test_overall_summary_by_hand():
     assert o["readiness_pct"] == 40.0                 # 4.1 and A.2.2 of 5; not assessed is not ready
     assert o["avg_maturity"] == 2.75                  # (3+1+5+2)/4: the not-assessed one is not a zero
     assert o["open_gaps"] == 2
-    assert o["stage1_pct"] == 66.7                    # mandatory: 4.1 ok, 4.3 none, A.2.2 ok -> 2 of 3
     assert o["stage2_pct"] == 40.0                    # at target with strong evidence: 4.1, A.2.2 -> 2 of 5
 
 
@@ -61,7 +60,7 @@ def test_nothing_assessed_is_zero_readiness_and_no_average():
 def test_empty_denominator_is_none_not_zero():
     only_excluded = CASE[CASE["req_id"] == "A.2.3"]
     o = scoring.summary(scoring.with_status(only_excluded))
-    assert o["readiness_pct"] is None and o["stage1_pct"] is None and o["stage2_pct"] is None
+    assert o["readiness_pct"] is None and o["stage2_pct"] is None
 
 
 def test_group_scores_in_catalogue_order():

@@ -4,7 +4,7 @@ import streamlit as st
 
 import editing
 import ui
-from aims import assessments, scoring
+from aims import assessments, documents, scoring
 from aims.validate import ValidationError
 
 con = ui.connection()
@@ -17,6 +17,10 @@ MATURITY_OPTIONS = [assessments.NOT_ASSESSED] + [assessments.maturity_label(i) f
 PENDING = f"gap_pending_{ws['id']}"
 
 table = scoring.with_status(assessments.table(con, ws["id"], cat, ws["default_target"]))
+docs = documents.for_requirements(con, ws["id"], cat)
+doc_summary = {rid: f"{int((part['status'] == 'approved').sum())} of {len(part)} approved"
+               for rid, part in docs.groupby("req_id")}
+owners = ui.owner_options(con, ws["id"], table["owner"])
 
 # ---- filters ----------------------------------------------------------------------------------
 areas = {"All requirements": None, "Clauses 4-10": "clause", "Annex A controls": "control"}
@@ -71,7 +75,8 @@ def save(changes: dict) -> bool:
 if mode != "Workshop (one requirement)":
     frame = pd.DataFrame({
         "ID": view["req_id"], "Requirement": view["title"], "Clause / objective": view["sub_group_title"],
-        "Mandatory doc": view["mandatory_doc"], "Status": view["status"],
+        "Mandatory doc": view["mandatory_doc"], "Documents": view["req_id"].map(doc_summary).fillna(""),
+        "Status": view["status"],
         "Maturity": view["maturity"].map(assessments.maturity_label),
         "Target": view["target"].astype(int), "Gap": view["gap"],
         "Evidence strength": view["evidence_strength"], "Evidence": view["evidence"], "Owner": view["owner"],
@@ -97,11 +102,15 @@ if mode != "Workshop (one requirement)":
             "Evidence strength": st.column_config.SelectboxColumn(options=list(assessments.EVIDENCE_STRENGTHS),
                                                                   required=True),
             "Evidence": st.column_config.TextColumn(max_chars=5000, width="medium"),
-            "Owner": st.column_config.TextColumn(max_chars=200),
+            "Owner": st.column_config.SelectboxColumn(options=owners, help="People from the roles register "
+                                                      "(Governance page) and owners already named"),
+            "Documents": st.column_config.TextColumn(width="small", help="Required documents approved in the "
+                                                     "documented-information register"),
             "Due": st.column_config.DateColumn(format="YYYY-MM-DD"),
             "Notes": st.column_config.TextColumn(max_chars=5000, width="medium"),
         },
-        disabled=["ID", "Requirement", "Clause / objective", "Mandatory doc", "Status", "Gap", "Last changed"],
+        disabled=["ID", "Requirement", "Clause / objective", "Mandatory doc", "Documents", "Status", "Gap",
+                  "Last changed"],
         height=min(640, 38 + 35 * len(frame)),
     )
     editing.save_bar(PENDING, save, "gap", frame, columns)
@@ -136,8 +145,12 @@ else:
         st.markdown(req.guidance)
         st.markdown("**Questions to ask**\n" + "\n".join(f"1. {q}" for q in req.questions))
         st.markdown("**Typical evidence**\n" + "\n".join(f"- {e}" for e in req.evidence))
-        if req.documents:
-            st.markdown("**Required documented information:** " + "; ".join(req.documents))
+        mine = docs[docs["req_id"] == current]
+        if not mine.empty:
+            st.markdown("**Required documented information** (status in the register)\n" + "\n".join(
+                f"- {d}: **{status}**" for d, status in zip(mine["document"], mine["status"])))
+            st.page_link("views/documents.py", label="Open the documented-information register",
+                         icon=":material/description:", query_params={"ws": str(ws["id"])})
         refs = []
         if req.nist_ai_rmf:
             refs.append("NIST AI RMF: " + ", ".join(req.nist_ai_rmf))
@@ -156,7 +169,7 @@ else:
                                       index=assessments.EVIDENCE_STRENGTHS.index(row["evidence_strength"]))
             evidence = st.text_area("Evidence notes and links", row["evidence"], max_chars=5000, height=90)
             c = st.columns(2)
-            owner_in = c[0].text_input("Owner", row["owner"], max_chars=200)
+            owner_in = ui.owner_picker(c[0], "Owner", owners, row["owner"], key=f"focus_owner_{current}")
             due = c[1].date_input("Due", row["due"] if pd.notna(row["due"]) else None, format="YYYY-MM-DD")
             notes = st.text_area("Notes", row["notes"], max_chars=5000, height=90)
             b = st.columns(2)

@@ -15,6 +15,7 @@ ui.show_flash()
 
 systems = inventory.list_systems(con, ws["id"])
 active = systems[systems["status"] == "active"]
+owners = ui.owner_options(con, ws["id"], systems["business_owner"], systems["technical_owner"])
 today = date.today()
 next_review = pd.to_datetime(active["next_review"])
 k = st.columns(5)
@@ -43,8 +44,10 @@ def system_form(key: str, values: dict, submit: str) -> dict | None:
         out["business_unit"] = c[2].text_input("Business unit", v.get("business_unit", ""), max_chars=200)
         out["description"] = st.text_area("Description", v.get("description", ""), max_chars=5000, height=68)
         c = st.columns(2)
-        out["business_owner"] = c[0].text_input("Business owner", v.get("business_owner", ""), max_chars=200)
-        out["technical_owner"] = c[1].text_input("Technical owner", v.get("technical_owner", ""), max_chars=200)
+        out["business_owner"] = ui.owner_picker(c[0], "Business owner", owners, v.get("business_owner") or "",
+                                                key=f"{key}_business_owner")
+        out["technical_owner"] = ui.owner_picker(c[1], "Technical owner", owners, v.get("technical_owner") or "",
+                                                 key=f"{key}_technical_owner")
         c = st.columns(3)
         out["purpose"] = c[0].text_area("Purpose", v.get("purpose", ""), max_chars=5000, height=90)
         out["intended_use"] = c[1].text_area("Intended uses and users", v.get("intended_use", ""), max_chars=5000, height=90)

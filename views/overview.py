@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from aims import assessments, charts, scoring
+from aims import assessments, charts, documents, scoring
 
 con = ui.connection()
 ws = ui.require_workspace()
@@ -19,9 +19,10 @@ k[0].metric("Overall readiness", ui.pct(overall["readiness_pct"]),
             border=True)
 k[1].metric("Assessed", ui.pct(overall["assessed_pct"]),
             help=f"{overall['assessed']} of {overall['applicable']} applicable requirements rated.", border=True)
-k[2].metric("Stage 1 readiness", ui.pct(overall["stage1_pct"]),
-            help=f"Mandatory documented information in place (documented or verified evidence): "
-                 f"{overall['stage1_in_place']} of {overall['stage1_required']}.", border=True)
+stage1 = documents.stage1_readiness(con, ws["id"], cat)
+k[2].metric("Stage 1 readiness", ui.pct(stage1["pct"]), border=True,
+            help=f"Required documented information approved in the register: {stage1['approved']} of "
+                 f"{stage1['required']} ({stage1['draft']} in draft, {stage1['missing']} missing).")
 k[3].metric("Stage 2 readiness", ui.pct(overall["stage2_pct"]),
             help="Applicable requirements at target with documented or verified evidence.", border=True)
 k[4].metric("Open gaps", overall["open_gaps"], help="Assessed requirements below target.", border=True)
@@ -57,7 +58,8 @@ else:
     st.dataframe(view, hide_index=True, column_config={
         "req_id": st.column_config.TextColumn("ID", width="small"),
         "title": st.column_config.TextColumn("Requirement", width="large"),
-        "group_title": "Clause / objective", "mandatory": st.column_config.TextColumn("Mandatory doc", width="small"),
+        "group_title": st.column_config.TextColumn("Clause / objective", width="small"),
+        "mandatory": st.column_config.TextColumn("Mandatory doc", width="small"),
         "current": "Current", "target_label": "Target",
         "gap": st.column_config.NumberColumn("Gap", format="%d", width="small"),
         "owner": "Owner", "due": st.column_config.DateColumn("Due", format="YYYY-MM-DD"),
@@ -96,6 +98,45 @@ else:
                          icon=":material/gavel:", query_params={"ws": str(ws["id"])})
 
 # issue 3 overview section
+st.subheader("AI risks")
+from aims import risk_charts as _risk_charts  # noqa: E402
+from aims import risks as _risks  # noqa: E402
+
+_rk_table = _risks.table(con, ws["id"])
+_rk_crit = _risks.criteria(con, ws["id"])
+_rk = _risks.summary(_rk_table)
+if _rk_table.empty:
+    st.info("The AI risk register is empty: start from the risk library.", icon=":material/crisis_alert:")
+else:
+    _rk_left, _rk_right = st.columns([3, 2], gap="large")
+    with _rk_left:
+        _rk_m = st.columns(2)
+        _rk_m[0].metric("Open risks", _rk["open"], border=True, help=f"Not closed; {_rk['closed']} closed.")
+        _rk_m[1].metric("Treatments overdue", _rk["treatments_overdue"], border=True,
+                        help="Open or in-treatment risks past their treatment due date.")
+        _rk_m = st.columns(2)
+        _rk_m[0].metric("Above appetite before treatment", _rk["above_inherent"], border=True,
+                        help=f"Open risks whose inherent score is above the appetite ({_rk_crit['appetite']}).")
+        _rk_m[1].metric("Above appetite after treatment", _rk["above_residual"], border=True,
+                        help=f"Open risks whose residual score is still above the appetite; "
+                             f"{_rk['residual_not_rated']} have no residual rating yet.")
+        _rk_top = _rk_table[(_rk_table["status"] != "closed") & _rk_table["above_appetite"]]
+        if not _rk_top.empty:
+            st.markdown(f"**Above appetite now: {len(_rk_top)}** (residual where rated, else inherent)")
+            for _, _r in _rk_top.sort_values("current_score", ascending=False).head(5).iterrows():
+                st.page_link("views/risks.py", label=f"{_r['id']} {_r['title']} · {int(_r['current_score'])} "
+                             f"{_r['current_level']}" + (" · accepted" if _r["status"] == "accepted" else ""),
+                             icon=":material/warning:", query_params={"ws": str(ws["id"]), "risk": _r["id"]})
+    _rk_open = _rk_table[_rk_table["status"] != "closed"]
+    _rk_right.plotly_chart(_risk_charts.heatmap(_rk_open, _rk_crit, "current", compact=True,
+                                                title=f"Open risks now: {len(_rk_open)} (residual where rated)"),
+                           theme=None, key="ov_risk_heatmap", config={"displayModeBar": False})
+    st.page_link("views/risks.py", label="Open the AI risk register", icon=":material/arrow_forward:",
+                 query_params={"ws": str(ws["id"])})
 # issue 4 overview section
+import roadmap_ui  # noqa: E402  (issue 5: roadmap progress and the readiness forecast)
+roadmap_ui.overview_section(con, ws, cat)
 # issue 5 overview section
+import governance_ui  # noqa: E402  (issue 6: AI policy, document register, training, RACI)
+governance_ui.overview_section(con, ws, cat)
 # issue 6 overview section

@@ -10,7 +10,7 @@ def test_add_classify_and_see_it_on_the_overview(server, page):
     page.get_by_label("Name *").fill("Browser test: tenant screening")
     page.get_by_role("button", name="Add AI system").click()
     wait_idle(page)
-    assert page.get_by_text("Added AIS-").first.is_visible()
+    page.get_by_text("Added AIS-").first.wait_for(state="visible")
     system_id = page.url.split("system=")[1].split("&")[0]
 
     page.goto(f"{server}/ai-act?ws={ws}&system={system_id}")
@@ -19,10 +19,9 @@ def test_add_classify_and_see_it_on_the_overview(server, page):
     page.get_by_text("Does the system profile natural persons", exact=False).first.click()
     page.get_by_role("button", name="Classify and save").click()
     wait_idle(page)
-    assert page.get_by_text("Result: HIGH-RISK").first.is_visible()
+    page.get_by_text("Result: HIGH-RISK").first.wait_for(state="visible")
 
     page.goto(f"{server}/?ws={ws}")
     wait_idle(page)
     link = page.get_by_text("Browser test: tenant screening", exact=False).first
-    link.scroll_into_view_if_needed()
-    assert link.is_visible()   # listed under high-risk systems without an approved impact assessment
+    link.wait_for(state="visible")   # listed under high-risk systems without an approved impact assessment

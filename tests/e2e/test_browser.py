@@ -18,11 +18,11 @@ def test_a_rating_changed_in_the_browser_changes_the_overview(server, page):
     ws = page.url.split("ws=")[1].split("&")[0]
     page.goto(f"{server}/gap-analysis?ws={ws}&req=9.2.1")
     wait_idle(page)
-    assert page.get_by_text("9.2.1", exact=False).first.is_visible()
+    page.get_by_text("9.2.1", exact=False).first.wait_for(state="visible")
     page.get_by_text("5 Optimising", exact=True).click()
     page.get_by_role("button", name="Save", exact=True).click()
     wait_idle(page)
-    assert page.get_by_text("Saved").first.is_visible()
+    page.get_by_text("Saved").first.wait_for(state="visible")
 
     page.goto(f"{server}/overview?ws={ws}")
     wait_idle(page)

@@ -1,0 +1,588 @@
+"""Import an edited engagement workbook: read, validate everything, preview, apply all-or-nothing.
+
+Contract:
+- `plan(con, workspace_id, data)` reads the .xlsx bytes and returns a Plan: per sheet the rows
+  added, changed (old and new value per field), unchanged, and deleted in Excel, plus warnings.
+  It raises ValidationError listing every problem (each naming sheet, row and column) when the
+  file is malformed or any value is wrong. The plan also runs every write in a transaction that
+  is rolled back, so the areas' own rules are checked too. Nothing is written.
+- `apply(con, workspace_id, data, delete=False, db_path=...)` re-plans, backs the database up,
+  then applies every change in one transaction (all or nothing). Rows deleted in Excel are
+  removed only with delete=True; a deletion the area refuses (e.g. a risk still linked to an
+  action) is shown in the preview and skipped, never blocking the rest.
+- Comparison is three-way when the workbook carries its export record: a cell left as exported
+  never overwrites a value changed in the app since the export.
+"""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from openpyxl import load_workbook
+
+from .. import db
+from ..backup import backup_file
+from ..validate import ValidationError, blank
+from . import engine, registry
+from .export import RECORD_SHEET, context, editable
+from .registry import Context, Sheet
+
+MAX_BYTES = 25 * 1024 * 1024          # the file as uploaded
+MAX_UNPACKED = 250 * 1024 * 1024      # its XML once unzipped (a zip bomb stops here)
+MAX_ROWS = 50_000                     # data rows per sheet
+MAX_COLUMNS = 80                      # columns scanned per sheet
+HEADER_SEARCH = 10                    # the header row is looked for in the first rows
+READ_ONLY = "__read_only__"           # parsed rows keep their read-only cells under this key
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
+
+
+@dataclass
+class RowPlan:
+    """One row of the workbook compared with the database."""
+    row: int                          # Excel row number (0 for rows deleted in Excel)
+    key: str                          # the ID (for added rows: the provisional ID typed, or '')
+    values: dict = field(default_factory=dict)                 # every parsed editable value
+    changes: dict = field(default_factory=dict)                # field -> (old, new)
+    conflicts: list = field(default_factory=list)              # fields also changed in the app since export
+    label: str = ""                                            # a title for display
+    blocked: str = ""                                          # why a deletion would be refused
+
+
+@dataclass
+class SheetPlan:
+    sheet: Sheet
+    added: list[RowPlan] = field(default_factory=list)
+    changed: list[RowPlan] = field(default_factory=list)
+    unchanged: int = 0
+    deleted: list[RowPlan] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)              # fields left as changed in the app
+    ignored: list[str] = field(default_factory=list)           # rows with edits in read-only columns
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.sheet.name
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.added or self.changed or self.deleted)
+
+
+@dataclass
+class Plan:
+    workspace: dict
+    sheets: list[SheetPlan]
+    warnings: list[str] = field(default_factory=list)
+    exported_from: str = ""
+
+    def counts(self) -> dict:
+        return {"added": sum(len(s.added) for s in self.sheets),
+                "changed": sum(len(s.changed) for s in self.sheets),
+                "fields": sum(len(r.changes) for s in self.sheets for r in s.changed),
+                "unchanged": sum(s.unchanged for s in self.sheets),
+                "deleted": sum(len(s.deleted) for s in self.sheets)}
+
+    @property
+    def has_changes(self) -> bool:
+        return any(s.has_changes for s in self.sheets)
+
+
+# ---- reading -----------------------------------------------------------------------------------
+
+def open_workbook(data: bytes):
+    """The workbook (read-only, formulas as written) or ValidationError with a clear message."""
+    size = len(data)
+    if size == 0:
+        raise ValidationError("The file is empty (0 bytes). Choose the .xlsx workbook exported by AIMS Workbench.")
+    if size > MAX_BYTES:
+        raise ValidationError(f"The file is {size / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB. "
+                              "Remove images or unrelated sheets and try again.")
+    if data[:8] == OLE_MAGIC:
+        if ENCRYPTED_MARK in data:
+            raise ValidationError("The workbook is password-protected (encrypted), so it cannot be read. Open it in "
+                                  "Excel or LibreOffice, remove the password to open, save it as .xlsx and import again.")
+        raise ValidationError("This is an old-format Excel (.xls) or other Office file, not an .xlsx workbook. "
+                              "Save it as Excel Workbook (.xlsx) and import again.")
+    if not data[:4] == b"PK\x03\x04":
+        raise ValidationError("This is not an Excel .xlsx workbook (the file is not a zip-based Office document). "
+                              "Choose the .xlsx file exported by AIMS Workbench.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+            unpacked = sum(i.file_size for i in z.infolist())
+    except zipfile.BadZipFile:
+        raise ValidationError("The file is damaged or not an .xlsx workbook (it cannot be unzipped).") from None
+    if "xl/workbook.xml" not in names:
+        raise ValidationError("The file is a zip archive but not an Excel workbook (no xl/workbook.xml inside). "
+                              "Choose the .xlsx file exported by AIMS Workbench.")
+    if unpacked > MAX_UNPACKED:
+        raise ValidationError(f"The workbook unpacks to {unpacked / 1024 / 1024:.0f} MB; the limit is "
+                              f"{MAX_UNPACKED // 1024 // 1024} MB. Remove unrelated sheets or formatting.")
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many types for broken files
+        raise ValidationError(f"The workbook could not be read ({type(exc).__name__}: {exc}). "
+                              "Open it in Excel or LibreOffice, save it as .xlsx and try again.") from None
+
+
+def _norm(header) -> str:
+    return " ".join(str(header or "").split()).casefold()
+
+
+def _export_record(wb) -> tuple[dict, dict, dict]:
+    """(meta, {sheet: {id: fingerprint}}, {sheet: [editable fields]}) from the hidden record;
+    meta['readonly'] holds {sheet: fingerprint} of the read-only sheets."""
+    meta, rows, cols = {"readonly": {}}, {}, {}
+    if RECORD_SHEET not in wb.sheetnames:
+        return {}, rows, cols
+    for values in wb[RECORD_SHEET].iter_rows(max_col=4, values_only=True):
+        kind, a, b, c = (list(values) + [None] * 4)[:4]
+        if kind == "rows":
+            try:
+                rows.setdefault(str(a), {}).update(json.loads(str(c or "{}")))
+            except ValueError:
+                return {}, {}, {}     # a damaged record: compare two-way (a warning says so)
+        elif kind == "columns":
+            cols[str(a)] = str(c or "").split(",")
+        elif kind == "readonly":
+            meta["readonly"][str(a)] = str(c or "")
+        elif kind:
+            meta[str(kind)] = "" if a is None else str(a)
+    return meta, rows, cols
+
+
+def _read_sheet(ws, sheet: Sheet, ctx: Context, problems: list[str]) -> list[tuple[int, dict]] | None:
+    """Parsed rows (Excel row number, {field: value}) of one sheet; problems appended. None when
+    the sheet cannot be read at all (no heading row, missing columns, too many rows)."""
+    where = f"Sheet '{sheet.name}'"
+    expected = {_norm(c.header): c for c in sheet.columns}
+    key_col = sheet.column(sheet.key)
+    header_at, positions, unknown = None, {}, {}
+    header_problems: list[str] = []
+    data_rows = []
+    for n, cells in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), start=1):
+        if header_at is None:
+            texts = [_norm(getattr(c, "value", None)) for c in cells]
+            if _norm(key_col.header) in texts:
+                header_at = n
+                seen = {}
+                for i, t in enumerate(texts):
+                    if not t:
+                        continue
+                    if t in seen:
+                        header_problems.append(f"{where}, row {n}: the column heading '{cells[i].value}' appears "
+                                               f"twice (columns {seen[t] + 1} and {i + 1}).")
+                    seen[t] = i
+                positions = seen
+                missing = [c.header for c in sheet.columns if _norm(c.header) not in positions]
+                if missing:
+                    header_problems.append(f"{where}: column{'s' if len(missing) > 1 else ''} "
+                                           f"{', '.join(repr(m) for m in missing)} missing (renamed or deleted?). "
+                                           "Keep the column headings as exported.")
+                unknown = {i: cells[i].value for t, i in positions.items() if t not in expected}
+            elif n >= HEADER_SEARCH:
+                break
+            continue
+        values = [getattr(c, "value", None) for c in cells]
+        if all(blank(v) for v in values):
+            continue
+        data_rows.append((n, cells))
+        if len(data_rows) > MAX_ROWS:
+            problems.append(f"{where} has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}. "
+                            "Split the work or remove rows that are not records.")
+            return None
+    if header_at is None:
+        if not data_rows:
+            problems.append(f"{where} is empty or its heading row is missing: the first row must hold the "
+                            f"column headings as exported, starting with '{key_col.header}'.")
+        return None
+    if header_problems:
+        problems.extend(header_problems)
+        return None
+    out = []
+    for n, cells in data_rows:
+        for i, raw in unknown.items():
+            if i < len(cells) and not blank(cells[i].value):
+                problems.append(f"{where}, row {n}, column '{raw}': this column is not part of the workbook, so "
+                                "its content would be lost. Move it to another sheet or delete the column.")
+        values: dict[str, Any] = {}
+        fixed = []
+        for col in sheet.columns:
+            i = positions[_norm(col.header)]
+            cell = cells[i] if i < len(cells) else None
+            raw = getattr(cell, "value", None)
+            kind = getattr(cell, "data_type", None)
+            if not (col.editable or col.field == sheet.key):
+                if col.formula is None:
+                    fixed.append(raw)
+                continue
+            label = f"{where}, row {n}, column '{col.header}'"
+            if kind == "f" or (isinstance(raw, str) and raw.startswith("=") and kind != "s"):
+                problems.append(f"{label} holds a formula ({str(raw)[:40]}) where a value is expected. "
+                                "Type the value itself.")
+                continue
+            if kind == "e":
+                problems.append(f"{label} holds the error value {raw}; type the value itself.")
+                continue
+            value, problem = col.parse(raw, ctx)
+            if problem and not (col.field == sheet.key and col.kind == "text"):
+                problems.append(f"{label}: {problem}.")
+            values[col.field] = value
+        values[READ_ONLY] = tuple(fixed)
+        out.append((n, values))
+    return out
+
+
+# ---- comparing ---------------------------------------------------------------------------------
+
+def _compare(sheet: Sheet, ctx: Context, parsed: list[tuple[int, dict]], exported: dict | None,
+             fields_at_export: list[str] | None, problems: list[str]) -> SheetPlan:
+    where = f"Sheet '{sheet.name}'"
+    plan = SheetPlan(sheet)
+    cols = editable(sheet)
+    current = {str(r[sheet.key]): r for r in sheet.rows(ctx)}
+    canon = {k: {c.field: c.canonical(r.get(c.field), ctx) for c in cols} for k, r in current.items()}
+    titles = {k: _title(sheet, r) for k, r in current.items()}
+    three_way = exported is not None and fields_at_export == [c.field for c in cols]
+    seen: dict[str, int] = {}
+    for n, values in parsed:
+        key = str(values.get(sheet.key) or "").strip()
+        if key and key in seen:
+            problems.append(f"{where}, row {n}, column '{sheet.column(sheet.key).header}': ID {key} is also on "
+                            f"row {seen[key]}; each record must appear once.")
+            continue
+        if key:
+            seen[key] = n
+        row_values = {c.field: values.get(c.field) for c in cols}
+        if key not in current:
+            if not sheet.can_add:
+                problems.append(f"{where}, row {n}, column '{sheet.column(sheet.key).header}': "
+                                + (f"unknown ID {key!r}" if key else "the ID is empty")
+                                + "; rows cannot be added to this sheet.")
+                continue
+            if exported and key in exported:
+                problems.append(f"{where}, row {n}: {key} was deleted in the app after this workbook was "
+                                "exported. Clear the ID to add it again as a new record, or delete the row.")
+                continue
+            plan.added.append(RowPlan(n, key, row_values, label=_title(sheet, values)))
+            continue
+        stored, _, fixed_print = (exported or {}).get(key, "").partition("~")
+        if fixed_print and engine.read_only_print(values.get(READ_ONLY, ())) != fixed_print:
+            plan.ignored.append(f"row {n} ({key})")
+        base = stored.split(".") if three_way else None
+        row = RowPlan(n, key, row_values, label=titles[key])
+        for i, c in enumerate(cols):
+            old, new = canon[key][c.field], row_values[c.field]
+            if old == new:
+                continue
+            if base and len(base) == len(cols):
+                wb_hash = engine.fingerprint([new])
+                db_hash = engine.fingerprint([old])
+                if wb_hash == base[i] and db_hash != base[i]:
+                    plan.kept.append(f"{key} {c.header}")
+                    continue
+                if db_hash != base[i]:
+                    row.conflicts.append(c.field)
+            row.changes[c.field] = (old, new)
+        if row.changes:
+            plan.changed.append(row)
+        else:
+            plan.unchanged += 1
+    missing = [k for k in current if k not in seen and (exported is None or k in exported)]
+    if missing and sheet.can_delete and sheet.removable:
+        plan.deleted = [RowPlan(0, k, label=titles[k]) for k in missing if sheet.removable(current[k])]
+        missing = [k for k in missing if not sheet.removable(current[k])]
+    elif missing and sheet.can_delete:
+        plan.deleted = [RowPlan(0, k, label=titles[k]) for k in missing]
+        missing = []
+    if missing:
+        plan.warnings.append(f"{where}: {len(missing)} row{'s are' if len(missing) > 1 else ' is'} missing "
+                             f"({', '.join(missing[:8])}{' ...' if len(missing) > 8 else ''}); "
+                             + ("these records cannot be removed" if sheet.can_delete else
+                                "records of this sheet cannot be removed") + ", so nothing changes for them.")
+    if plan.ignored:
+        plan.warnings.append(f"{where}: cells in grey-headed (read-only) columns were changed on "
+                             + ", ".join(plan.ignored[:6]) + (" ..." if len(plan.ignored) > 6 else "")
+                             + "; those columns are calculated or kept elsewhere, so the changes are not imported. "
+                             "Make them in the app or on the sheet that holds them.")
+    if plan.kept:
+        plan.warnings.append(f"{where}: {len(plan.kept)} value{'s' if len(plan.kept) > 1 else ''} changed in the app "
+                             "since the export and left as exported in the workbook keep the app's value: "
+                             + ", ".join(plan.kept[:6]) + (" ..." if len(plan.kept) > 6 else "") + ".")
+    conflicts = [f"{r.key} {sheet.column(f).header}" for r in plan.changed for f in r.conflicts]
+    if conflicts:
+        plan.warnings.append(f"{where}: {len(conflicts)} value{'s were' if len(conflicts) > 1 else ' was'} changed "
+                             "both in the app since the export and in the workbook; the workbook's value will be "
+                             "used: " + ", ".join(conflicts[:6]) + (" ..." if len(conflicts) > 6 else "") + ".")
+    return plan
+
+
+def _read_only_edits(wb, meta: dict) -> list[str]:
+    """Warnings for read-only sheets whose values differ from the export (those edits are not imported)."""
+    out = []
+    for name, fp in (meta.get("readonly") or {}).items():
+        if name in wb.sheetnames and engine.sheet_print(wb[name].iter_rows(values_only=True)) != fp:
+            out.append(f"Sheet '{name}' was changed, but it is read only: its changes are not imported. "
+                       "Make them in the app (or on the sheet that holds the records).")
+    return out
+
+
+def _title(sheet: Sheet, values: dict) -> str:
+    for name in ("title", "name", "label"):
+        if values.get(name):
+            return str(values[name])
+    return ""
+
+
+def _check_links(plans: list[SheetPlan], ctx: Context, problems: list[str]) -> None:
+    """Every linked ID exists, or is a row added in this import (by its provisional ID)."""
+    known: dict[str, set] = {"requirement": set(ctx.catalog.requirements),
+                             "control": {r for r in ctx.catalog.requirements if r.startswith("A.")}}
+    for sp in plans:
+        s = sp.sheet
+        if s.entity:
+            ids = known.setdefault(s.entity, set())
+            ids.update(str(r[s.key]) for r in s.rows(ctx))
+            ids.update(r.key for r in sp.added if r.key)
+    for sp in plans:
+        for col in sp.sheet.columns:
+            if col.kind not in ("ref", "refs") or not col.ref or not col.editable:
+                continue
+            ids = known.get(col.ref, set())
+            for r in sp.added + sp.changed:
+                value = r.values.get(col.field)
+                links = value if isinstance(value, tuple) else ((value,) if value else ())
+                bad = [v for v in links if v not in ids]
+                if bad:
+                    problems.append(f"Sheet '{sp.name}', row {r.row}, column '{col.header}': unknown "
+                                    f"{col.ref.replace('_', ' ')} ID{'s' if len(bad) > 1 else ''} {', '.join(bad)}.")
+
+
+# ---- planning and applying -------------------------------------------------------------------
+
+class _Rollback(Exception):
+    pass
+
+
+def plan(con, workspace_id: int, data: bytes, catalog=None) -> Plan:
+    """Validate the workbook and compare it with the workspace (see the module docstring)."""
+    ctx = context(con, workspace_id, catalog)
+    wb = open_workbook(data)
+    try:
+        problems: list[str] = []
+        meta, exported, fields_at_export = _export_record(wb)
+        sheets = registry.importable()
+        parsed = {}
+        for s in sheets:
+            if s.name not in wb.sheetnames:
+                extra = [n for n in wb.sheetnames if n not in {x.name for x in registry.sheets()} | {RECORD_SHEET}]
+                problems.append(f"Sheet '{s.name}' is missing (renamed or deleted?)."
+                                + (f" The workbook has a sheet '{extra[0]}' that is not expected: give it back its "
+                                   f"name '{s.name}'." if extra else " Keep the sheet names as exported."))
+                continue
+            parsed[s.name] = _read_sheet(wb[s.name], s, ctx, problems)
+        untouchable = _read_only_edits(wb, meta)
+    finally:
+        wb.close()
+    if len(parsed) < len(sheets) or any(rows is None for rows in parsed.values()):
+        raise ValidationError(problems)   # a sheet or column is missing: cell checks would only add noise
+    warnings = []
+    if not meta:
+        warnings.append("The workbook has no export record (it was not exported by AIMS Workbench, or was copied "
+                        "into a new file): every difference counts as an edit, and records missing from it are "
+                        "proposed for deletion.")
+    elif meta.get("workspace") and meta["workspace"] != ctx.workspace["name"]:
+        warnings.append(f"This workbook was exported from the workspace '{meta['workspace']}', not from "
+                        f"'{ctx.workspace['name']}'. Check the changes below before applying them.")
+    plans = [_compare(s, ctx, parsed[s.name], exported.get(s.name) if meta else None,
+                      fields_at_export.get(s.name), problems) for s in sheets]
+    _check_links(plans, ctx, problems)
+    if problems:
+        raise ValidationError(problems)   # every cell, ID and link problem at once
+    result = Plan(ctx.workspace, plans, warnings + untouchable + [w for p in plans for w in p.warnings],
+                  meta.get("workspace", ""))
+    # Run every write and roll it back: the areas' own rules (e.g. an exclusion needs a reason) are checked now.
+    _trial(con, ctx, result, delete=False)
+    if result.counts()["deleted"]:
+        # Deletions are tried apart: one that is refused (a risk still linked to an action) is shown on its
+        # row in the preview and skipped when deletions are confirmed; it never blocks the other changes.
+        blocked = _trial(con, ctx, result, delete=True, collect=True)
+        for sp in plans:
+            for r in sp.deleted:
+                r.blocked = blocked.get((sp.name, r.key), "")
+        result.warnings += [f"Sheet '{sp.name}': {r.key} cannot be deleted: {r.blocked}"
+                            for sp in plans for r in sp.deleted if r.blocked]
+    return result
+
+
+def _trial(con, ctx: Context, p: Plan, delete: bool, collect: bool = False) -> dict:
+    """Run the plan in a transaction that is always rolled back. With `collect`, refused deletions
+    are returned as {(sheet, id): reason} instead of raised."""
+    found: dict = {}
+    try:
+        with db.transaction(con) as tx:
+            found = _run(tx, ctx, p, delete, collect_deletions=collect)
+            raise _Rollback
+    except _Rollback:
+        pass
+    return found.get("blocked", {}) if collect else {}
+
+
+dry_run = plan   # the name the benchmark uses
+
+
+def _run(tx, ctx: Context, plan_: Plan, delete: bool, collect_deletions: bool = False) -> dict:
+    """Apply a plan inside the transaction `tx`; raises ValidationError with every row's problem.
+    Deletions marked as blocked by the plan are skipped; with `collect_deletions`, a refused
+    deletion is recorded in the result's 'blocked' instead of raised."""
+    run_ctx = Context(tx, ctx.workspace, ctx.catalog, ctx.today)
+    problems: list[str] = []
+    done = {"added": 0, "changed": 0, "fields": 0, "deleted": 0, "deletions_blocked": 0}
+
+    def attempt(sp: SheetPlan, r: RowPlan, what: str, fn) -> Any:
+        try:
+            return fn()
+        except ValidationError as exc:
+            at = f"row {r.row}" if r.row else "deleted row"
+            problems.extend(f"Sheet '{sp.name}', {at} ({r.key or 'new ' + sp.sheet.entity.replace('_', ' ')}): "
+                            f"{p}" for p in exc.problems)
+        except duckdb.Error as exc:
+            raise ValidationError([f"Sheet '{sp.name}', row {r.row}: the database refused the {what} ({exc}); "
+                                   "nothing was imported."]) from None
+        return None
+
+    for sp in plan_.sheets:
+        s = sp.sheet
+        for r in sp.added:
+            values = _remap(s, run_ctx, {k: v for k, v in r.values.items()})
+            new_id = attempt(sp, r, "new row", lambda: s.add(tx, run_ctx, values))
+            if new_id is not None:
+                done["added"] += 1
+                if r.key:
+                    run_ctx.id_map[(s.entity, r.key)] = str(new_id)
+        for r in sp.changed:
+            fields = _remap(s, run_ctx, {f: new for f, (_, new) in r.changes.items()})
+            values = _remap(s, run_ctx, dict(r.values))
+            attempt(sp, r, "change", lambda: s.change(tx, run_ctx, r.key, fields, values))
+            done["changed"] += 1
+            done["fields"] += len(r.changes)
+    blocked: dict = {}
+    if delete:
+        for sp in reversed(plan_.sheets):   # links point to earlier sheets: remove the linking rows first
+            for r in sp.deleted:
+                if r.blocked:
+                    done["deletions_blocked"] += 1
+                    continue
+                if collect_deletions:
+                    try:
+                        sp.sheet.delete(tx, run_ctx, r.key)
+                    except ValidationError as exc:
+                        blocked[(sp.name, r.key)] = " ".join(exc.problems)
+                    continue
+                attempt(sp, r, "deletion", lambda: sp.sheet.delete(tx, run_ctx, r.key))
+                done["deleted"] += 1
+    if problems:
+        raise ValidationError(problems)
+    return {**done, "blocked": blocked}
+
+
+def _remap(sheet: Sheet, ctx: Context, values: dict) -> dict:
+    """Replace provisional IDs of rows added in this import with the IDs they were given."""
+    for col in sheet.columns:
+        if col.kind in ("ref", "refs") and col.field in values and col.ref:
+            v = values[col.field]
+            if isinstance(v, tuple):
+                values[col.field] = tuple(ctx.id_map.get((col.ref, x), x) for x in v)
+            elif v:
+                values[col.field] = ctx.id_map.get((col.ref, v), v)
+    return values
+
+
+def _backup_name(path: str) -> Path:
+    p = Path(path)
+    return p.parent / "backups" / f"{p.stem}-before-import-{datetime.now():%Y%m%d-%H%M%S-%f}.duckdb"
+
+
+def apply(con, workspace_id: int, data: bytes, catalog=None, *, delete: bool = False, db_path: str | None = None,
+          backup: bool = True) -> dict:
+    """Validate again, back the database up, then apply everything in one transaction.
+
+    Returns counts (added, changed, fields, deleted; deletions_skipped when not confirmed,
+    deletions_blocked for those the area refuses, see Plan) and `backup` (the file).
+    Raises ValidationError, with nothing written, when anything is wrong.
+    """
+    p = plan(con, workspace_id, data, catalog)
+    result = {"added": 0, "changed": 0, "fields": 0, "deleted": 0, "backup": None, "deletions_blocked": 0,
+              "deletions_skipped": 0 if delete else p.counts()["deleted"]}
+    if not p.has_changes or (not delete and not (p.counts()["added"] or p.counts()["changed"])):
+        return result
+    path = db_path or db.database_path()
+    if backup and path != ":memory:" and Path(path).exists():
+        result["backup"] = str(backup_file(path, _backup_name(path), con=con))
+    ctx = context(con, workspace_id, catalog)
+    with db.transaction(con) as tx:
+        done = _run(tx, ctx, p, delete)
+    done.pop("blocked", None)
+    result.update(done)
+    return result
+
+
+# ---- presenting a plan -------------------------------------------------------------------------
+
+def shown(sheet: Sheet, field_name: str, value, ctx=None) -> str:
+    """A value as the workbook shows it ('3 Defined', 'Yes', '2027-03-31', 'a; b')."""
+    v = sheet.column(field_name).to_cell(value, ctx)
+    return "" if v is None else str(v)
+
+
+def overview(p: Plan) -> list[dict]:
+    """One line per sheet: sheet, added, changed, unchanged, deleted."""
+    return [{"Sheet": s.name, "Added": len(s.added), "Changed": len(s.changed), "Unchanged": s.unchanged,
+             "Deleted in Excel": len(s.deleted)} for s in p.sheets]
+
+
+def change_rows(s: SheetPlan) -> list[dict]:
+    """One line per changed field (old and new value), per added row and per deleted row."""
+    out = []
+    for r in s.added:
+        filled = {f: v for f, v in r.values.items() if v not in (None, "", ())}
+        out.append({"Row": r.row, "ID": r.key or "(new)", "Title": r.label, "What": "added",
+                    "Field": "", "Old value": "", "New value": "; ".join(
+                        f"{s.sheet.column(f).header}: {shown(s.sheet, f, v)}" for f, v in filled.items())})
+    for r in s.changed:
+        for f, (old, new) in r.changes.items():
+            out.append({"Row": r.row, "ID": r.key, "Title": r.label,
+                        "What": "changed (also changed in the app)" if f in r.conflicts else "changed",
+                        "Field": s.sheet.column(f).header, "Old value": shown(s.sheet, f, old),
+                        "New value": shown(s.sheet, f, new)})
+    for r in s.deleted:
+        out.append({"Row": None, "ID": r.key, "Title": r.label, "What": "deleted in Excel", "Field": "",
+                    "Old value": "", "New value": f"cannot be deleted: {r.blocked}" if r.blocked
+                    else f"if confirmed: {s.sheet.delete_means}"})
+    return out
+
+
+def describe(p: Plan) -> list[str]:
+    """The preview as text lines (for the command line)."""
+    lines = [f"Workspace: {p.workspace['name']}"]
+    lines += [f"warning: {w}" for w in p.warnings]
+    for s in p.sheets:
+        lines.append(f"{s.name}: {len(s.added)} added, {len(s.changed)} changed, {s.unchanged} unchanged, "
+                     f"{len(s.deleted)} deleted in Excel")
+        for r in change_rows(s):
+            if r["What"].startswith("changed"):
+                lines.append(f"  row {r['Row']} {r['ID']} {r['Field']}: {r['Old value']!r} -> {r['New value']!r}"
+                             + ("  (also changed in the app since the export)" if "also" in r["What"] else ""))
+            elif r["What"] == "added":
+                lines.append(f"  row {r['Row']} new {r['ID']}: {r['New value']}")
+            else:
+                lines.append(f"  {r['ID']} {r['Title']}: deleted in Excel (kept unless confirmed; "
+                             f"--yes-delete: {s.sheet.delete_means})")
+    return lines

@@ -1,0 +1,55 @@
+"""Browser journey on the Reports page: download the workbook and open it with openpyxl;
+upload an edited copy, preview and apply it."""
+import io
+
+import openpyxl
+
+from browser import wait_idle
+
+
+def _open_reports(server, page):
+    page.goto(server + "/reports")
+    wait_idle(page)
+    assert "Reports and the Excel workbook" in page.locator("h1").first.inner_text()
+
+
+def test_download_the_workbook_and_open_it(server, page, tmp_path):
+    _open_reports(server, page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download the workbook (.xlsx)").click()
+    download = info.value
+    assert download.suggested_filename.startswith("AIMS workbook - ") and download.suggested_filename.endswith(".xlsx")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[:4] == ["Cover", "Summary", "Gap Analysis", "Statement of Applicability"]
+    assert "Lists" in wb.sheetnames
+    gap = wb["Gap Analysis"]
+    assert gap["A1"].value == "Ref" and gap.max_row == 71
+
+
+def test_upload_an_edited_workbook_preview_and_apply(server, page, tmp_path):
+    _open_reports(server, page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download the workbook (.xlsx)").click()
+    wb = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes()))
+    gap = wb["Gap Analysis"]
+    heads = [c.value for c in gap[1]]
+    row = next(r for r in range(2, gap.max_row + 1) if gap.cell(row=r, column=1).value == "10.2")
+    gap.cell(row=row, column=heads.index("Notes") + 1).value = "Edited in the browser test"
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(edited))
+    wait_idle(page, 600)
+    changed = page.locator("[data-testid='stMetric']", has_text="Rows changed").first
+    assert changed.locator("[data-testid='stMetricValue']").inner_text().strip() == "1"
+    assert page.get_by_text("Gap Analysis: 0 added · 1 changed").first.is_visible()
+    page.get_by_role("button", name="Apply the import").click()
+    wait_idle(page, 600)
+    assert page.get_by_text("Imported: 0 added, 1 changed").first.is_visible()
+
+    with page.expect_download() as again:
+        page.get_by_role("button", name="Download the workbook (.xlsx)").click()
+    gap2 = openpyxl.load_workbook(io.BytesIO(again.value.path().read_bytes()))["Gap Analysis"]
+    assert gap2.cell(row=row, column=heads.index("Notes") + 1).value == "Edited in the browser test"

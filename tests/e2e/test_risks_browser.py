@@ -1,0 +1,81 @@
+"""Browser journey for the AI risk register: add a risk in the form, then find it again by clicking
+its cell in the inherent and in the residual heatmap (Plotly selection through Streamlit)."""
+import re
+
+from browser import wait_idle
+
+TITLE = "Browser check: model card missing for auditors"
+
+
+def choose(page, form, label: str, option: str) -> None:
+    """Pick an option of a selectbox. It is centred first: at the very bottom of the viewport the
+    list does not open."""
+    box = form.get_by_role("combobox", name=label, exact=True)
+    box.evaluate("el => el.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(150)
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def click_cell(page, chart_index: int, likelihood: int, impact: int) -> None:
+    """Click the centre of a cell of the n-th heatmap (likelihood up, impact right)."""
+    chart = page.locator("[data-testid='stPlotlyChart']").nth(chart_index)
+    chart.scroll_into_view_if_needed()
+    box = chart.locator(".nsewdrag").first.bounding_box()
+    x = box["x"] + (impact - 0.5) / 5 * box["width"]
+    y = box["y"] + (5 - likelihood + 0.5) / 5 * box["height"]
+    page.mouse.move(x, y)
+    page.wait_for_timeout(200)
+    page.mouse.click(x, y)
+    wait_idle(page, 600)
+
+
+def test_a_risk_added_in_the_browser_is_found_by_clicking_its_heatmap_cells(server, page):
+    page.goto(server + "/risks")
+    wait_idle(page)
+    ws = page.url.split("ws=")[1].split("&")[0]
+    page.get_by_role("tab", name="Add a risk").click()
+    wait_idle(page)
+    form = page.locator("[data-testid='stForm']").first
+    form.get_by_label("Title *").fill(TITLE)
+    choose(page, form, "Inherent likelihood *", "1 Rare")
+    choose(page, form, "Inherent impact *", "5 Severe")
+    choose(page, form, "Treatment", "mitigate")
+    choose(page, form, "Residual likelihood", "1 Rare")
+    choose(page, form, "Residual impact", "4 Major")
+    page.get_by_role("button", name="Add risk").click()
+    wait_idle(page, 600)
+    added = page.get_by_text(re.compile(r"Added R-\d+")).first.inner_text()
+    rid = re.search(r"R-\d+", added).group(0)
+
+    # a fresh register (no risk open), narrowed to our risk by the search box
+    page.goto(f"{server}/risks?ws={ws}")
+    wait_idle(page)
+    page.get_by_role("textbox", name="Search").fill(TITLE)
+    page.keyboard.press("Enter")
+    wait_idle(page, 600)
+    assert page.get_by_text("Showing 1 of", exact=False).first.is_visible()
+
+    click_cell(page, 0, 1, 5)
+    assert page.get_by_text("Showing the 1 risk in the inherent cell likelihood 1 Rare x impact 5 Severe",
+                            exact=False).first.is_visible()
+
+    # selecting the row opens the risk below the table
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)
+    wait_idle(page, 600)
+    assert page.locator("h3", has_text=f"{rid} {TITLE}").first.is_visible()
+
+    # the residual map, side by side: the risk sits in likelihood 1 x impact 4 there
+    click_cell(page, 1, 1, 4)
+    assert page.get_by_text("Showing the 1 risk in the residual cell likelihood 1 Rare x impact 4 Major",
+                            exact=False).first.is_visible()
+    click_cell(page, 1, 3, 3)  # an empty cell: nothing listed
+    assert page.get_by_text("Showing the 0 risks in the residual cell", exact=False).first.is_visible()
+
+    page.get_by_role("button", name="Clear cell filter").click()
+    wait_idle(page, 600)
+    assert page.get_by_text("Showing the", exact=False).count() == 0
+    assert page.get_by_text("Showing 1 of", exact=False).first.is_visible()

@@ -1,0 +1,84 @@
+"""Governance at a glance, the demo client's governance records, and the governance content file."""
+import pytest
+
+from aims import demo, documents, evidence, governance, governance_catalog, policy, roles, training
+from aims.catalog import CatalogError, load_json
+
+
+def test_snapshot_of_an_empty_workspace(con, cat, ws_id):
+    s = governance.snapshot(con, ws_id, cat)
+    assert s["policy"]["label"] == "no policy" and s["policy"]["approved_version"] is None
+    assert s["stage1"]["pct"] == 0.0 and s["stage1"]["required"] > 0
+    assert s["training"]["pct"] is None and s["training"]["sessions"] == 0
+    assert s["roles"] == 0 and s["raci_problems"] is None
+
+
+@pytest.fixture
+def demo_ws(con, cat):
+    return demo.create(con, cat)
+
+
+def test_the_demo_has_an_approved_policy_and_a_draft_revision(con, demo_ws):
+    v = policy.versions(con, demo_ws)
+    assert list(zip(v["version"], v["status"])) == [("1.1", "draft"), ("1.0", "approved")]
+    assert "Contestability" in v.iloc[0]["principles"] and "Contestability" not in v.iloc[1]["principles"]
+    assert policy.status(con, demo_ws)["label"] == "v1.0 approved"
+
+
+def test_the_demo_people_match_the_owners_of_the_gap_analysis(con, demo_ws):
+    assert set(demo.OWNERS) <= set(roles.people(con, demo_ws))
+
+
+def test_the_demo_raci_flags_data_governance_only(con, demo_ws):
+    problems = roles.raci_problems(roles.raci(con, demo_ws), roles.roles(con, demo_ws))
+    assert list(problems["activity_id"]) == ["data"]
+
+
+def test_the_demo_shows_four_of_six_model_owners_trained_on_bias(con, demo_ws):
+    labels = set(training.coverage(con, demo_ws)["label"])
+    assert "4 of 6 model owners trained on bias and fairness testing" in labels
+    assert len(training.sessions(con, demo_ws)) == 2
+
+
+def test_the_demo_register_is_mixed_and_agrees_with_the_policy_and_soa(con, cat, demo_ws):
+    reg = documents.register(con, demo_ws, cat).set_index("id")
+    assert set(reg["status"]) == {"missing", "draft", "approved"}
+    assert reg.at["AI policy", "status"] == "approved" and reg.at["AI policy", "version"] == "1.0"
+    assert reg.at["Statement of Applicability", "status"] == "draft"
+    assert reg["custom"].sum() == 1
+    s1 = documents.stage1_readiness(con, demo_ws, cat)
+    assert 0 < s1["pct"] < 50
+    assert not evidence.requests(con, demo_ws, cat).empty
+
+
+def test_the_demo_is_the_same_every_time(con, cat, demo_ws):
+    first = documents.register(con, demo_ws, cat)[["id", "status", "owner", "version"]]
+    again = demo.create(con, cat, replace=True)
+    assert documents.register(con, again, cat)[["id", "status", "owner", "version"]].equals(first)
+
+
+def test_the_governance_content_names_only_known_requirements(cat):
+    content = governance_catalog.load()
+    assert len(content.activities) == 8 and len(content.roles) == 7
+    data = load_json("governance.json")
+    data["activities"][0]["requirements"].append("11.1")
+    with pytest.raises(CatalogError, match="unknown requirement 11.1"):
+        governance_catalog.parse(data, cat)
+    data = load_json("governance.json")
+    data["roles"].append(dict(data["roles"][0]))
+    with pytest.raises(CatalogError, match="duplicate role"):
+        governance_catalog.parse(data, cat)
+
+
+def test_export_frames_are_flat_tables_for_the_workbook(con, cat, demo_ws, ws_id):
+    for workspace in (demo_ws, ws_id):
+        frames = governance.export_frames(con, workspace, cat)
+        assert list(frames) == ["AI policy", "Roles", "People", "RACI", "Training sessions", "Training coverage",
+                                "Documents", "Evidence requests"]
+        for name, df in frames.items():
+            for col in df.columns:
+                assert not any(isinstance(v, (list, tuple, set, dict)) for v in df[col]), (name, col)
+    frames = governance.export_frames(con, demo_ws, cat)
+    assert frames["AI policy"].iloc[1]["Ethical principles"].startswith("Fairness; Transparency")
+    assert "Tom Becker (Head of Data Science)" in frames["Roles"].set_index("Role").at["Model owner", "People"]
+    assert len(frames["Documents"]) == len(documents.register(con, demo_ws, cat))

@@ -1,0 +1,128 @@
+"""The Reports page through the entry point: downloads are offered, and the import journey
+(upload, validate, preview, confirm, apply) works and never writes on a problem."""
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from aims import assessments, catalog, db, workspaces
+from aims.workbook import export
+from wbtools import edits
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("AIMS_DB", str(tmp_path / "pages.duckdb"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    at.switch_page("views/reports.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def live():
+    from ui import _open
+    return _open(db.database_path())
+
+
+def ws_id(con) -> int:
+    return int(workspaces.list_all(con).iloc[0]["id"])
+
+
+def owner(con, req):
+    return assessments.table(con, ws_id(con), catalog.load(), 3).set_index("req_id").loc[req, "owner"]
+
+
+def upload(at, data: bytes):
+    at.file_uploader[0].set_value(("edited.xlsx", data, XLSX))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_page_offers_the_workbook_the_soa_and_csv_downloads(app):
+    assert app.title[0].value == "Reports and the Excel workbook"
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert "Download the workbook (.xlsx)" in labels
+    assert {"SoA as Excel", "SoA as CSV"} <= set(labels)
+    assert "Download CSV" in labels
+    sheets = app.dataframe[0].value
+    assert list(sheets["Sheet"])[:3] == ["Cover", "Summary", "Gap Analysis"]
+    assert not app.error
+
+
+def test_an_unedited_workbook_has_nothing_to_import(app):
+    con = live()
+    upload(app, export.build(con, ws_id(con)))
+    assert any("nothing to import" in s.value for s in app.success)
+    assert not [b for b in app.button if b.key == "reports_apply"]
+
+
+def test_an_edited_workbook_is_previewed_then_applied(app, tmp_path):
+    con = live()
+    data = edits(export.build(con, ws_id(con)), [("Gap Analysis", "4.1", "Owner", "Client Owner"),
+                                                 ("Gap Analysis", "4.2", "Maturity", "4 Measured")])
+    upload(app, data)
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Rows changed"] == "2" and metrics["Rows added"] == "0"
+    changes = next(d.value for d in app.dataframe if "Old value" in d.value.columns)
+    assert set(changes["Field"]) == {"Owner", "Maturity"}
+    assert "Client Owner" in set(changes["New value"])
+    assert owner(con, "4.1") != "Client Owner"      # previewed, not written
+    app.button(key="reports_apply").click().run()
+    assert not app.exception
+    assert owner(con, "4.1") == "Client Owner"
+    assert any("Imported: 0 added, 2 changed" in s.value for s in app.success)
+    assert list((tmp_path / "backups").glob("pages-before-import-*.duckdb"))
+
+
+def test_a_workbook_with_problems_lists_them_and_writes_nothing(app):
+    con = live()
+    data = edits(export.build(con, ws_id(con)), [("Gap Analysis", "4.1", "Target", 8),
+                                                 ("Gap Analysis", "4.2", "Owner", "Never written")])
+    upload(app, data)
+    text = " ".join(e.value for e in app.error)
+    assert "The workbook was not imported: 1 problem to fix in Excel" in text
+    assert "Sheet 'Gap Analysis', row 2, column 'Target'" in text
+    assert owner(con, "4.2") != "Never written"
+    assert not [b for b in app.button if b.key == "reports_apply"]
+
+
+def test_a_file_that_is_not_a_workbook_gets_a_clear_message(app):
+    upload(app, b"this is not a spreadsheet")
+    assert any("not an Excel .xlsx workbook" in e.value for e in app.error)
+
+
+def test_a_large_workspace_builds_the_workbook_on_request_with_progress(app, monkeypatch):
+    monkeypatch.setattr(export, "record_count", lambda con, ws: 50_000)
+    app.run()
+    assert any("built on request" in i.value for i in app.info)
+    assert "Download the workbook (.xlsx)" not in [b.proto.label for b in app.get("download_button")]
+    app.button(key="reports_prepare").click().run()
+    assert not app.exception
+    assert "Download the workbook (.xlsx)" in [b.proto.label for b in app.get("download_button")]
+
+
+def test_rows_deleted_in_excel_are_deleted_only_when_confirmed(app):
+    from aims import risks, roadmap
+    from wbtools import delete_row
+    con = live()
+    ws = ws_id(con)
+    linked = {r for rs in roadmap.actions(con, ws, catalog.load(), 3)["risks"] for r in rs}
+    free = next(r for r in risks.table(con, ws)["id"] if r not in linked)
+    data = delete_row(export.build(con, ws), "Risks", free)
+    upload(app, data)
+    assert {m.label: m.value for m in app.metric}["Deleted in Excel"] == "1"
+    app.button(key="reports_apply").click().run()        # not confirmed: kept
+    assert risks.get(con, ws, free) is not None
+    assert any("1 deleted in Excel were kept" in s.value for s in app.success)
+    upload(app, data)
+    app.checkbox(key="reports_confirm_delete").check().run()
+    app.button(key="reports_apply").click().run()
+    assert risks.get(con, ws, free) is None
+    assert any("1 deleted" in s.value for s in app.success)
