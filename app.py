@@ -23,22 +23,17 @@ PAGES = {
         st.Page("views/inventory.py", title="AI system inventory", icon=":material/memory:", url_path="ai-systems"),
         st.Page("views/classification.py", title="EU AI Act classification", icon=":material/gavel:", url_path="ai-act"),
         st.Page("views/impact.py", title="Impact assessments", icon=":material/assignment:", url_path="impact"),
-        # issue 3 pages
     ],
     "Risk": [
         st.Page("views/risks.py", title="AI risk register", icon=":material/crisis_alert:", url_path="risks"),
-        # issue 4 pages
     ],
     "Plan and govern": [
         st.Page("views/roadmap.py", title="Roadmap", icon=":material/timeline:", url_path="roadmap"),
-        # issue 5 pages
         st.Page("views/governance.py", title="Governance", icon=":material/account_balance:", url_path="governance"),
         st.Page("views/documents.py", title="Documented information", icon=":material/description:", url_path="documents"),
-        # issue 6 pages
     ],
     "Reports": [
         st.Page("views/reports.py", title="Reports and workbook", icon=":material/table_view:", url_path="reports"),
-        # issue 7 pages
     ],
     "Settings": [
         st.Page("views/workspaces.py", title="Workspaces", icon=":material/folder_open:", url_path="workspaces"),

@@ -455,7 +455,7 @@ def overview_section(con, ws: dict, cat) -> None:
     """The compact governance panel of the overview: policy status, required documents approved
     (Stage 1 from the register), training coverage and the RACI check, with links."""
     st.subheader("Governance records")
-    gov = governance.snapshot(con, ws["id"], cat)
+    gov = ui.cached(governance.snapshot, con, ws["id"], cat)
     pol, s1, tr = gov["policy"], gov["stage1"], gov["training"]
     if pol["approved_version"]:
         pol_help = (f"Endorsed by {pol['endorsed_by']} on {pol['approved_on']}; next review {pol['next_review']}"

@@ -225,3 +225,88 @@ def risk_form(key: str, values: dict, submit: str, *, cat: Catalog, crit: dict, 
                                                    key=f"{key}_expiry", **_FAR)
         submitted = st.form_submit_button(submit, type="primary", icon=":material/save:")
     return out if submitted else None
+
+
+def overview_section(con, ws: dict) -> None:
+    """The overview's risk panel: open risks, appetite before and after treatment, overdue
+    treatments, the top risks above appetite and a small heatmap of the open risks."""
+    import ui
+
+    st.subheader("AI risks")
+    table = ui.cached(risks.table, con, ws["id"])
+    crit = ui.cached(risks.criteria, con, ws["id"])
+    summary = risks.summary(table)
+    if table.empty:
+        st.info("The AI risk register is empty: start from the risk library.", icon=":material/crisis_alert:")
+        return
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        m = st.columns(2)
+        m[0].metric("Open risks", summary["open"], border=True, help=f"Not closed; {summary['closed']} closed.")
+        m[1].metric("Treatments overdue", summary["treatments_overdue"], border=True,
+                    help="Open or in-treatment risks past their treatment due date.")
+        m = st.columns(2)
+        m[0].metric("Above appetite before treatment", summary["above_inherent"], border=True,
+                    help=f"Open risks whose inherent score is above the appetite ({crit['appetite']}).")
+        m[1].metric("Above appetite after treatment", summary["above_residual"], border=True,
+                    help=f"Open risks whose residual score is still above the appetite; "
+                         f"{summary['residual_not_rated']} have no residual rating yet.")
+        top = table[(table["status"] != "closed") & table["above_appetite"]]
+        if not top.empty:
+            st.markdown(f"**Above appetite now: {len(top)}** (residual where rated, else inherent)")
+            for _, r in top.sort_values("current_score", ascending=False).head(5).iterrows():
+                st.page_link("views/risks.py", label=f"{r['id']} {r['title']} · {int(r['current_score'])} "
+                             f"{r['current_level']}" + (" · accepted" if r["status"] == "accepted" else ""),
+                             icon=":material/warning:", query_params={"ws": str(ws["id"]), "risk": r["id"]})
+    open_risks = table[table["status"] != "closed"]
+    right.plotly_chart(risk_charts.heatmap(open_risks, crit, "current", compact=True,
+                                           title=f"Open risks now: {len(open_risks)} (residual where rated)"),
+                       theme=None, key="ov_risk_heatmap", config={"displayModeBar": False})
+    st.page_link("views/risks.py", label="Open the AI risk register", icon=":material/arrow_forward:",
+                 query_params={"ws": str(ws["id"])})
+
+
+def soa_section(con, ws: dict, cat: Catalog) -> None:
+    """The SoA page's risk panel: controls needed by risks, SoA conflicts, the one-click
+    'risk treatment' reason, and which risks justify each control."""
+    import ui
+    from aims import assessments
+    from aims.validate import ValidationError
+
+    st.subheader("Risk treatment behind the controls")
+    trace = ui.cached(risks.controls_trace, con, ws["id"], cat)
+    conflicts = trace[trace["conflict"]]
+    missing = risks.soa_reason_changes(trace)
+    c = st.columns([1, 1, 1, 2])
+    c[0].metric("Controls needed by risks", int((trace["risk_count"] > 0).sum()), border=True,
+                help="Annex A controls planned as treatment by at least one risk that is not closed.")
+    c[1].metric("SoA conflicts", len(conflicts), border=True,
+                help="Controls a risk needs but the SoA excludes.")
+    c[2].metric("'Risk treatment' reason missing", len(missing), border=True,
+                help="Applicable controls that risks need whose inclusion reasons do not yet say 'risk treatment'.")
+    for r in conflicts.itertuples():
+        st.warning(f"**SoA conflict: {r.control_id} {r.title}** is excluded, but {', '.join(r.risk_ids)} "
+                   f"plan{'s' if len(r.risk_ids) == 1 else ''} it as treatment. Include the control, or change those "
+                   "risks' planned controls.", icon=":material/report:")
+    if missing and c[3].button(f"Add 'risk treatment' as the reason for {len(missing)} control"
+                               f"{'s' if len(missing) != 1 else ''}", key="soa_risk_reasons",
+                               icon=":material/playlist_add_check:"):
+        try:
+            assessments.save(con, ws["id"], cat, missing)
+            ui.flash(f"Added 'risk treatment' to the inclusion reasons of {', '.join(missing)}.")
+            st.rerun()
+        except ValidationError as exc:
+            ui.show_problems(exc)
+    with st.expander("Which risks justify each control", icon=":material/account_tree:"):
+        shown = trace[(trace["risk_count"] > 0) | trace["unsupported_claim"]]
+        st.dataframe(pd.DataFrame({
+            "ID": shown["control_id"], "Control": shown["title"],
+            "SoA": shown["applicable"].map({True: "Applicable", False: "Excluded"}),
+            "Risks that need it": shown["risk_ids"],
+            "Check": ["conflict: excluded in the SoA" if r.conflict else "add 'risk treatment' as a reason"
+                      if r.reason_missing else "cites risk treatment but no risk needs it" if r.unsupported_claim
+                      else "" for r in shown.itertuples()],
+        }), hide_index=True, column_config={"Risks that need it": st.column_config.ListColumn(),
+                                            "Control": st.column_config.TextColumn(width="large")})
+        st.page_link("views/risks.py", label="Open the AI risk register", icon=":material/arrow_forward:",
+                     query_params={"ws": str(ws["id"])})

@@ -52,7 +52,7 @@ def overview_section(con, ws: dict, cat) -> None:
     """The Overview's roadmap block: progress metrics, the forecast sentence and a link."""
     today = date.today()
     st.subheader("Roadmap to certification")
-    acts = roadmap.actions(con, ws["id"], cat, ws["default_target"], today)
+    acts = ui.cached(roadmap.actions, con, ws["id"], cat, ws["default_target"], today)
     if acts.empty:
         st.info("No roadmap actions yet. Generate them from the gaps on the Roadmap page to track progress and get "
                 "a readiness forecast.", icon=":material/route:")

@@ -37,6 +37,25 @@ def catalog():
     return catalog_mod.load()
 
 
+def data_version(con) -> int:
+    """Bumps with every write: each write path logs to change_log in its own transaction."""
+    with db.reading(con) as cur:
+        return cur.execute("SELECT coalesce(max(id), 0) FROM change_log").fetchall()[0][0]
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def _call(name: str, version: int, today: date, key: tuple, _fn, _con, _args: tuple, _kwargs: dict):
+    return _fn(_con, *_args, **_kwargs)
+
+
+def cached(fn, con, *args, **kwargs):
+    """fn(con, *args, **kwargs), computed once per data version (and day) and shared by reruns
+    and sessions. For reads only; a catalogue argument is keyed by its version."""
+    key = tuple(f"catalog {a.version}" if isinstance(a, catalog_mod.Catalog) else a for a in args)
+    key += tuple(sorted(kwargs.items()))
+    return _call(f"{fn.__module__}.{fn.__qualname__}", data_version(con), date.today(), key, fn, con, args, kwargs)
+
+
 def pick_workspace(con) -> dict | None:
     """Draw the sidebar workspace picker and keep the choice in the URL (?ws=ID).
 
@@ -118,7 +137,7 @@ def owner_options(con, workspace_id: int, *current) -> list[str]:
     """Owners to offer: the people of the roles register plus every owner already typed (so old
     free-text owners stay selectable), sorted, with '' (no owner) first."""
     from aims import roles
-    names = set(roles.people(con, workspace_id))
+    names = set(cached(roles.people, con, workspace_id))
     for values in current:
         names.update(v for v in values if isinstance(v, str) and v.strip())
     return [""] + sorted(names, key=str.lower)

@@ -82,16 +82,12 @@ def create(con, catalog: Catalog, replace: bool = True) -> int:
     assessments.save(con, ws_id, catalog, assessment_changes(catalog), who=DEMO_USER)
     assessments.set_soa_approval(con, ws_id, "0.3 draft", "", None, who=DEMO_USER)
     _systems(con, ws_id)
-    # issue 3 demo content
     from . import risk_demo  # the risk register's demo content lives in its own module
     risk_demo.build(con, ws_id, who=DEMO_USER)
-    # issue 4 demo content
     from . import roadmap  # issue 5: phases, actions from the gaps and treatment plans, progress so far
     roadmap.build_demo(con, ws_id, catalog, who=DEMO_USER)
-    # issue 5 demo content
     from . import governance  # issue 6: policy, roles and RACI, training, document register
     governance.build_demo(con, ws_id, catalog, who=DEMO_USER)
-    # issue 6 demo content
     return ws_id
 
 

@@ -16,8 +16,8 @@ ui.show_flash()
 MATURITY_OPTIONS = [assessments.NOT_ASSESSED] + [assessments.maturity_label(i) for i in range(6)]
 PENDING = f"gap_pending_{ws['id']}"
 
-table = scoring.with_status(assessments.table(con, ws["id"], cat, ws["default_target"]))
-docs = documents.for_requirements(con, ws["id"], cat)
+table = scoring.with_status(ui.cached(assessments.table, con, ws["id"], cat, ws["default_target"]))
+docs = ui.cached(documents.for_requirements, con, ws["id"], cat)
 doc_summary = {rid: f"{int((part['status'] == 'approved').sum())} of {len(part)} approved"
                for rid, part in docs.groupby("req_id")}
 owners = ui.owner_options(con, ws["id"], table["owner"])

@@ -12,7 +12,7 @@ WS = int(ws["id"])
 ui.page_header("Governance", ws, "AI policy, roles and responsibilities, training and awareness")
 ui.show_flash()
 
-snap = governance.snapshot(con, WS, cat)
+snap = ui.cached(governance.snapshot, con, WS, cat)
 pol, tr = snap["policy"], snap["training"]
 k = st.columns(4)
 k[0].metric("AI policy", pol["label"], border=True,

@@ -15,7 +15,7 @@ ui.show_flash()
 LEVEL_MARK = {"low": "low", "medium": "medium", "high": "HIGH", "critical": "CRITICAL", None: "–"}
 
 systems = inventory.list_systems(con, ws["id"], include_retired=False)
-everything = impact.list_all(con, ws["id"])
+everything = ui.cached(impact.list_all, con, ws["id"])
 tab_one, tab_all = st.tabs(["Assess a system", "All assessments"])
 
 

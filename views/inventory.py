@@ -13,7 +13,7 @@ ws = ui.require_workspace()
 ui.page_header("AI system inventory", ws, "ISO/IEC 42001 A.4 and 4.3: know every AI system in scope")
 ui.show_flash()
 
-systems = inventory.list_systems(con, ws["id"])
+systems = ui.cached(inventory.list_systems, con, ws["id"])
 active = systems[systems["status"] == "active"]
 owners = ui.owner_options(con, ws["id"], systems["business_owner"], systems["technical_owner"])
 today = date.today()
@@ -131,7 +131,7 @@ with tab_register:
                           f"{' (special categories)' if s['special_categories'] else ''}; "
                           f"affected: {s['affected_persons'] or '–'}")
             hist = classification.history(con, ws["id"], wanted)
-            ias = impact.list_all(con, ws["id"])
+            ias = ui.cached(impact.list_all, con, ws["id"])
             ias = ias[ias["system_id"] == wanted]
             d = st.columns(3)
             with d[0]:
@@ -160,6 +160,8 @@ with tab_register:
                     st.caption(f"{len(r)} risk(s) linked." if len(r) else "No risks linked yet.")
                     if len(r):
                         st.dataframe(r[[c for c in ("id", "title", "status") if c in r.columns]], hide_index=True)
+                    st.page_link("views/risks.py", label="Open its risks in the register", icon=":material/crisis_alert:",
+                                 query_params={"ws": str(ws["id"]), "system": wanted})
                 except ImportError:
                     st.caption("The risk register is not available.")
             with st.expander("Edit this system", icon=":material/edit:"):

@@ -2,15 +2,18 @@
 import pandas as pd
 import streamlit as st
 
+import governance_ui
+import risk_ui
+import roadmap_ui
 import ui
-from aims import assessments, charts, documents, scoring
+from aims import assessments, charts, documents, impact, inventory, scoring
 
 con = ui.connection()
 ws = ui.require_workspace()
 cat = ui.catalog()
 ui.page_header("Readiness overview", ws, f"target certification: {ws['target_date'] or 'not set'}")
 
-table = assessments.table(con, ws["id"], cat, ws["default_target"])
+table = ui.cached(assessments.table, con, ws["id"], cat, ws["default_target"])
 overall = scoring.summary(scoring.with_status(table))
 
 k = st.columns(6)
@@ -19,7 +22,7 @@ k[0].metric("Overall readiness", ui.pct(overall["readiness_pct"]),
             border=True)
 k[1].metric("Assessed", ui.pct(overall["assessed_pct"]),
             help=f"{overall['assessed']} of {overall['applicable']} applicable requirements rated.", border=True)
-stage1 = documents.stage1_readiness(con, ws["id"], cat)
+stage1 = ui.cached(documents.stage1_readiness, con, ws["id"], cat)
 k[2].metric("Stage 1 readiness", ui.pct(stage1["pct"]), border=True,
             help=f"Required documented information approved in the register: {stage1['approved']} of "
                  f"{stage1['required']} ({stage1['draft']} in draft, {stage1['missing']} missing).")
@@ -68,13 +71,11 @@ else:
                  query_params={"ws": str(ws["id"])})
 
 st.subheader("AI systems")
-from aims import impact, inventory  # noqa: E402
-
-ai_systems = inventory.list_systems(con, ws["id"], include_retired=False)
+ai_systems = ui.cached(inventory.list_systems, con, ws["id"], include_retired=False)
 if ai_systems.empty:
     st.info("No AI systems in the inventory yet.", icon=":material/memory:")
 else:
-    assessments_all = impact.list_all(con, ws["id"])
+    assessments_all = ui.cached(impact.list_all, con, ws["id"])
     approved = set(assessments_all.loc[assessments_all["status"] == "approved", "system_id"])
     high = ai_systems[(ai_systems["ai_act_category"] == "high-risk") & ~ai_systems["id"].isin(approved)]
     late = impact.overdue(assessments_all)
@@ -97,46 +98,6 @@ else:
             st.page_link("views/classification.py", label=f"{unclassified} system(s) not classified yet",
                          icon=":material/gavel:", query_params={"ws": str(ws["id"])})
 
-# issue 3 overview section
-st.subheader("AI risks")
-from aims import risk_charts as _risk_charts  # noqa: E402
-from aims import risks as _risks  # noqa: E402
-
-_rk_table = _risks.table(con, ws["id"])
-_rk_crit = _risks.criteria(con, ws["id"])
-_rk = _risks.summary(_rk_table)
-if _rk_table.empty:
-    st.info("The AI risk register is empty: start from the risk library.", icon=":material/crisis_alert:")
-else:
-    _rk_left, _rk_right = st.columns([3, 2], gap="large")
-    with _rk_left:
-        _rk_m = st.columns(2)
-        _rk_m[0].metric("Open risks", _rk["open"], border=True, help=f"Not closed; {_rk['closed']} closed.")
-        _rk_m[1].metric("Treatments overdue", _rk["treatments_overdue"], border=True,
-                        help="Open or in-treatment risks past their treatment due date.")
-        _rk_m = st.columns(2)
-        _rk_m[0].metric("Above appetite before treatment", _rk["above_inherent"], border=True,
-                        help=f"Open risks whose inherent score is above the appetite ({_rk_crit['appetite']}).")
-        _rk_m[1].metric("Above appetite after treatment", _rk["above_residual"], border=True,
-                        help=f"Open risks whose residual score is still above the appetite; "
-                             f"{_rk['residual_not_rated']} have no residual rating yet.")
-        _rk_top = _rk_table[(_rk_table["status"] != "closed") & _rk_table["above_appetite"]]
-        if not _rk_top.empty:
-            st.markdown(f"**Above appetite now: {len(_rk_top)}** (residual where rated, else inherent)")
-            for _, _r in _rk_top.sort_values("current_score", ascending=False).head(5).iterrows():
-                st.page_link("views/risks.py", label=f"{_r['id']} {_r['title']} · {int(_r['current_score'])} "
-                             f"{_r['current_level']}" + (" · accepted" if _r["status"] == "accepted" else ""),
-                             icon=":material/warning:", query_params={"ws": str(ws["id"]), "risk": _r["id"]})
-    _rk_open = _rk_table[_rk_table["status"] != "closed"]
-    _rk_right.plotly_chart(_risk_charts.heatmap(_rk_open, _rk_crit, "current", compact=True,
-                                                title=f"Open risks now: {len(_rk_open)} (residual where rated)"),
-                           theme=None, key="ov_risk_heatmap", config={"displayModeBar": False})
-    st.page_link("views/risks.py", label="Open the AI risk register", icon=":material/arrow_forward:",
-                 query_params={"ws": str(ws["id"])})
-# issue 4 overview section
-import roadmap_ui  # noqa: E402  (issue 5: roadmap progress and the readiness forecast)
+risk_ui.overview_section(con, ws)
 roadmap_ui.overview_section(con, ws, cat)
-# issue 5 overview section
-import governance_ui  # noqa: E402  (issue 6: AI policy, document register, training, RACI)
 governance_ui.overview_section(con, ws, cat)
-# issue 6 overview section

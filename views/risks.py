@@ -19,7 +19,7 @@ ui.page_header("AI risk register", ws, "ISO/IEC 42001 6.1.2 and 8.2 risk assessm
 ui.show_flash()
 
 crit = risks.criteria(con, WS)
-table = risks.table(con, WS)
+table = ui.cached(risks.table, con, WS)
 systems = risks.systems(con, WS)
 stats = risks.summary(table)
 proposals = risks.proposals(con, WS)
@@ -212,7 +212,7 @@ if tabs["Register"].open:
                         st.caption(" ".join(origin))
                 with right:
                     st.markdown("**Planned controls and their SoA status**")
-                    trace = risks.controls_trace(con, WS, cat).set_index("control_id")
+                    trace = ui.cached(risks.controls_trace, con, WS, cat).set_index("control_id")
                     if not row["controls"]:
                         st.caption("No Annex A control planned yet.")
                     else:
@@ -368,7 +368,7 @@ if tabs["Traceability"].open:
     with tabs["Traceability"]:
         mode = st.segmented_control("Trace", ["By AI system", "By Annex A control"], default="By AI system",
                                     key="risks_trace_mode")
-        trace = risks.controls_trace(con, WS, cat)
+        trace = ui.cached(risks.controls_trace, con, WS, cat)
         if mode == "By Annex A control":
             conflicts = trace[trace["conflict"]]
             if not conflicts.empty:

@@ -33,7 +33,7 @@ if target is None:
                  icon=":material/edit_calendar:")
 
 phases = roadmap.phases(con, WS)
-acts = roadmap.actions(con, WS, cat, ws["default_target"], today)
+acts = ui.cached(roadmap.actions, con, WS, cat, ws["default_target"], today)
 fc = forecast.forecast(acts, today, target)
 progress = forecast.phase_progress(acts, phases, today)
 PHASE_LABEL = {r.id: f"{r.id} · {r.name}" for r in phases.itertuples()}

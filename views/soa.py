@@ -1,10 +1,10 @@
 """Statement of Applicability: applicability, justification and implementation of the 38 Annex A controls."""
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 import editing
+import risk_ui
 import ui
 from aims import assessments, soa
 from aims.validate import ValidationError
@@ -16,7 +16,7 @@ ui.page_header("Statement of Applicability", ws, "ISO/IEC 42001 clause 6.1.3: th
 ui.show_flash()
 PENDING = f"soa_pending_{ws['id']}"
 
-table = assessments.table(con, ws["id"], cat, ws["default_target"])
+table = ui.cached(assessments.table, con, ws["id"], cat, ws["default_target"])
 rows = soa.rows(table)
 approval = assessments.soa_approval(con, ws["id"])
 stats = soa.summary(rows)
@@ -96,43 +96,4 @@ editing.save_bar(PENDING, save, "soa", view.reset_index(drop=True), columns)
 st.download_button("Download the SoA as CSV", soa.to_csv(rows, approval), file_name=f"SoA {ws['name']}.csv",
                    mime="text/csv", icon=":material/download:", on_click="ignore")
 
-st.subheader("Risk treatment behind the controls")
-from aims import risks as _risks  # noqa: E402
-
-_rk_trace = _risks.controls_trace(con, ws["id"], cat)
-_rk_conflicts = _rk_trace[_rk_trace["conflict"]]
-_rk_missing = _risks.soa_reason_changes(_rk_trace)
-_rk_c = st.columns([1, 1, 1, 2])
-_rk_c[0].metric("Controls needed by risks", int((_rk_trace["risk_count"] > 0).sum()), border=True,
-                help="Annex A controls planned as treatment by at least one risk that is not closed.")
-_rk_c[1].metric("SoA conflicts", len(_rk_conflicts), border=True,
-                help="Controls a risk needs but the SoA excludes.")
-_rk_c[2].metric("'Risk treatment' reason missing", len(_rk_missing), border=True,
-                help="Applicable controls that risks need whose inclusion reasons do not yet say 'risk treatment'.")
-for _r in _rk_conflicts.itertuples():
-    st.warning(f"**SoA conflict: {_r.control_id} {_r.title}** is excluded, but {', '.join(_r.risk_ids)} "
-               f"plan{'s' if len(_r.risk_ids) == 1 else ''} it as treatment. Include the control, or change those "
-               "risks' planned controls.", icon=":material/report:")
-if _rk_missing and _rk_c[3].button(f"Add 'risk treatment' as the reason for {len(_rk_missing)} control"
-                                   f"{'s' if len(_rk_missing) != 1 else ''}", key="soa_risk_reasons",
-                                   icon=":material/playlist_add_check:"):
-    try:
-        assessments.save(con, ws["id"], cat, _rk_missing)
-        ui.flash(f"Added 'risk treatment' to the inclusion reasons of {', '.join(_rk_missing)}.")
-        st.rerun()
-    except ValidationError as _exc:
-        ui.show_problems(_exc)
-with st.expander("Which risks justify each control", icon=":material/account_tree:"):
-    _rk_shown = _rk_trace[(_rk_trace["risk_count"] > 0) | _rk_trace["unsupported_claim"]]
-    st.dataframe(pd.DataFrame({
-        "ID": _rk_shown["control_id"], "Control": _rk_shown["title"],
-        "SoA": _rk_shown["applicable"].map({True: "Applicable", False: "Excluded"}),
-        "Risks that need it": _rk_shown["risk_ids"],
-        "Check": ["conflict: excluded in the SoA" if r.conflict else "add 'risk treatment' as a reason"
-                  if r.reason_missing else "cites risk treatment but no risk needs it" if r.unsupported_claim
-                  else "" for r in _rk_shown.itertuples()],
-    }), hide_index=True, column_config={"Risks that need it": st.column_config.ListColumn(),
-                                        "Control": st.column_config.TextColumn(width="large")})
-    st.page_link("views/risks.py", label="Open the AI risk register", icon=":material/arrow_forward:",
-                 query_params={"ws": str(ws["id"])})
-# issue 4 soa section
+risk_ui.soa_section(con, ws, cat)
