@@ -231,12 +231,12 @@ def overview_section(con, ws: dict) -> None:
     """The overview's risk panel: open risks, appetite before and after treatment, overdue
     treatments, the top risks above appetite and a small heatmap of the open risks."""
     import ui
+    from aims import overview
 
     st.subheader("AI risks")
-    table = ui.cached(risks.table, con, ws["id"])
-    crit = ui.cached(risks.criteria, con, ws["id"])
-    summary = risks.summary(table)
-    if table.empty:
+    panel = ui.cached(overview.risk_panel, con, ws["id"])
+    summary, crit = panel["summary"], panel["crit"]
+    if panel["empty"]:
         st.info("The AI risk register is empty: start from the risk library.", icon=":material/crisis_alert:")
         return
     left, right = st.columns([3, 2], gap="large")
@@ -251,17 +251,13 @@ def overview_section(con, ws: dict) -> None:
         m[1].metric("Above appetite after treatment", summary["above_residual"], border=True,
                     help=f"Open risks whose residual score is still above the appetite; "
                          f"{summary['residual_not_rated']} have no residual rating yet.")
-        top = table[(table["status"] != "closed") & table["above_appetite"]]
-        if not top.empty:
-            st.markdown(f"**Above appetite now: {len(top)}** (residual where rated, else inherent)")
-            for _, r in top.sort_values("current_score", ascending=False).head(5).iterrows():
-                st.page_link("views/risks.py", label=f"{r['id']} {r['title']} · {int(r['current_score'])} "
-                             f"{r['current_level']}" + (" · accepted" if r["status"] == "accepted" else ""),
-                             icon=":material/warning:", query_params={"ws": str(ws["id"]), "risk": r["id"]})
-    open_risks = table[table["status"] != "closed"]
-    right.plotly_chart(risk_charts.heatmap(open_risks, crit, "current", compact=True,
-                                           title=f"Open risks now: {len(open_risks)} (residual where rated)"),
-                       theme=None, key="ov_risk_heatmap", config={"displayModeBar": False})
+        if panel["above_count"]:
+            st.markdown(f"**Above appetite now: {panel['above_count']}** (residual where rated, else inherent)")
+            for r in panel["top"].itertuples():
+                st.page_link("views/risks.py", label=f"{r.id} {r.title} · {int(r.current_score)} {r.current_level}"
+                             + (" · accepted" if r.status == "accepted" else ""),
+                             icon=":material/warning:", query_params={"ws": str(ws["id"]), "risk": r.id})
+    right.plotly_chart(panel["heatmap"], theme=None, key="ov_risk_heatmap", config={"displayModeBar": False})
     st.page_link("views/risks.py", label="Open the AI risk register", icon=":material/arrow_forward:",
                  query_params={"ws": str(ws["id"])})
 

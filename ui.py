@@ -43,17 +43,22 @@ def data_version(con) -> int:
         return cur.execute("SELECT coalesce(max(id), 0) FROM change_log").fetchall()[0][0]
 
 
-@st.cache_data(show_spinner=False, max_entries=200)
+# A resource cache keeps the one result object (no pickling per rerun); callers get a shallow
+# copy of frames, and pandas copy-on-write keeps any change they make out of the cached one.
+@st.cache_resource(show_spinner=False, max_entries=200)
 def _call(name: str, version: int, today: date, key: tuple, _fn, _con, _args: tuple, _kwargs: dict):
     return _fn(_con, *_args, **_kwargs)
 
 
 def cached(fn, con, *args, **kwargs):
     """fn(con, *args, **kwargs), computed once per data version (and day) and shared by reruns
-    and sessions. For reads only; a catalogue argument is keyed by its version."""
+    and sessions. For reads only; a catalogue argument is keyed by its version. Results that
+    are not DataFrames (dicts of figures and small frames) are shared: read them, never change them."""
     key = tuple(f"catalog {a.version}" if isinstance(a, catalog_mod.Catalog) else a for a in args)
     key += tuple(sorted(kwargs.items()))
-    return _call(f"{fn.__module__}.{fn.__qualname__}", data_version(con), date.today(), key, fn, con, args, kwargs)
+    key += (id(con),)  # one cache per open database
+    value = _call(f"{fn.__module__}.{fn.__qualname__}", data_version(con), date.today(), key, fn, con, args, kwargs)
+    return value.copy(deep=False) if isinstance(value, pd.DataFrame) else value
 
 
 def pick_workspace(con) -> dict | None:

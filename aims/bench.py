@@ -85,8 +85,12 @@ def measure_pages(path: str, ws_id: int, repeat: int) -> dict:
     out["empty page"] = timed(lambda: floor.run(), repeat)
     import streamlit as st
 
+    sys.path.insert(0, str(ROOT))
+    import ui
+
     def cold(page):
         st.cache_data.clear()                          # as after any data change
+        ui._call.clear()
         at.switch_page(page).run()
 
     for page in pages():

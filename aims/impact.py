@@ -132,6 +132,17 @@ def answers(con, workspace_id: int, assessment_id: str) -> dict[str, dict]:
     return {q: {"value": v, "note": n} for q, v, n in rows}
 
 
+def all_answers(con, workspace_id: int) -> dict[str, dict[str, dict]]:
+    """Every answer of a workspace in one read: {assessment_id: {question_id: {'value', 'note'}}}."""
+    with db.reading(con) as cur:
+        rows = cur.execute("SELECT assessment_id, question_id, option_value, note FROM impact_answer"
+                           " WHERE workspace_id = ?", [int(workspace_id)]).fetchall()
+    out: dict[str, dict[str, dict]] = {}
+    for aid, q, v, n in rows:
+        out.setdefault(aid, {})[q] = {"value": v, "note": n}
+    return out
+
+
 def start(con, workspace_id: int, system_id: str, assessor: str = "", who: str | None = None) -> str:
     """Start a new version for a system (pre-filled with the latest version's answers).
     Refused while a draft or in-review version is open. Returns the new assessment ID."""

@@ -79,6 +79,7 @@ def heatmap(df, crit: dict, which: str = "inherent", *, title: str = "", selecte
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(color=APPETITE_LINE, width=4),
                              name=f"Appetite boundary: score above {crit['appetite']}"))
     xs, ys, custom, hover = [], [], [], []
+    annotations, shapes = [], []  # set in one layout update: adding 25 one by one is slow
     for lik in rs.SCALE:
         for imp in rs.SCALE:
             n, sc = counts[lik - 1][imp - 1], lik * imp
@@ -96,23 +97,25 @@ def heatmap(df, crit: dict, which: str = "inherent", *, title: str = "", selecte
             value = sc if show == "score" else n
             label = f"<b>{value}</b>" if compact else \
                 f"<b>{value}</b><br><span style='font-size:11px'>{lvl.capitalize()}</span>"
-            fig.add_annotation(x=imp, y=lik, text=label, showarrow=False,
-                               font=dict(size=big, color=BAND_TEXT[lvl], family=FONT["family"]),
-                               opacity=1.0 if (n or show == "score") else 0.55)
+            annotations.append(dict(x=imp, y=lik, xref="x", yref="y", text=label, showarrow=False,
+                                    font=dict(size=big, color=BAND_TEXT[lvl], family=FONT["family"]),
+                                    opacity=1.0 if (n or show == "score") else 0.55))
     fig.add_trace(go.Scatter(
         x=xs, y=ys, mode="markers", customdata=custom, text=hover, name="cells", showlegend=False,
         hovertemplate="%{text}<extra></extra>",
         marker=dict(symbol="square", size=44 if compact else 70, color="rgba(0,0,0,0)"),
         selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=1))))
     for x0, y0, x1, y1 in _appetite_edges(crit):
-        fig.add_shape(type="line", x0=x0, y0=y0, x1=x1, y1=y1, line=dict(color=APPETITE_LINE, width=4))
+        shapes.append(dict(type="line", xref="x", yref="y", x0=x0, y0=y0, x1=x1, y1=y1,
+                           line=dict(color=APPETITE_LINE, width=4)))
     if selected:
         lik, imp = selected
-        fig.add_shape(type="rect", x0=imp - 0.47, x1=imp + 0.47, y0=lik - 0.47, y1=lik + 0.47,
-                      line=dict(color=SELECTED_LINE, width=5))
+        shapes.append(dict(type="rect", xref="x", yref="y", x0=imp - 0.47, x1=imp + 0.47, y0=lik - 0.47,
+                           y1=lik + 0.47, line=dict(color=SELECTED_LINE, width=5)))
     tick = lambda labels: [f"{n} {t}" for n, t in zip(rs.SCALE, labels)]  # noqa: E731
     axis = dict(range=[0.5, 5.5], tickvals=list(rs.SCALE), showgrid=False, zeroline=False, fixedrange=True,
                 automargin=True, ticks="")
+    fig.update_layout(annotations=annotations, shapes=shapes)
     fig.update_layout(
         title=dict(text=title, x=0, font=dict(size=14 if compact else 16)),
         xaxis=dict(axis, ticktext=tick(imp_labels), title=dict(text="Impact", standoff=6)),

@@ -145,3 +145,9 @@ def test_overdue_reassessments(con, ws_id, system):
     impact.set_status(con, ws_id, aid, "approved", "Boss", date.today() - timedelta(days=400), date.today() - timedelta(days=1))
     assert list(impact.overdue(impact.list_all(con, ws_id))["id"]) == [aid]
     assert impact.overdue(impact.list_all(con, ws_id), today=date.today() - timedelta(days=2)).empty
+
+
+def test_all_answers_reads_every_assessment_at_once(con, ws_id, system):
+    aid = impact.start(con, ws_id, system)
+    impact.save_answers(con, ws_id, aid, all_answers())
+    assert impact.all_answers(con, ws_id) == {aid: impact.answers(con, ws_id, aid)}

@@ -1,20 +1,19 @@
 """Overview: readiness KPIs, maturity radars, readiness per clause and objective, top gaps."""
-import pandas as pd
 import streamlit as st
 
 import governance_ui
 import risk_ui
 import roadmap_ui
 import ui
-from aims import assessments, charts, documents, impact, inventory, scoring
+from aims import assessments, documents, overview
 
 con = ui.connection()
 ws = ui.require_workspace()
 cat = ui.catalog()
 ui.page_header("Readiness overview", ws, f"target certification: {ws['target_date'] or 'not set'}")
 
-table = ui.cached(assessments.table, con, ws["id"], cat, ws["default_target"])
-overall = scoring.summary(scoring.with_status(table))
+data = ui.cached(overview.readiness, con, ws["id"], cat, ws["default_target"])
+overall = data["overall"]
 
 k = st.columns(6)
 k[0].metric("Overall readiness", ui.pct(overall["readiness_pct"]),
@@ -38,18 +37,13 @@ if overall["not_assessed"]:
                + (f"{excluded} Annex A control{'s are' if excluded != 1 else ' is'} excluded in the Statement of "
                   "Applicability and drop{} out of every score.".format("" if excluded != 1 else "s") if excluded else ""))
 
-clauses = scoring.by_group(table, "clause")
-controls = scoring.by_group(table, "control")
-left, right = st.columns(2)
-left.plotly_chart(charts.maturity_radar(clauses, "Maturity by clause (4-10)"), theme=None, key="radar_clauses")
-right.plotly_chart(charts.maturity_radar(controls, "Maturity by Annex A objective"), theme=None, key="radar_controls")
-left, right = st.columns(2)
-left.plotly_chart(charts.readiness_bars(clauses, "Readiness by clause"), theme=None, key="bars_clauses")
-right.plotly_chart(charts.readiness_bars(controls, "Readiness by Annex A objective"), theme=None, key="bars_controls")
+for row in (("radar_clauses", "radar_controls"), ("bars_clauses", "bars_controls")):
+    for column, name in zip(st.columns(2), row):
+        column.plotly_chart(data["figures"][name], theme=None, key=name)
 
 st.subheader("Top 10 gaps")
 st.caption("Mandatory documented information first, then the largest gap between current and target maturity.")
-gaps = scoring.top_gaps(table, 10)
+gaps = data["top_gaps"]
 if gaps.empty:
     st.info("No open gaps among the assessed requirements.", icon=":material/task_alt:")
 else:
@@ -71,31 +65,27 @@ else:
                  query_params={"ws": str(ws["id"])})
 
 st.subheader("AI systems")
-ai_systems = ui.cached(inventory.list_systems, con, ws["id"], include_retired=False)
-if ai_systems.empty:
+ai = ui.cached(overview.systems_panel, con, ws["id"])
+if ai["empty"]:
     st.info("No AI systems in the inventory yet.", icon=":material/memory:")
 else:
-    assessments_all = ui.cached(impact.list_all, con, ws["id"])
-    approved = set(assessments_all.loc[assessments_all["status"] == "approved", "system_id"])
-    high = ai_systems[(ai_systems["ai_act_category"] == "high-risk") & ~ai_systems["id"].isin(approved)]
-    late = impact.overdue(assessments_all)
     left, mid, right = st.columns([2, 2, 2])
-    left.plotly_chart(charts.count_bars(ai_systems["ai_act_category"], inventory.CATEGORIES, "By EU AI Act category"),
-                      theme=None, key="ov_ai_cat")
-    mid.plotly_chart(charts.count_bars(ai_systems["lifecycle_stage"], inventory.LIFECYCLE[:-1], "By life-cycle stage"),
-                     theme=None, key="ov_ai_stage")
+    left.plotly_chart(ai["by_category"], theme=None, key="ov_ai_cat")
+    mid.plotly_chart(ai["by_stage"], theme=None, key="ov_ai_stage")
     with right:
-        st.markdown(f"**High-risk systems without an approved impact assessment: {len(high)}**")
-        for _, r in high.iterrows():
-            st.page_link("views/impact.py", label=f"{r['id']} {r['name']}", icon=":material/warning:",
-                         query_params={"ws": str(ws["id"]), "system": r["id"]})
-        st.markdown(f"**Impact assessments overdue for re-assessment: {len(late)}**")
-        for _, r in late.iterrows():
-            st.page_link("views/impact.py", label=f"{r['system_id']} {r['system_name']} (due {pd.Timestamp(r['next_review']):%Y-%m-%d})",
-                         icon=":material/schedule:", query_params={"ws": str(ws["id"]), "system": r["system_id"]})
-        unclassified = int((ai_systems["ai_act_category"] == "not classified").sum())
-        if unclassified:
-            st.page_link("views/classification.py", label=f"{unclassified} system(s) not classified yet",
+        for title, rows, icon, more in (
+                ("High-risk systems without an approved impact assessment", ai["high"], ":material/warning:",
+                 ai["high_count"]),
+                ("Impact assessments overdue for re-assessment", ai["late"], ":material/schedule:", ai["late_count"])):
+            st.markdown(f"**{title}: {more}**")
+            for r in rows.itertuples():
+                st.page_link("views/impact.py", label=r.label, icon=icon,
+                             query_params={"ws": str(ws["id"]), "system": r.id})
+            if more > len(rows):
+                st.page_link("views/impact.py", label=f"... and {more - len(rows)} more on the impact assessments page",
+                             query_params={"ws": str(ws["id"])})
+        if ai["unclassified"]:
+            st.page_link("views/classification.py", label=f"{ai['unclassified']} system(s) not classified yet",
                          icon=":material/gavel:", query_params={"ws": str(ws["id"])})
 
 risk_ui.overview_section(con, ws)

@@ -18,11 +18,11 @@ WS = ws["id"]
 ui.page_header("AI risk register", ws, "ISO/IEC 42001 6.1.2 and 8.2 risk assessment, 6.1.3 and 8.3 risk treatment")
 ui.show_flash()
 
-crit = risks.criteria(con, WS)
+crit = ui.cached(risks.criteria, con, WS)
 table = ui.cached(risks.table, con, WS)
-systems = risks.systems(con, WS)
+systems = ui.cached(risks.systems, con, WS)
 stats = risks.summary(table)
-proposals = risks.proposals(con, WS)
+proposals = ui.cached(risks.proposals, con, WS)
 new_proposals = int((proposals["in_register"] == "").sum())
 sys_label = risk_ui.system_label(systems)
 ctl_label = risk_ui.control_label(cat)
@@ -142,7 +142,7 @@ if tabs["Register"].open:
         picked = [ids[i] for i in event.selection.rows if i < len(ids)]
         if picked:
             st.query_params["risk"] = picked[0]
-        st.download_button("Download the register as CSV", risks.to_csv(table, crit), on_click="ignore",
+        st.download_button("Download the register as CSV", lambda: risks.to_csv(table, crit), on_click="ignore",
                            file_name=f"AI risk register {ws['name']}.csv", mime="text/csv",
                            icon=":material/download:", key="risks_csv")
 

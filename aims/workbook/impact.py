@@ -30,24 +30,23 @@ COLUMNS = (
 )
 
 
-def _label(question: dict, value) -> str:
-    return next((o["label"] for o in question["options"] if o["value"] == value), "") if value else ""
-
-
 def rows(ctx: Context) -> list[dict]:
     def load():
         qs = impact.questions()
         latest = impact.list_all(ctx.con, ctx.ws_id).drop_duplicates("system_id")   # newest version first
+        every = impact.all_answers(ctx.con, ctx.ws_id)   # one read for all assessments
+        severity = {qid: {o["value"]: o["severity"] for o in q["options"]} for qid, q in qs.items()}
+        label = {qid: {o["value"]: o["label"] for o in q["options"]} for qid, q in qs.items()}
         out = []
         for a in latest.to_dict("records"):
-            given = impact.answers(ctx.con, ctx.ws_id, a["id"])   # one read per system's latest assessment
+            given = every.get(a["id"], {})
             for qid, q in qs.items():
                 ans = given.get(qid, {"value": None, "note": ""})
-                sev = next((o["severity"] for o in q["options"] if o["value"] == ans["value"]), "")
+                sev = severity[qid].get(ans["value"], "")
                 out.append({"id": f"{a['id']}/{qid}", "assessment_id": a["id"], "qid": qid,
                             "system": f"{a['system_id']} {a['system_name'] or ''}".strip(), "version": a["version"],
                             "status": a["status"], "section_title": q["section_title"], "question": q["text"],
-                            "answer": _label(q, ans["value"]), "severity": sev, "note": ans["note"] or ""})
+                            "answer": label[qid].get(ans["value"], ""), "severity": sev, "note": ans["note"] or ""})
         return out
     return ctx.cached("impact_answers", load)
 
