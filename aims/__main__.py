@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from . import catalog, db, demo
 from .backup import backup_file
@@ -22,8 +23,9 @@ from .backup import backup_file
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["bench"]:  # the benchmark has its own options and never touches --db
-        from . import bench
-        return bench.main(argv[1:])
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        import benchmark  # beside app.py: it drives the app through Streamlit's AppTest
+        return benchmark.main(argv[1:])
     ap = argparse.ArgumentParser(prog="python -m aims", description="AIMS Workbench command line")
     ap.add_argument("--db", help="database file (default: AIMS_DB or data/aims.duckdb)")
     sub = ap.add_subparsers(dest="command", required=True)

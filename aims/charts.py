@@ -70,13 +70,16 @@ def readiness_bars(groups: pd.DataFrame, title: str) -> go.Figure:
 
 
 def count_bars(values: pd.Series, order, title: str) -> go.Figure:
-    """Vertical bars counting `values` per category in `order` (zero bars kept, so the
-    categories never move), each labelled with its count."""
+    """Horizontal bars counting `values` per category in `order` (zero bars kept, so the
+    categories never move), each labelled with its count; reads well in a narrow column."""
     counts = values.value_counts()
     cats = list(order) + [c for c in counts.index if c not in order]
-    ys = [int(counts.get(c, 0)) for c in cats]
-    fig = go.Figure(go.Bar(x=cats, y=ys, text=ys, textposition="outside", marker_color=PRIMARY, cliponaxis=False,
-                           hovertemplate="%{x}: %{y}<extra></extra>"))
+    xs = [int(counts.get(c, 0)) for c in cats]
+    fig = go.Figure(go.Bar(x=xs[::-1], y=cats[::-1], orientation="h", text=xs[::-1], textposition="outside",
+                           marker_color=PRIMARY, cliponaxis=False, hovertemplate="%{y}: %{x}<extra></extra>"))
+    top = max(xs + [1])
     fig.update_layout(title=dict(text=title, x=0, font=dict(size=16)), showlegend=False,
-                      yaxis=dict(rangemode="tozero", gridcolor="#e6ecf3", tickformat="d", range=[0, max(ys + [1]) * 1.25]))
-    return _layout(fig, 300)
+                      xaxis=dict(rangemode="tozero", gridcolor="#e6ecf3", range=[0, top * 1.2],
+                                 dtick=1 if top <= 8 else None, tickformat="d"),
+                      yaxis=dict(automargin=True))
+    return _layout(fig, 70 + 34 * len(cats))

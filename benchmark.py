@@ -1,5 +1,8 @@
 """`python -m aims bench`: measure every screen and the workbook at consultancy scale.
 
+It lives beside app.py, not in aims/, because it drives the app through Streamlit's AppTest;
+the data it measures on comes from aims/bench_data.py.
+
 Builds a seeded synthetic database (bench_data) in a temporary folder, then measures, as
 medians with the spread (min-max) over repeated runs:
 - the script run of every page on the largest workspace through AppTest (the app's own entry
@@ -26,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent
 
 
 def timed(fn: Callable[[], object], repeat: int) -> dict:
@@ -123,7 +126,7 @@ def measure_pages(path: str, ws_id: int, repeat: int) -> dict:
 
 
 def measure_open(path: str, repeat: int) -> dict:
-    from . import catalog, db, demo
+    from aims import catalog, db, demo
 
     def open_once():
         catalog.load.cache_clear()
@@ -136,12 +139,12 @@ def measure_open(path: str, repeat: int) -> dict:
 
 def measure_workbook(path: str, ws_id: int, repeat: int) -> dict:
     try:
-        from .workbook import export, importer
+        from aims.workbook import export, importer
     except ImportError:
         return {"skipped": "the workbook package is not available"}
     import openpyxl
 
-    from . import catalog, db
+    from aims import catalog, db
     con = db.open_database(path)
     cat = catalog.load()
     result: dict = {}
@@ -173,7 +176,7 @@ def measure_workbook(path: str, ws_id: int, repeat: int) -> dict:
 
 
 def run(size: str, repeat: int, out: str | None, keep: str | None = None) -> dict:
-    from . import bench_data
+    from aims import bench_data
 
     folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="aims-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
