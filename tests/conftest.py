@@ -34,3 +34,10 @@ def con(tmp_path):
 @pytest.fixture
 def ws_id(con):
     return workspaces.create(con, {"name": "Acme AI", "organisation": "Acme Ltd", "default_target": 3})
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    """The app on a fresh database (the demo workspace is created on first start)."""
+    from helpers import start_app
+    return start_app(tmp_path / "pages.duckdb", monkeypatch)

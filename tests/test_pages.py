@@ -9,17 +9,6 @@ from aims import assessments, catalog, db, workspaces
 PAGES = ["views/overview.py", "views/gap_analysis.py", "views/soa.py", "views/workspaces.py"]
 
 
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("AIMS_DB", str(tmp_path / "pages.duckdb"))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file("../app.py", default_timeout=30)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
 def open_page(at, page, **params):
     for k, v in params.items():
         at.query_params[k] = v

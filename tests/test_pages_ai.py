@@ -1,20 +1,8 @@
 """AI system pages through the entry point: inventory, classification wizard, impact assessment."""
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from aims import classification, db, impact, inventory, workspaces
-
-
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("AIMS_DB", str(tmp_path / "pages.duckdb"))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file("../app.py", default_timeout=30)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def live():

@@ -3,8 +3,8 @@
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
+from helpers import start_app
 from aims import assessments, catalog, db, workspaces
 from aims.workbook import export
 from wbtools import edits
@@ -14,12 +14,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("AIMS_DB", str(tmp_path / "pages.duckdb"))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
+    at = start_app(tmp_path / "pages.duckdb", monkeypatch)
     at.switch_page("views/reports.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -8,6 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from helpers import start_app
 from aims import catalog, db, demo, risk_library, risks, workspaces
 
 PAGE = "views/risks.py"
@@ -27,13 +28,7 @@ def demo_file(tmp_path_factory):
 def app(demo_file, tmp_path, monkeypatch):
     target = tmp_path / "pages.duckdb"
     shutil.copy(demo_file, target)
-    monkeypatch.setenv("AIMS_DB", str(target))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return start_app(target, monkeypatch)
 
 
 def live():

@@ -5,23 +5,11 @@ from datetime import date
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from aims import assessments, catalog, db, roadmap, workspaces
 
 PAGE = "views/roadmap.py"
 TABS = ["Plan", "Actions", "Manager view", "Phases and effort"]
-
-
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("AIMS_DB", str(tmp_path / "pages.duckdb"))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def live():
