@@ -757,13 +757,21 @@ def _logged(row: dict) -> dict:
     return {k: ("; ".join(v) if isinstance(v, list) else v) for k, v in row.items()}
 
 
+# The two link tables of an action: field -> (delete its links, insert one link).
+_LINK_SQL = {
+    "requirements": ("DELETE FROM action_requirement WHERE workspace_id = ? AND action_id = ?",
+                     "INSERT INTO action_requirement VALUES (?, ?, ?)"),
+    "risks": ("DELETE FROM action_risk WHERE workspace_id = ? AND action_id = ?",
+              "INSERT INTO action_risk VALUES (?, ?, ?)"),
+}
+
+
 def _write_links(cur, ws_id: int, action_id: str, old: dict, new: dict) -> None:
-    for f, table, col in (("requirements", "action_requirement", "req_id"), ("risks", "action_risk", "risk_id")):
+    for f, (delete_sql, insert_sql) in _LINK_SQL.items():
         if sorted(old.get(f, [])) != sorted(new[f]):
-            cur.execute(f"DELETE FROM {table} WHERE workspace_id = ? AND action_id = ?",  # trusted identifier
-                        [int(ws_id), action_id])
+            cur.execute(delete_sql, [int(ws_id), action_id])
             for link in new[f]:
-                cur.execute(f"INSERT INTO {table} VALUES (?, ?, ?)", [int(ws_id), action_id, link])  # trusted
+                cur.execute(insert_sql, [int(ws_id), action_id, link])
 
 
 def create_action(con, ws_id: int, catalog: Catalog, data: dict, today: date | None = None,
@@ -840,9 +848,8 @@ def delete_actions(con, ws_id: int, ids: list[str], who: str | None = None) -> i
         raise ValidationError(f"There is no action {', '.join(map(repr, unknown))} in this workspace.")
     with db.writing(con) as cur:
         for aid in ids:
-            for table in ("action_requirement", "action_risk"):
-                cur.execute(f"DELETE FROM {table} WHERE workspace_id = ? AND action_id = ?",  # trusted identifier
-                            [int(ws_id), aid])
+            for delete_sql, _ in _LINK_SQL.values():
+                cur.execute(delete_sql, [int(ws_id), aid])
             cur.execute("DELETE FROM action WHERE workspace_id = ? AND id = ?", [int(ws_id), aid])
             db.log_change(cur, int(ws_id), "action", aid, "deleted", stored[aid]["title"], None, who)
     return len(ids)

@@ -81,16 +81,9 @@ def safe_text(value: str) -> str:
 
 def put(cell, value) -> None:
     """Write a value so that user text can never run as a formula (see module docstring)."""
-    if isinstance(value, str):
-        value = safe_text(value)
-        cell.value = value
-        if value[:1] in TRIGGERS or cell.data_type == "f":
-            cell.data_type = "s"
-            cell.quotePrefix = True
-    else:
-        cell.value = value
-        if isinstance(value, (date, datetime)):
-            cell.number_format = DATE_FORMAT
+    _value(cell, value)
+    if isinstance(value, (date, datetime)):
+        cell.number_format = DATE_FORMAT
 
 
 @dataclass(frozen=True)
