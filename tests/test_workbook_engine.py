@@ -32,6 +32,53 @@ def test_ordinary_values_keep_their_type():
     assert ws["A4"].value is None
 
 
+def test_a_formula_behind_a_dropped_character_is_still_literal_and_error_codes_stay_text():
+    ws = Workbook().active
+    engine.put(ws["A1"], "\x01=1+1")
+    engine.put(ws["A2"], "#N/A")
+    assert ws["A1"].value == "=1+1" and ws["A1"].data_type == "s" and ws["A1"].quotePrefix
+    assert ws["A2"].value == "#N/A" and ws["A2"].data_type == "s"
+
+
+def test_written_rows_are_the_values_a_reader_sees_without_creating_blank_cells():
+    ws = Workbook().active
+    ws["A1"], ws["C1"], ws["B4"] = "a", 3, "b"
+    before = len(ws._cells)
+    rows = engine.written_rows(ws)
+    assert len(ws._cells) == before
+    assert sorted(map(tuple, rows), key=repr) == sorted(
+        (r for r in ws.iter_rows(values_only=True) if any(v is not None for v in r)), key=repr)
+    assert engine.sheet_print(rows) == engine.sheet_print(ws.iter_rows(values_only=True))
+
+
+def test_the_cycle_collector_pauses_while_nested_uses_last_and_resumes_after():
+    import gc
+    assert gc.isenabled()
+    with engine.gc_paused():
+        with engine.gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()        # the outer use still holds it
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with engine.gc_paused():
+            raise RuntimeError("a failed export")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with engine.gc_paused():
+            pass
+        assert not gc.isenabled()        # left as the caller had it
+    finally:
+        gc.enable()
+
+
+def test_line_count_estimates_wrapped_lines():
+    assert engine.line_count("", 10) == 1
+    assert engine.line_count("x" * 11, 10) == 1          # 10 wide holds 11 characters
+    assert engine.line_count("x" * 12, 10) == 2
+    assert engine.line_count("short\n\n" + "y" * 23, 10) == 1 + 1 + 3
+
+
 def test_characters_xml_cannot_hold_are_dropped():
     ws = Workbook().active
     engine.put(ws["A1"], "bell\x07 and\r\nline")

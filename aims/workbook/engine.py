@@ -14,14 +14,17 @@ Contract:
 """
 from __future__ import annotations
 
+import gc
 import re
+import threading
 import zlib
+from contextlib import contextmanager
 from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Callable, Iterable
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -60,6 +63,33 @@ DOCUMENT_FILLS = {"missing": RED, "draft": AMBER, "approved": GREEN}
 CATEGORY_FILLS = {"prohibited": RED, "high-risk": ORANGE, "limited": AMBER, "minimal": GREEN, "not classified": GREY}
 RISK_FILLS = {"low": GREEN, "medium": AMBER, "high": ORANGE, "critical": RED,
               "Low": GREEN, "Medium": AMBER, "High": ORANGE, "Critical": RED}
+
+
+_gc_lock = threading.Lock()
+_gc_state = {"holders": 0, "was_enabled": True}
+
+
+@contextmanager
+def gc_paused():
+    """Pause Python's cycle collector while a workbook is built or read.
+
+    Hundreds of thousands of long-lived cell objects otherwise trigger full collections again and
+    again (a quarter of an export's time on the largest workspace); reference counting still frees
+    memory as usual. Nested and concurrent uses are counted: the collector resumes when the last
+    one ends, and only if it was running before.
+    """
+    with _gc_lock:
+        if _gc_state["holders"] == 0:
+            _gc_state["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _gc_state["holders"] += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_state["holders"] -= 1
+            if _gc_state["holders"] == 0 and _gc_state["was_enabled"]:
+                gc.enable()
 
 
 def fill(colour: str) -> PatternFill:
@@ -134,10 +164,7 @@ class Column:
     # ---- stored value -> cell ------------------------------------------------------------
     def to_cell(self, value, ctx=None):
         if self.kind == "code":
-            if blank(value):
-                return None
-            code = str(value).strip().split(" ")[0]
-            return next((label for label in self.allowed(ctx) if label.split(" ")[0] == code), code)
+            return code_label(_code_labels(self, ctx), value)
         if self.kind == "bool":
             return None if value is None else (YES if value else NO)
         if self.kind == "maturity":
@@ -311,6 +338,16 @@ def sheet_print(rows: Iterable[Iterable]) -> str:
     return f"{zlib.crc32(chr(10).join(lines).encode('utf-8')) & 0xFFFFFFFF:08x}"
 
 
+def written_rows(ws) -> list[list]:
+    """The values of a sheet being written, row by row in no set order, each padded to the sheet's
+    width as a reader sees it; unlike ws.iter_rows it creates no cells for blank positions."""
+    width = ws.max_column
+    rows: dict[int, list] = {}
+    for (r, c), cell in ws._cells.items():
+        rows.setdefault(r, [None] * width)[c - 1] = cell.value
+    return list(rows.values())
+
+
 # ---- drawing ------------------------------------------------------------------------------
 
 def letters(columns: Iterable[Column]) -> dict[str, str]:
@@ -339,26 +376,28 @@ def write_table(ws, columns: list[Column], rows: list[dict], ctx=None, *, start_
     first = start_row + 1
     wrapped = [col.kind in ("long", "text", "multi", "refs") for col in columns]
     styles = _column_styles(ws, columns, wrapped, first)
+    coded = [_code_labels(col, ctx) if col.kind == "code" else None for col in columns]
+    cells = ws._cells       # cells made directly with their column's style: ws.cell() per cell is what makes big exports slow
     for r, row in enumerate(rows, start=first):
         lines = 1
         for i, col in enumerate(columns, start=1):
             if col.formula is not None:
-                value = None
+                value = col.formula(r, cols, ctx)
             else:
-                value = col.to_cell(row.get(col.field), ctx)
+                raw = row.get(col.field)
+                value = col.to_cell(raw, ctx) if coded[i - 1] is None else code_label(coded[i - 1], raw)
                 if value is None and col.editable:
                     continue    # an empty editable cell takes its column's style (fewer cells: faster to save)
                 if wrapped[i - 1] and isinstance(value, str):
                     lines = max(lines, line_count(value, col.width))
-            cell = ws.cell(row=r, column=i)
-            # one style per column, copied: setting styles cell by cell is what makes big exports slow
-            cell._style = copy(styles[i - 1])
+            cell = cells[(r, i)] = Cell(ws, r, i, None, styles[i - 1])
             if col.formula is not None:
-                cell.value = col.formula(r, cols, ctx)
+                cell.value = value
             else:
                 _value(cell, value)
         if lines > 1:   # spreadsheets do not grow rows for wrapped text on their own when opening a file
             ws.row_dimensions[r].height = min(15 * lines + 2, 240)
+    ws._current_row = max(ws._current_row, first + len(rows) - 1)
     last = max(first + len(rows) - 1, first)
     ws.freeze_panes = ws.cell(row=first, column=_frozen_columns(columns) + 1)
     ws.auto_filter.ref = f"A{start_row}:{get_column_letter(len(columns))}{max(last, start_row + 1)}"
@@ -374,7 +413,25 @@ def write_table(ws, columns: list[Column], rows: list[dict], ctx=None, *, start_
 def line_count(text: str, width: float) -> int:
     """Roughly how many lines `text` wraps to in a column `width` characters wide."""
     per_line = max(int(width * 1.1), 1)
+    if "\n" not in text:
+        return max(1, -(-len(text) // per_line))
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+def code_label(labels: dict[str, str], value) -> str | None:
+    """A coded value's label from `labels` (see _code_labels); the bare code if it has none."""
+    if blank(value):
+        return None
+    code = str(value).strip().split(" ")[0]
+    return labels.get(code, code)
+
+
+def _code_labels(col: Column, ctx) -> dict[str, str]:
+    """A coded column's labels by code ('PH-02' -> 'PH-02 Policy and scope'), first label wins."""
+    out: dict[str, str] = {}
+    for label in col.allowed(ctx):
+        out.setdefault(label.split(" ")[0], label)
+    return out
 
 
 def _column_styles(ws, columns: list[Column], wrapped: list[bool], row: int) -> list:
@@ -399,10 +456,11 @@ def _column_styles(ws, columns: list[Column], wrapped: list[bool], row: int) -> 
 def _value(cell, value) -> None:
     """put() without styling: the caller has styled the cell (quote prefix still set per cell)."""
     if isinstance(value, str):
-        value = safe_text(value)
-        cell.value = value
-        if value[:1] in TRIGGERS or cell.data_type == "f":
-            cell.data_type = "s"
+        # bound as text directly: safe_text already did what openpyxl's own checks would redo, and
+        # text is never taken for a formula or an error code ('#N/A' stays the user's words)
+        value = cell._value = safe_text(value)[:32767]
+        cell.data_type = "s"
+        if value[:1] in TRIGGERS:
             cell.quotePrefix = True
     else:
         cell.value = value

@@ -52,6 +52,11 @@ def build(con, workspace_id: int, catalog=None, progress: Progress | None = None
 
 
 def build_from(ctx: Context, progress: Progress | None = None) -> bytes:
+    with engine.gc_paused():
+        return _build(ctx, progress)
+
+
+def _build(ctx: Context, progress: Progress | None) -> bytes:
     sheets = registry.sheets()
     for s in sheets:                 # let sheets share reads before drawing (e.g. actions per requirement)
         if s.prepare:
@@ -70,7 +75,7 @@ def build_from(ctx: Context, progress: Progress | None = None) -> bytes:
         ws = wb.create_sheet(s.name)
         if s.draw:
             s.draw(ws, ctx, book)
-            record.append(("readonly", s.name, "", engine.sheet_print(ws.iter_rows(values_only=True))))
+            record.append(("readonly", s.name, "", engine.sheet_print(engine.written_rows(ws))))
             continue
         rows = s.rows(ctx)
         book["rows"][s.name] = rows
@@ -85,7 +90,7 @@ def build_from(ctx: Context, progress: Progress | None = None) -> bytes:
                       + engine.read_only_print(c.to_cell(r.get(c.field), ctx) for c in fixed) for r in rows}
             record += _chunks(s.name, prints)
         else:
-            record.append(("readonly", s.name, "", engine.sheet_print(ws.iter_rows(values_only=True))))
+            record.append(("readonly", s.name, "", engine.sheet_print(engine.written_rows(ws))))
     if progress:
         progress(len(sheets) / (len(sheets) + 1), "saving")
     meta = wb.create_sheet(RECORD_SHEET)

@@ -373,6 +373,11 @@ class _Rollback(Exception):
 
 def plan(con, workspace_id: int, data: bytes, catalog=None) -> Plan:
     """Validate the workbook and compare it with the workspace (see the module docstring)."""
+    with engine.gc_paused():
+        return _plan(con, workspace_id, data, catalog)
+
+
+def _plan(con, workspace_id: int, data: bytes, catalog=None) -> Plan:
     ctx = context(con, workspace_id, catalog)
     wb = open_workbook(data)
     try:
