@@ -12,11 +12,17 @@ GREY = "#9aa5b1"
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#1b2430")
 
 
-def _layout(fig: go.Figure, height: int) -> go.Figure:
-    fig.update_layout(height=height, margin=dict(l=40, r=30, t=40, b=40), font=FONT,
-                      paper_bgcolor="white", plot_bgcolor="white",
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
-    return fig
+def _layout(height: int, **extra) -> dict:
+    """The house layout of a chart `height` px high; `extra` keys are merged into it (a dict
+    value updates the house dict of that key). Figures are made in one go from data and layout:
+    each later update_layout call on a Plotly figure is validated again, which is slow."""
+    layout = dict(height=height, margin=dict(l=40, r=30, t=40, b=40), font=FONT,
+                  paper_bgcolor="white", plot_bgcolor="white",
+                  legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+    for key, value in extra.items():
+        layout[key] = {**layout[key], **value} if isinstance(value, dict) and isinstance(layout.get(key), dict) \
+            else value
+    return layout
 
 
 def maturity_radar(groups: pd.DataFrame, title: str) -> go.Figure:
@@ -31,23 +37,22 @@ def maturity_radar(groups: pd.DataFrame, title: str) -> go.Figure:
     target = [0 if pd.isna(v) else v for v in groups["avg_target"]]
     hover = [f"{t}<br>current {'-' if pd.isna(c) else c} / target {g}" for t, c, g in
              zip(groups["group_title"], groups["avg_maturity"], groups["avg_target"])]
-    fig = go.Figure()
+    traces = []
     if labels:
         close = lambda xs: list(xs) + [xs[0]]  # noqa: E731 - close the polygon
-        fig.add_trace(go.Scatterpolar(r=close(target), theta=close(labels), name="Target", mode="lines",
-                                      line=dict(color=TARGET, dash="dash", width=2), hoverinfo="skip"))
-        fig.add_trace(go.Scatterpolar(r=close(current), theta=close(labels), name="Current", fill="toself",
-                                      line=dict(color=PRIMARY, width=2), fillcolor="rgba(31,78,121,0.25)",
-                                      text=close(hover), hovertemplate="%{text}<extra></extra>"))
-    fig.update_layout(title=dict(text=title, x=0, font=dict(size=16)),
-                      polar=dict(angularaxis=dict(type="category", direction="clockwise", rotation=90),
-                                 radialaxis=dict(range=[0, 5], tickvals=list(range(6)),
-                                                 ticktext=[f"{k} {v}" for k, v in MATURITY_LABELS.items()],
-                                                 tickfont=dict(size=10), angle=90, tickangle=90)))
-    fig = _layout(fig, 440)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.08, x=0.5, xanchor="center"),
-                      margin=dict(l=60, r=60, t=60, b=60))
-    return fig
+        traces = [go.Scatterpolar(r=close(target), theta=close(labels), name="Target", mode="lines",
+                                  line=dict(color=TARGET, dash="dash", width=2), hoverinfo="skip"),
+                  go.Scatterpolar(r=close(current), theta=close(labels), name="Current", fill="toself",
+                                  line=dict(color=PRIMARY, width=2), fillcolor="rgba(31,78,121,0.25)",
+                                  text=close(hover), hovertemplate="%{text}<extra></extra>")]
+    return go.Figure(traces, _layout(
+        440, title=dict(text=title, x=0, font=dict(size=16)),
+        polar=dict(angularaxis=dict(type="category", direction="clockwise", rotation=90),
+                   radialaxis=dict(range=[0, 5], tickvals=list(range(6)),
+                                   ticktext=[f"{k} {v}" for k, v in MATURITY_LABELS.items()],
+                                   tickfont=dict(size=10), angle=90, tickangle=90)),
+        legend=dict(orientation="h", yanchor="top", y=-0.08, x=0.5, xanchor="center"),
+        margin=dict(l=60, r=60, t=60, b=60)))
 
 
 def readiness_bars(groups: pd.DataFrame, title: str) -> go.Figure:
@@ -58,15 +63,13 @@ def readiness_bars(groups: pd.DataFrame, title: str) -> go.Figure:
     text = [("-" if pd.isna(p) else f"{p:.0f}%") + f"  ({a} of {n})"
             for p, a, n in zip(g["readiness_pct"], g["at_target"], g["applicable"])]
     labels = [t if len(t) <= 30 else t[:28].rstrip() + "…" for t in g["group_title"]]
-    fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", text=text, textposition="outside",
-                           customdata=g["group_title"],
-                           marker_color=PRIMARY, cliponaxis=False,
-                           hovertemplate="%{customdata}: %{text}<extra></extra>"))
-    fig.update_layout(title=dict(text=title, x=0, font=dict(size=16)),
-                      xaxis=dict(range=[0, 118], ticksuffix="%", tickvals=[0, 25, 50, 75, 100],
-                                 gridcolor="#e6ecf3"),
-                      yaxis=dict(automargin=True), showlegend=False)
-    return _layout(fig, 60 + 34 * len(g))
+    bar = go.Bar(x=values, y=labels, orientation="h", text=text, textposition="outside",
+                 customdata=g["group_title"], marker_color=PRIMARY, cliponaxis=False,
+                 hovertemplate="%{customdata}: %{text}<extra></extra>")
+    return go.Figure(bar, _layout(60 + 34 * len(g), title=dict(text=title, x=0, font=dict(size=16)),
+                                  xaxis=dict(range=[0, 118], ticksuffix="%", tickvals=[0, 25, 50, 75, 100],
+                                             gridcolor="#e6ecf3"),
+                                  yaxis=dict(automargin=True), showlegend=False))
 
 
 def count_bars(values: pd.Series, order, title: str) -> go.Figure:
@@ -75,11 +78,11 @@ def count_bars(values: pd.Series, order, title: str) -> go.Figure:
     counts = values.value_counts()
     cats = list(order) + [c for c in counts.index if c not in order]
     xs = [int(counts.get(c, 0)) for c in cats]
-    fig = go.Figure(go.Bar(x=xs[::-1], y=cats[::-1], orientation="h", text=xs[::-1], textposition="outside",
-                           marker_color=PRIMARY, cliponaxis=False, hovertemplate="%{y}: %{x}<extra></extra>"))
+    bar = go.Bar(x=xs[::-1], y=cats[::-1], orientation="h", text=xs[::-1], textposition="outside",
+                 marker_color=PRIMARY, cliponaxis=False, hovertemplate="%{y}: %{x}<extra></extra>")
     top = max(xs + [1])
-    fig.update_layout(title=dict(text=title, x=0, font=dict(size=16)), showlegend=False,
-                      xaxis=dict(rangemode="tozero", gridcolor="#e6ecf3", range=[0, top * 1.2],
-                                 dtick=1 if top <= 8 else None, tickformat="d"),
-                      yaxis=dict(automargin=True))
-    return _layout(fig, 70 + 34 * len(cats))
+    return go.Figure(bar, _layout(70 + 34 * len(cats), title=dict(text=title, x=0, font=dict(size=16)),
+                                  showlegend=False,
+                                  xaxis=dict(rangemode="tozero", gridcolor="#e6ecf3", range=[0, top * 1.2],
+                                             dtick=1 if top <= 8 else None, tickformat="d"),
+                                  yaxis=dict(automargin=True)))

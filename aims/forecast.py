@@ -24,6 +24,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 MIN_WINDOW_DAYS = 14
@@ -65,13 +66,35 @@ def earned(actions: pd.DataFrame) -> pd.Series:
 
 
 def planned_share(actions: pd.DataFrame, day: date) -> pd.Series:
-    """Per action, the share (0-1) of its effort planned to be done by the end of `day`."""
-    start, due = pd.to_datetime(actions["start"]), pd.to_datetime(actions["due"])
-    d = pd.Timestamp(day)
-    span = (due - start).dt.days
-    share = ((d - start).dt.days / span.where(span > 0)).clip(0, 1).fillna(0.0)
-    share = share.where(~(d >= due).fillna(False).astype(bool), 1.0)
-    return share.where(due.notna(), 0.0).astype(float)
+    """Per action, the share (0-1) of its effort planned to be done by the end of `day`: none
+    without a due date, all from the due date on, else the part of its start-to-due window that
+    has passed (none when it has no start or a window of no days)."""
+    shares = _shares(_days(actions["start"]), _days(actions["due"]), np.array([_epoch_day(day)]))
+    return pd.Series(shares[0], index=actions.index, dtype=float)
+
+
+def _epoch_day(day: date) -> float:
+    return float((day - date(1970, 1, 1)).days)
+
+
+def _days(values) -> np.ndarray:
+    """Dates as days since 1970-01-01 (float, NaN when missing)."""
+    arr = pd.to_datetime(pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values) \
+        .to_numpy("datetime64[D]")
+    out = arr.astype("int64").astype(float)
+    out[np.isnat(arr)] = np.nan
+    return out
+
+
+def _shares(start: np.ndarray, due: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """planned_share for many days at once: a (days x actions) matrix (see planned_share)."""
+    d = days[:, None]
+    span = due - start
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(span > 0, (d - start) / np.where(span > 0, span, 1.0), np.nan)
+    share = np.nan_to_num(np.clip(share, 0.0, 1.0), nan=0.0)
+    share = np.where(d >= due, 1.0, share)          # NaN due compares False: handled next
+    return np.where(np.isnan(due), 0.0, share)
 
 
 def overdue(actions: pd.DataFrame, today: date) -> pd.Series:
@@ -160,21 +183,17 @@ def burnup(actions: pd.DataFrame, today: date, end: date | None = None, step_day
     dues = [d for d in (_day(v) for v in actions["due"]) if d]
     last = max([today] + dues + ([end] if end else []))
     days = sorted({start + timedelta(days=i) for i in range(0, (last - start).days + 1, step_days)} | {today, last})
-    effort = actions["effort_days"].astype(float)
-    done_at = pd.to_datetime(actions["done_at"])
-    is_done = actions["status"] == DONE
+    effort = actions["effort_days"].astype(float).to_numpy()
+    finished = np.where((actions["status"] == DONE).to_numpy(), _days(actions["done_at"]), np.nan)
     total = float(effort.sum())
     got = float(earned(actions).sum())
+    at = np.array([_epoch_day(d) for d in days])
+    planned = _shares(_days(actions["start"]), _days(actions["due"]), at) @ effort
+    done_by = (finished <= at[:, None]) @ effort      # a missing done date compares False
     rows = []
-    for d in days:
-        planned = float((planned_share(actions, d) * effort).sum())
-        if d < today:
-            done = float(effort[is_done & (done_at <= pd.Timestamp(d)).fillna(False)].sum())
-        elif d == today:
-            done = got
-        else:
-            done = None
-        rows.append({"day": d, "planned": round(planned, 2), "done": None if done is None else round(done, 2),
+    for d, p, done in zip(days, planned.tolist(), done_by.tolist()):
+        done = done if d < today else got if d == today else None
+        rows.append({"day": d, "planned": round(p, 2), "done": None if done is None else round(done, 2),
                      "total": total})
     return pd.DataFrame(rows)
 

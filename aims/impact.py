@@ -271,16 +271,17 @@ def proposed_risks(con, workspace_id: int) -> pd.DataFrame:
             " WHERE a.workspace_id = ? AND a.version = (SELECT max(version) FROM impact_assessment b"
             "  WHERE b.workspace_id = a.workspace_id AND b.system_id = a.system_id)"
             " ORDER BY a.system_id, x.question_id", [int(workspace_id)]).fetchall()
-    qs = questions()
+    flagged = {(qid, o["value"]): (q, o) for qid, q in questions().items() for o in q["options"]
+               if o["severity"] in ("high", "critical")}
     out = []
     for aid, sid, qid, value, note in rows:
-        q = qs.get(qid)
-        opt = next((o for o in q["options"] if o["value"] == value), None) if q else None
-        if opt and opt["severity"] in ("high", "critical"):
+        hit = flagged.get((qid, value))
+        if hit:
+            q, opt = hit
             risk = q["risk"]
-            out.append([aid, sid, qid, q["text"], opt["label"], opt["severity"], risk["title"], risk["objective"],
-                        risk["risk_source"], list(risk["controls"]), note])
-    return pd.DataFrame(out, columns=cols)
+            out.append((aid, sid, qid, q["text"], opt["label"], opt["severity"], risk["title"], risk["objective"],
+                        risk["risk_source"], list(risk["controls"]), note))
+    return pd.DataFrame.from_records(out, columns=cols)
 
 
 def overdue(df: pd.DataFrame, today: date | None = None) -> pd.DataFrame:

@@ -1,5 +1,7 @@
 """What the overview page shows, computed in one go so the page can cache it per data version:
-small results (figures as plain dicts, a few rows), never the full registers."""
+small results (a few figures and rows), never the full registers. Figures stay Plotly figure
+objects: a chart drawn from a plain dict is validated again on every rerun, which costs more than
+drawing it. Callers must not change the figures they get (they are shared through the cache)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -16,10 +18,10 @@ def readiness(con, workspace_id: int, catalog: Catalog, default_target: int) -> 
     return {
         "overall": scoring.summary(table),
         "figures": {
-            "radar_clauses": charts.maturity_radar(clauses, "Maturity by clause (4-10)").to_dict(),
-            "radar_controls": charts.maturity_radar(controls, "Maturity by Annex A objective").to_dict(),
-            "bars_clauses": charts.readiness_bars(clauses, "Readiness by clause").to_dict(),
-            "bars_controls": charts.readiness_bars(controls, "Readiness by Annex A objective").to_dict(),
+            "radar_clauses": charts.maturity_radar(clauses, "Maturity by clause (4-10)"),
+            "radar_controls": charts.maturity_radar(controls, "Maturity by Annex A objective"),
+            "bars_clauses": charts.readiness_bars(clauses, "Readiness by clause"),
+            "bars_controls": charts.readiness_bars(controls, "Readiness by Annex A objective"),
         },
         "top_gaps": scoring.top_gaps(table, 10),
     }
@@ -27,7 +29,7 @@ def readiness(con, workspace_id: int, catalog: Catalog, default_target: int) -> 
 
 def risk_panel(con, workspace_id: int, top: int = 5) -> dict:
     """Risk summary, criteria, the `top` open risks above appetite (highest first) and the heatmap
-    of open risks (current rating) as a figure dict; `empty` when the register is."""
+    of open risks (current rating) as a figure; `empty` when the register is."""
     table = risks.table(con, workspace_id)
     crit = risks.criteria(con, workspace_id)
     open_risks = table[table["status"] != "closed"]
@@ -39,12 +41,12 @@ def risk_panel(con, workspace_id: int, top: int = 5) -> dict:
         "open_count": len(open_risks),
         "heatmap": None if table.empty else risk_charts.heatmap(
             open_risks, crit, "current", compact=True,
-            title=f"Open risks now: {len(open_risks)} (residual where rated)").to_dict(),
+            title=f"Open risks now: {len(open_risks)} (residual where rated)"),
     }
 
 
 def systems_panel(con, workspace_id: int, listed: int = 6) -> dict:
-    """Active AI systems by EU AI Act category and stage (figure dicts), high-risk systems with no
+    """Active AI systems by EU AI Act category and stage (figures), high-risk systems with no
     approved impact assessment and assessments overdue for re-assessment (first `listed` of each,
     with their counts), and how many systems are not classified."""
     systems = inventory.list_systems(con, workspace_id, include_retired=False)
@@ -57,9 +59,9 @@ def systems_panel(con, workspace_id: int, listed: int = 6) -> dict:
     return {
         "empty": False,
         "by_category": charts.count_bars(systems["ai_act_category"], inventory.CATEGORIES,
-                                         "By EU AI Act category").to_dict(),
+                                         "By EU AI Act category"),
         "by_stage": charts.count_bars(systems["lifecycle_stage"], inventory.LIFECYCLE[:-1],
-                                      "By life-cycle stage").to_dict(),
+                                      "By life-cycle stage"),
         "high": pd.DataFrame({"id": high["id"], "label": high["id"] + " " + high["name"]}).head(listed),
         "high_count": len(high),
         "late": pd.DataFrame({"id": late["system_id"], "label": [

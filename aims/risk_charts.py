@@ -70,16 +70,18 @@ def heatmap(df, crit: dict, which: str = "inherent", *, title: str = "", selecte
     scale = []
     for i, lvl in enumerate(rs.LEVELS):  # stepped colour scale: one flat colour per band index
         scale += [[i / 4, BAND_COLOURS[lvl]], [(i + 1) / 4, BAND_COLOURS[lvl]]]
-    fig = go.Figure(go.Heatmap(z=bands, x=list(rs.SCALE), y=list(rs.SCALE), zmin=-0.5, zmax=3.5,
-                               colorscale=scale, showscale=False, xgap=3, ygap=3, hoverinfo="skip"))
+    # traces and layout as plain dicts, made into a figure in one go (each add_trace or
+    # update_layout call on a figure is validated again, which is what made this slow)
+    traces = [dict(type="heatmap", z=bands, x=list(rs.SCALE), y=list(rs.SCALE), zmin=-0.5, zmax=3.5,
+                   colorscale=scale, showscale=False, xgap=3, ygap=3, hoverinfo="skip")]
     for lvl, lo, hi in rs.band_ranges(crit):
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"{lvl.capitalize()} ({lo}-{hi})",
-                                 marker=dict(symbol="square", size=15, color=BAND_COLOURS[lvl],
-                                             line=dict(color="#6b7785", width=1))))
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(color=APPETITE_LINE, width=4),
-                             name=f"Appetite boundary: score above {crit['appetite']}"))
+        traces.append(dict(type="scatter", x=[None], y=[None], mode="markers", name=f"{lvl.capitalize()} ({lo}-{hi})",
+                           marker=dict(symbol="square", size=15, color=BAND_COLOURS[lvl],
+                                       line=dict(color="#6b7785", width=1))))
+    traces.append(dict(type="scatter", x=[None], y=[None], mode="lines", line=dict(color=APPETITE_LINE, width=4),
+                       name=f"Appetite boundary: score above {crit['appetite']}"))
     xs, ys, custom, hover = [], [], [], []
-    annotations, shapes = [], []  # set in one layout update: adding 25 one by one is slow
+    annotations, shapes = [], []
     for lik in rs.SCALE:
         for imp in rs.SCALE:
             n, sc = counts[lik - 1][imp - 1], lik * imp
@@ -100,8 +102,8 @@ def heatmap(df, crit: dict, which: str = "inherent", *, title: str = "", selecte
             annotations.append(dict(x=imp, y=lik, xref="x", yref="y", text=label, showarrow=False,
                                     font=dict(size=big, color=BAND_TEXT[lvl], family=FONT["family"]),
                                     opacity=1.0 if (n or show == "score") else 0.55))
-    fig.add_trace(go.Scatter(
-        x=xs, y=ys, mode="markers", customdata=custom, text=hover, name="cells", showlegend=False,
+    traces.append(dict(
+        type="scatter", x=xs, y=ys, mode="markers", customdata=custom, text=hover, name="cells", showlegend=False,
         hovertemplate="%{text}<extra></extra>",
         marker=dict(symbol="square", size=44 if compact else 70, color="rgba(0,0,0,0)"),
         selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=1))))
@@ -115,8 +117,10 @@ def heatmap(df, crit: dict, which: str = "inherent", *, title: str = "", selecte
     tick = lambda labels: [f"{n} {t}" for n, t in zip(rs.SCALE, labels)]  # noqa: E731
     axis = dict(range=[0.5, 5.5], tickvals=list(rs.SCALE), showgrid=False, zeroline=False, fixedrange=True,
                 automargin=True, ticks="")
-    fig.update_layout(annotations=annotations, shapes=shapes)
-    fig.update_layout(
+    if compact:
+        axis["tickfont"] = dict(size=10)
+    return go.Figure(traces, dict(
+        annotations=annotations, shapes=shapes,
         title=dict(text=title, x=0, font=dict(size=14 if compact else 16)),
         xaxis=dict(axis, ticktext=tick(imp_labels), title=dict(text="Impact", standoff=6)),
         yaxis=dict(axis, ticktext=tick(lik_labels), title=dict(text="Likelihood", standoff=6)),
@@ -125,11 +129,7 @@ def heatmap(df, crit: dict, which: str = "inherent", *, title: str = "", selecte
         legend=dict(orientation="h", yanchor="top", y=-0.14 if compact else -0.11, x=0, itemclick=False,
                     itemdoubleclick=False, font=dict(size=11 if compact else 12), entrywidth=0,
                     tracegroupgap=0),
-        dragmode=False)
-    if compact:
-        fig.update_xaxes(tickfont=dict(size=10))
-        fig.update_yaxes(tickfont=dict(size=10))
-    return fig
+        dragmode=False))
 
 
 def cell_from_selection(state) -> tuple[int, int] | None:

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
-from . import db
+from . import db, frames
 from . import risk_scoring as rs
 from .catalog import CONTROL_IDS, Catalog, load
 from .risk_library import library
@@ -189,8 +189,7 @@ def _as_list(value, order=None) -> list:
 
 
 def _to_date(series: pd.Series) -> pd.Series:
-    parsed = pd.to_datetime(series)
-    return pd.Series([d.date() if pd.notna(d) else None for d in parsed], index=series.index, dtype=object)
+    return pd.Series(frames.dates(series), index=series.index, dtype=object)
 
 
 def table(con, workspace_id: int, *, system_id: str | None = None, today: date | None = None) -> pd.DataFrame:
@@ -214,11 +213,12 @@ def table(con, workspace_id: int, *, system_id: str | None = None, today: date |
         df = cur.execute(sql, params).df()
     df = df.drop(columns=["workspace_id"])
     if not df.empty:
-        df = df.iloc[sorted(range(len(df)), key=lambda i: _id_number(df["id"].iloc[i]))].reset_index(drop=True)
+        numbers = [_id_number(i) for i in df["id"].tolist()]
+        df = df.iloc[sorted(range(len(df)), key=numbers.__getitem__)].reset_index(drop=True)
     for col in ("systems", "system_names"):
-        df[col] = pd.Series([_as_list(v) for v in df[col]], index=df.index, dtype=object)
+        df[col] = pd.Series([_as_list(v) for v in df[col].tolist()], index=df.index, dtype=object)
     for col in ("controls", "excluded_controls"):
-        df[col] = pd.Series([_as_list(v, _CONTROL_ORDER) for v in df[col]], index=df.index, dtype=object)
+        df[col] = pd.Series([_as_list(v, _CONTROL_ORDER) for v in df[col].tolist()], index=df.index, dtype=object)
     for col in _DATES:
         df[col] = _to_date(df[col])
     for col in ("inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact"):
@@ -240,10 +240,22 @@ def table(con, workspace_id: int, *, system_id: str | None = None, today: date |
     df["acceptance_expired"] = (df["status"] != "closed") & pd.Series(
         [rs.is_accepting(s, t) for s, t in zip(df["status"], df["treatment"])], index=df.index, dtype=bool) \
         & df["acceptance_expiry"].map(lambda d: d is not None and d < today).astype(bool)
-    records = df[list(FIELDS) + ["controls", "excluded_controls"]].to_dict("records")
-    df["checks"] = pd.Series([rs.checks(_plain_record(r), crit, today) for r in records], index=df.index,
-                             dtype=object)
+    keys = _CHECKED + ("controls", "excluded_controls")
+    columns = [_plain_values(df[k]) for k in _CHECKED] + [df["controls"].tolist(), df["excluded_controls"].tolist()]
+    df["checks"] = pd.Series([rs.checks(dict(zip(keys, values)), crit, today) for values in zip(*columns)],
+                             index=df.index, dtype=object)
     return df
+
+
+# the fields risk_scoring.checks reads (besides the control lists)
+_CHECKED = ("status", "owner", "treatment", "due", "inherent_likelihood", "inherent_impact", "residual_likelihood",
+            "residual_impact", "accepted_by", "accepted_on", "acceptance_expiry", "next_review")
+
+
+def _plain_values(series: pd.Series) -> list:
+    """A column as plain Python values, missing ones (NA, NaN, NaT) as None."""
+    return [None if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else v
+            for v in series.tolist()]
 
 
 def _plain_record(r: dict) -> dict:
@@ -501,7 +513,8 @@ def proposals(con, workspace_id: int) -> pd.DataFrame:
     by_system = {(s, q): rid for rid, _, q, s in held if s}
     df = df.copy()
     df["in_register"] = [by_answer.get((a, q)) or by_system.get((s, q)) or ""
-                         for a, q, s in zip(df["assessment_id"], df["question_id"], df["system_id"])]
+                         for a, q, s in zip(df["assessment_id"].tolist(), df["question_id"].tolist(),
+                                            df["system_id"].tolist())]
     return df[cols].reset_index(drop=True)
 
 
@@ -557,22 +570,26 @@ def controls_trace(con, workspace_id: int, catalog: Catalog) -> pd.DataFrame:
     soa = soa_table(con, workspace_id, catalog, 3)
     soa = soa[soa["kind"] == "control"].set_index("req_id")
     risks = table(con, workspace_id)
-    live = risks[risks["status"] != "closed"][["id", "controls", "current_level", "above_appetite"]]
-    links = live.explode("controls").dropna(subset=["controls"])
+    live = risks[risks["status"] != "closed"]
+    needing: dict[str, list[tuple]] = {}     # control -> [(risk id, current level, above appetite)]
+    for rid, controls, lvl, above in zip(live["id"].tolist(), live["controls"].tolist(),
+                                         live["current_level"].tolist(), live["above_appetite"].tolist()):
+        for cid in controls:
+            needing.setdefault(cid, []).append((rid, lvl, above))
     rank = {lvl: i for i, lvl in enumerate(LEVELS)}
     rows = []
     for cid in CONTROL_IDS:
         s = soa.loc[cid]
-        hit = links[links["controls"] == cid]
+        hit = needing.get(cid, [])
         reasons = [r.strip() for r in str(s["inclusion_reasons"]).split(";") if r.strip()]
-        levels = [lvl for lvl in hit["current_level"] if lvl]
-        applicable, needed = bool(s["applicable"]), not hit.empty
+        levels = [lvl for _, lvl, _ in hit if lvl]
+        applicable, needed = bool(s["applicable"]), bool(hit)
         rows.append({
             "control_id": cid, "title": s["title"], "objective": s["group_title"], "applicable": applicable,
             "inclusion_reasons": reasons, "exclusion_reason": s["exclusion_reason"],
-            "implementation": s["implementation"], "risk_ids": list(hit["id"]), "risk_count": len(hit),
+            "implementation": s["implementation"], "risk_ids": [rid for rid, _, _ in hit], "risk_count": len(hit),
             "highest_level": max(levels, key=rank.get) if levels else None,
-            "above_appetite_ids": list(hit.loc[hit["above_appetite"], "id"]),
+            "above_appetite_ids": [rid for rid, _, above in hit if above],
             "conflict": needed and not applicable,
             "reason_missing": needed and applicable and "risk treatment" not in reasons,
             "unsupported_claim": applicable and not needed and "risk treatment" in reasons,

@@ -28,7 +28,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import assessments, db, scoring
+from . import assessments, db, frames, scoring
 from .catalog import Catalog, CatalogError, load_json
 from .validate import LONG_TEXT, ValidationError, blank, choice, day, integer, raise_if, text
 
@@ -299,9 +299,9 @@ def _risk_frame(con, ws_id: int) -> pd.DataFrame:
     from . import risk_scoring
     r["level"] = [risk_scoring.level(risk_scoring.score(lik, imp), crit)
                   for lik, imp in zip(r["inherent_likelihood"], r["inherent_impact"])]
-    grouped = links.groupby("risk_id")["control_id"].apply(list).to_dict()
+    grouped = frames.group_lists(links["risk_id"], links["control_id"])
     r["controls"] = [grouped.get(i, []) for i in r["id"]]
-    r["due"] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in r["due"]]
+    r["due"] = frames.dates(r["due"])
     return r[cols]
 
 
@@ -309,8 +309,8 @@ def _links(cur, ws_id: int) -> tuple[dict[str, list[str]], dict[str, list[str]]]
     reqs = cur.execute("SELECT action_id, req_id FROM action_requirement WHERE workspace_id = ?", [int(ws_id)]).df()
     risks = cur.execute("SELECT action_id, risk_id FROM action_risk WHERE workspace_id = ? ORDER BY risk_id",
                         [int(ws_id)]).df()
-    return (reqs.groupby("action_id")["req_id"].apply(list).to_dict(),
-            risks.groupby("action_id")["risk_id"].apply(list).to_dict())
+    return (frames.group_lists(reqs["action_id"], reqs["req_id"]),
+            frames.group_lists(risks["action_id"], risks["risk_id"]))
 
 
 def requirement_status(con, ws_id: int, catalog: Catalog, default_target: int) -> pd.DataFrame:
@@ -332,10 +332,11 @@ def actions(con, ws_id: int, catalog: Catalog, default_target: int, today: date 
                          " WHERE a.workspace_id = ?", [int(ws_id)]).df().drop(columns=["workspace_id"])
         req_links, risk_links = _links(cur, ws_id)
     for col in ("start", "due", "done_at"):
-        df[col] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in df[col]]
+        df[col] = frames.dates(df[col])
     scale = effort_scale(con, ws_id)
     df["effort_days"] = df["effort"].map(scale).astype(float)
-    df["requirements"] = [sorted(req_links.get(i, []), key=_req_order(catalog)) for i in df["id"]]
+    order = _req_order(catalog)
+    df["requirements"] = [sorted(req_links.get(i, []), key=order) for i in df["id"]]
     df["risks"] = [risk_links.get(i, []) for i in df["id"]]
     status = requirement_status(con, ws_id, catalog, default_target).set_index("req_id")
     req_info = {rid: {"req_id": rid, "status": row["status"], "gap": None if pd.isna(row["gap"]) else int(row["gap"]),

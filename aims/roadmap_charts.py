@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 
 from .charts import FONT, GREY, PRIMARY, TARGET
@@ -21,22 +20,31 @@ DONE = STATUS_COLOURS["done"]
 GRID = "#e6ecf3"
 
 
-def _layout(fig: go.Figure, height: int, title: str) -> go.Figure:
-    fig.update_layout(height=height, font=FONT, paper_bgcolor="white", plot_bgcolor="white",
-                      title=dict(text=title, x=0, font=dict(size=16)),
-                      margin=dict(l=20, r=30, t=80, b=40),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title=None))
-    return fig
+def _layout(height: int, heading: str, **extra) -> dict:
+    """The house layout; `extra` keys are merged into it (a dict value updates the house dict of
+    that key). Figures are made in one go: each update on a Plotly figure is validated again."""
+    layout = dict(height=height, font=FONT, paper_bgcolor="white", plot_bgcolor="white",
+                  title=dict(text=heading, x=0, font=dict(size=16)), margin=dict(l=20, r=30, t=80, b=40),
+                  legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title=None))
+    for key, value in extra.items():
+        layout[key] = {**layout[key], **value} if isinstance(value, dict) and isinstance(layout.get(key), dict) \
+            else value
+    return layout
 
 
-def _vline(fig: go.Figure, day: date, label: str, colour: str, dash: str, ypos: float = 1.0,
-           anchor: str = "left") -> None:
-    """A labelled vertical line on a date axis (shape + annotation: add_vline's own annotation
-    breaks on date axes). The label starts at the line (anchor 'left') or ends there ('right')."""
+def _vline(day: date, label: str, colour: str, dash: str, ypos: float = 1.0,
+           anchor: str = "left") -> tuple[dict, dict]:
+    """A labelled vertical line on a date axis as (shape, annotation): add_vline's own annotation
+    breaks on date axes. The label starts at the line (anchor 'left') or ends there ('right')."""
     x = pd.Timestamp(day)
-    fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line=dict(color=colour, width=2, dash=dash))
-    fig.add_annotation(x=x, y=ypos, yref="paper", text=label, showarrow=False, xanchor=anchor, yanchor="bottom",
-                       font=dict(color=colour, size=12), bgcolor="rgba(255,255,255,0.85)")
+    return (dict(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line=dict(color=colour, width=2, dash=dash)),
+            dict(x=x, y=ypos, yref="paper", text=label, showarrow=False, xanchor=anchor, yanchor="bottom",
+                 font=dict(color=colour, size=12), bgcolor="rgba(255,255,255,0.85)"))
+
+
+def _empty(height: int, title: str, text: str) -> go.Figure:
+    return go.Figure(layout=_layout(height, title, annotations=[
+        dict(text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")]))
 
 
 def _short(text: str, n: int = 60) -> str:
@@ -83,78 +91,82 @@ def gantt(phases: pd.DataFrame, actions: pd.DataFrame, today: date, target: date
                                   f"<br>{when}<br>{words}<br>Priority: {a.priority}"})
     df = pd.DataFrame(rows, columns=["row", "start", "finish", "legend", "text", "overdue", "hover"])
     if df.empty:
-        fig = go.Figure()
-        fig.add_annotation(text="No phases yet", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-        return _layout(fig, 240, "Roadmap")
+        return _empty(240, "Roadmap", "No phases yet")
     df["start"], df["finish"] = pd.to_datetime(df["start"]), pd.to_datetime(df["finish"])
+    df["ms"] = (df["finish"] - df["start"]).dt.total_seconds().mul(1000).astype("int64")
     order = list(dict.fromkeys(df["row"]))
-    fig = px.timeline(df, x_start="start", x_end="finish", y="row", color="legend", text="text",
-                      custom_data=["hover", "overdue"],
-                      color_discrete_map={"phase": PHASE_COLOUR, **STATUS_COLOURS},
-                      category_orders={"row": order, "legend": ["phase", *STATUS_COLOURS]})
-    for trace in fig.data:
-        flags = [bool(cd[1]) for cd in trace.customdata]
-        trace.marker.line.width = [3 if f else 0.5 for f in flags]
-        trace.marker.line.color = [OVERDUE if f else "#6b7785" for f in flags]
-        trace.hovertemplate = "%{customdata[0]}<extra></extra>"
-        trace.textposition = "outside" if trace.name != "phase" else "inside"
-        trace.insidetextanchor = "start"
-        trace.textfont = dict(size=12, color="#1b2430")
-        trace.cliponaxis = False
-        trace.name = "Phase (planned window)" if trace.name == "phase" else trace.name
+    # One horizontal bar trace per legend entry (bars from `base` lasting `x` milliseconds on a
+    # date axis), built directly: plotly.express takes several times longer for the same figure.
+    traces = []
+    for legend in ["phase", *STATUS_COLOURS]:
+        part = df[df["legend"] == legend]
+        if part.empty:
+            continue
+        flags = part["overdue"].tolist()
+        traces.append(go.Bar(
+            base=part["start"].dt.strftime("%Y-%m-%dT%H:%M:%S").tolist(), x=part["ms"].tolist(),
+            y=part["row"].tolist(), orientation="h", text=part["text"].tolist(),
+            customdata=[[h, f] for h, f in zip(part["hover"], flags)], hovertemplate="%{customdata[0]}<extra></extra>",
+            name="Phase (planned window)" if legend == "phase" else legend, legendgroup=legend, showlegend=True,
+            marker=dict(color=PHASE_COLOUR if legend == "phase" else STATUS_COLOURS[legend],
+                        line=dict(width=[3 if f else 0.5 for f in flags],
+                                  color=[OVERDUE if f else "#6b7785" for f in flags])),
+            textposition="inside" if legend == "phase" else "outside", insidetextanchor="start",
+            textfont=dict(size=12, color="#1b2430"), cliponaxis=False))
     # A tall chart: dates on top, with the today/target labels and the legend above them.
     height = max(340, 140 + 28 * len(df))
     plot_px = height - 140 - 30
     above = lambda px: 1 + px / plot_px  # noqa: E731 - paper y this many pixels above the plot
-    fig.update_yaxes(title=None, automargin=True, tickfont=dict(size=12))   # category_orders puts the first row on top
-    fig.update_xaxes(title=None, gridcolor=GRID, showgrid=True, side="top", tickformat="%b %Y")
-    _vline(fig, today, "Today", "#1b2430", "dot", above(26))
+    lines = [_vline(today, "Today", "#1b2430", "dot", above(26))]
     if target:
         near = abs((target - today).days) <= 60    # lift the label so it does not sit on "Today"
-        _vline(fig, target, f"Target {target.isoformat()}", TARGET, "solid", above(44 if near else 26))
-    _layout(fig, height, "Roadmap by phase")
-    fig.update_layout(bargap=0.25, margin=dict(t=140, b=30),
-                      title=dict(y=1 - 12 / height, yanchor="top"),
-                      legend=dict(y=above(62), yanchor="bottom"))
-    return fig
+        lines.append(_vline(target, f"Target {target.isoformat()}", TARGET, "solid", above(44 if near else 26)))
+    return go.Figure(traces, _layout(
+        height, "Roadmap by phase", barmode="overlay", bargap=0.25, margin=dict(t=140, b=30),
+        title=dict(y=1 - 12 / height, yanchor="top"), legend=dict(tracegroupgap=0, y=above(62), yanchor="bottom"),
+        xaxis=dict(type="date", title=None, gridcolor=GRID, showgrid=True, side="top", tickformat="%b %Y"),
+        # the first row on top: categories run bottom-up on a horizontal bar chart
+        yaxis=dict(categoryorder="array", categoryarray=order[::-1], title=None, automargin=True,
+                   tickfont=dict(size=12)),
+        shapes=[shape for shape, _ in lines], annotations=[label for _, label in lines]))
 
 
 def burnup(series: pd.DataFrame, today: date, target: date | None, ready: date | None, earned: float) -> go.Figure:
     """Cumulative planned and done effort (forecast.burnup output), the scope, and the forecast
     from today's earned effort to the forecast ready date. Lines differ in dash as well as colour
     and each is named at its end."""
-    fig = go.Figure()
+    title = "Burn-up: planned against done effort"
     if series.empty:
-        fig.add_annotation(text="No actions yet", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-        return _layout(fig, 300, "Burn-up: planned against done effort")
+        return _empty(300, title, "No actions yet")
     x = pd.to_datetime(series["day"])
     total = float(series["total"].iloc[0])
-    fig.add_trace(go.Scatter(x=x, y=series["total"], name=f"Scope ({total:g} effort days)", mode="lines",
-                             line=dict(color=GREY, dash="dot", width=2), hovertemplate="Scope %{y:.0f} d<extra></extra>"))
-    fig.add_trace(go.Scatter(x=x, y=series["planned"], name="Planned", mode="lines",
-                             line=dict(color=PRIMARY, dash="dash", width=2.5),
-                             hovertemplate="%{x|%Y-%m-%d}: planned %{y:.0f} d<extra></extra>"))
     done = series[series["done"].notna()]
-    fig.add_trace(go.Scatter(x=pd.to_datetime(done["day"]), y=done["done"], name="Done", mode="lines+markers",
-                             line=dict(color=DONE, width=3), marker=dict(size=6),
-                             hovertemplate="%{x|%Y-%m-%d}: done %{y:.0f} d<extra></extra>"))
+    traces = [
+        go.Scatter(x=x, y=series["total"], name=f"Scope ({total:g} effort days)", mode="lines",
+                   line=dict(color=GREY, dash="dot", width=2), hovertemplate="Scope %{y:.0f} d<extra></extra>"),
+        go.Scatter(x=x, y=series["planned"], name="Planned", mode="lines",
+                   line=dict(color=PRIMARY, dash="dash", width=2.5),
+                   hovertemplate="%{x|%Y-%m-%d}: planned %{y:.0f} d<extra></extra>"),
+        go.Scatter(x=pd.to_datetime(done["day"]), y=done["done"], name="Done", mode="lines+markers",
+                   line=dict(color=DONE, width=3), marker=dict(size=6),
+                   hovertemplate="%{x|%Y-%m-%d}: done %{y:.0f} d<extra></extra>")]
     last = x.max()
     if ready is not None:
-        fig.add_trace(go.Scatter(x=[pd.Timestamp(today), pd.Timestamp(ready)], y=[earned, total],
+        traces.append(go.Scatter(x=[pd.Timestamp(today), pd.Timestamp(ready)], y=[earned, total],
                                  name=f"Forecast at this pace (ready {ready.isoformat()})", mode="lines+markers",
                                  line=dict(color=TARGET, dash="dashdot", width=2), marker=dict(symbol="diamond", size=8),
                                  hovertemplate="%{x|%Y-%m-%d}: %{y:.0f} d<extra></extra>"))
         last = max(last, pd.Timestamp(ready))
-    _vline(fig, today, f"Today: {round(earned, 1):g} of {round(total, 1):g} effort days earned", "#1b2430", "dot")
+    lines = [_vline(today, f"Today: {round(earned, 1):g} of {round(total, 1):g} effort days earned", "#1b2430", "dot")]
     if target:
-        _vline(fig, target, f"Target {target.isoformat()}", TARGET, "solid", 0.92, anchor="right")
+        lines.append(_vline(target, f"Target {target.isoformat()}", TARGET, "solid", 0.92, anchor="right"))
         last = max(last, pd.Timestamp(target))
-    fig.update_xaxes(gridcolor=GRID, range=[x.min() - pd.Timedelta(days=3), last + pd.Timedelta(days=10)])
-    fig.update_yaxes(gridcolor=GRID, rangemode="tozero", title=dict(text="effort days (cumulative)", standoff=12),
-                     automargin=True)
-    _layout(fig, 460, "Burn-up: planned against done effort")
-    fig.update_layout(margin=dict(t=110), legend=dict(y=1.04))
-    return fig
+    return go.Figure(traces, _layout(
+        460, title, margin=dict(t=110), legend=dict(y=1.04),
+        xaxis=dict(gridcolor=GRID, range=[x.min() - pd.Timedelta(days=3), last + pd.Timedelta(days=10)]),
+        yaxis=dict(gridcolor=GRID, rangemode="tozero", title=dict(text="effort days (cumulative)", standoff=12),
+                   automargin=True),
+        shapes=[shape for shape, _ in lines], annotations=[label for _, label in lines]))
 
 
 def phase_progress(progress: pd.DataFrame) -> go.Figure:
@@ -163,40 +175,41 @@ def phase_progress(progress: pd.DataFrame) -> go.Figure:
     3 of 7 actions done · 1 overdue' (or 'no actions')."""
     p = progress.iloc[::-1]
     values = [0 if pd.isna(v) else v for v in p["progress_pct"]]
-    fig = go.Figure(go.Bar(x=values, y=p["name"], orientation="h", marker_color=PRIMARY, name="Done (effort-weighted)",
-                           hovertemplate="%{y}: %{x:.0f}% done<extra></extra>"))
     has = p["planned_pct"].notna()
-    fig.add_trace(go.Scatter(x=p.loc[has, "planned_pct"], y=p.loc[has, "name"], mode="markers", name="Planned by today",
-                             marker=dict(symbol="diamond", size=13, color=TARGET, line=dict(color="white", width=1)),
-                             hovertemplate="%{y}: planned %{x:.0f}% by today<extra></extra>"))
     text = ["no actions" if pd.isna(v) else
             f"<b>{v:.0f}% done</b> · planned {pl:.0f}% · {d} of {n} action{'s' if n != 1 else ''} done"
             + (f" · {o} overdue" if o else "") + (f" · {b} blocked" if b else "")
             for v, pl, d, n, o, b in zip(p["progress_pct"], p["planned_pct"], p["done"], p["actions"], p["overdue"],
                                          p["blocked"])]
-    fig.add_trace(go.Scatter(x=[103] * len(p), y=p["name"], mode="text", text=text, textposition="middle right",
-                             showlegend=False, hoverinfo="skip", cliponaxis=False))
-    fig.update_xaxes(range=[0, 240], tickvals=[0, 25, 50, 75, 100], ticksuffix="%", gridcolor=GRID)
-    fig.update_yaxes(automargin=True)
-    fig.add_shape(type="line", x0=100, x1=100, y0=0, y1=1, yref="paper", line=dict(color=GREY, width=1))
-    return _layout(fig, 120 + 40 * len(p), "Progress per phase (weighted by effort)")
+    traces = [
+        go.Bar(x=values, y=p["name"], orientation="h", marker_color=PRIMARY, name="Done (effort-weighted)",
+               hovertemplate="%{y}: %{x:.0f}% done<extra></extra>"),
+        go.Scatter(x=p.loc[has, "planned_pct"], y=p.loc[has, "name"], mode="markers", name="Planned by today",
+                   marker=dict(symbol="diamond", size=13, color=TARGET, line=dict(color="white", width=1)),
+                   hovertemplate="%{y}: planned %{x:.0f}% by today<extra></extra>"),
+        go.Scatter(x=[103] * len(p), y=p["name"], mode="text", text=text, textposition="middle right",
+                   showlegend=False, hoverinfo="skip", cliponaxis=False)]
+    return go.Figure(traces, _layout(
+        120 + 40 * len(p), "Progress per phase (weighted by effort)",
+        xaxis=dict(range=[0, 240], tickvals=[0, 25, 50, 75, 100], ticksuffix="%", gridcolor=GRID),
+        yaxis=dict(automargin=True),
+        shapes=[dict(type="line", x0=100, x1=100, y0=0, y1=1, yref="paper", line=dict(color=GREY, width=1))]))
 
 
 def workload(load: pd.DataFrame, top: int = 15) -> go.Figure:
     """Stacked bars of the effort days left per owner by status (forecast.workload output, the
     heaviest first, at most `top` owners), each labelled with its total and overdue count."""
     w = load.head(top).iloc[::-1]
-    fig = go.Figure()
-    for status in ("to do", "in progress", "blocked"):
-        fig.add_trace(go.Bar(x=w[status], y=w["owner"], orientation="h", name=status,
-                             marker_color=STATUS_COLOURS[status],
-                             hovertemplate="%{y}: %{x:.0f} d " + status + "<extra></extra>"))
+    traces = [go.Bar(x=w[status], y=w["owner"], orientation="h", name=status, marker_color=STATUS_COLOURS[status],
+                     hovertemplate="%{y}: %{x:.0f} d " + status + "<extra></extra>")
+              for status in ("to do", "in progress", "blocked")]
     labels = [f"{r:.0f} d left · {o} open" + (f" · {d} overdue" if d else "")
               for r, o, d in zip(w["remaining"], w["open"], w["overdue"])]
-    fig.add_trace(go.Scatter(x=w["remaining"], y=w["owner"], mode="text", text=labels, textposition="middle right",
+    traces.append(go.Scatter(x=w["remaining"], y=w["owner"], mode="text", text=labels, textposition="middle right",
                              showlegend=False, hoverinfo="skip", cliponaxis=False))
     top_x = float(w["remaining"].max()) if len(w) else 1.0
-    fig.update_layout(barmode="stack", legend=dict(traceorder="normal"))
-    fig.update_xaxes(range=[0, top_x * 1.6 + 1], gridcolor=GRID, title="effort days left")
-    fig.update_yaxes(automargin=True)
-    return _layout(fig, 110 + 36 * max(1, len(w)), "Workload per owner (effort days left)")
+    return go.Figure(traces, _layout(
+        110 + 36 * max(1, len(w)), "Workload per owner (effort days left)",
+        barmode="stack", legend=dict(traceorder="normal"),
+        xaxis=dict(range=[0, top_x * 1.6 + 1], gridcolor=GRID, title="effort days left"),
+        yaxis=dict(automargin=True)))
