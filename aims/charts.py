@@ -12,17 +12,22 @@ GREY = "#9aa5b1"
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#1b2430")
 
 
-def _layout(height: int, **extra) -> dict:
-    """The house layout of a chart `height` px high; `extra` keys are merged into it (a dict
-    value updates the house dict of that key). Figures are made in one go from data and layout:
-    each later update_layout call on a Plotly figure is validated again, which is slow."""
-    layout = dict(height=height, margin=dict(l=40, r=30, t=40, b=40), font=FONT,
-                  paper_bgcolor="white", plot_bgcolor="white",
-                  legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+def merged(base: dict, extra: dict) -> dict:
+    """A layout: `base` with `extra` keys set; a dict value updates the base dict of its key.
+
+    Chart builders make a figure in one go from its traces and such a layout: each later
+    update_layout or add_trace call on a Plotly figure is validated again, which is slow."""
+    out = dict(base)
     for key, value in extra.items():
-        layout[key] = {**layout[key], **value} if isinstance(value, dict) and isinstance(layout.get(key), dict) \
-            else value
-    return layout
+        out[key] = {**out[key], **value} if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def _layout(height: int, **extra) -> dict:
+    """The house layout of a chart `height` px high, with `extra` merged in (see merged)."""
+    return merged(dict(height=height, margin=dict(l=40, r=30, t=40, b=40), font=FONT,
+                       paper_bgcolor="white", plot_bgcolor="white",
+                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0)), extra)
 
 
 def maturity_radar(groups: pd.DataFrame, title: str) -> go.Figure:

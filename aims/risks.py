@@ -182,9 +182,12 @@ def _id_number(risk_id: str) -> int:
 
 
 def _as_list(value, order=None) -> list:
-    if value is None or (not isinstance(value, (list, tuple)) and not hasattr(value, "tolist") and blank(value)):
+    if isinstance(value, (list, tuple)):
+        items = [str(v) for v in value]
+    elif value is None or (not hasattr(value, "tolist") and blank(value)):
         return []
-    items = [str(v) for v in (value.tolist() if hasattr(value, "tolist") else value)]
+    else:
+        items = [str(v) for v in value.tolist()]
     return sorted(items, key=order.get) if order else items
 
 
@@ -224,10 +227,11 @@ def table(con, workspace_id: int, *, system_id: str | None = None, today: date |
     for col in ("inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact"):
         df[col] = df[col].astype("Int64")
     df["organisation_level"] = df["systems"].map(len) == 0
+    bands = {score: rs.level(score, crit) for score in range(1, 26)}    # a missing score (0 here) has none
     for kind in ("inherent", "residual"):
         sc = (df[f"{kind}_likelihood"] * df[f"{kind}_impact"]).astype("Int64")
         df[f"{kind}_score"] = sc
-        df[f"{kind}_level"] = pd.Series([rs.level(v, crit) for v in sc], index=df.index, dtype=object)
+        df[f"{kind}_level"] = pd.Series([bands.get(v) for v in sc.fillna(0).tolist()], index=df.index, dtype=object)
         df[f"{kind}_above_appetite"] = (sc > crit["appetite"]).fillna(False).astype(bool)
     rated = df["residual_score"].notna()
     df["current_score"] = df["residual_score"].where(rated, df["inherent_score"]).astype("Int64")

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import FONT, GREY, PRIMARY, TARGET
+from .charts import FONT, GREY, PRIMARY, TARGET, merged
 
 STATUS_COLOURS = {"to do": "#B8C2CC", "in progress": "#0072B2", "blocked": "#D55E00", "done": "#009E73"}
 PHASE_COLOUR = "#DCE6F0"
@@ -21,15 +21,10 @@ GRID = "#e6ecf3"
 
 
 def _layout(height: int, heading: str, **extra) -> dict:
-    """The house layout; `extra` keys are merged into it (a dict value updates the house dict of
-    that key). Figures are made in one go: each update on a Plotly figure is validated again."""
-    layout = dict(height=height, font=FONT, paper_bgcolor="white", plot_bgcolor="white",
-                  title=dict(text=heading, x=0, font=dict(size=16)), margin=dict(l=20, r=30, t=80, b=40),
-                  legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title=None))
-    for key, value in extra.items():
-        layout[key] = {**layout[key], **value} if isinstance(value, dict) and isinstance(layout.get(key), dict) \
-            else value
-    return layout
+    """The house layout of a roadmap chart, with `extra` merged in (see charts.merged)."""
+    return merged(dict(height=height, font=FONT, paper_bgcolor="white", plot_bgcolor="white",
+                       title=dict(text=heading, x=0, font=dict(size=16)), margin=dict(l=20, r=30, t=80, b=40),
+                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title=None)), extra)
 
 
 def _vline(day: date, label: str, colour: str, dash: str, ypos: float = 1.0,

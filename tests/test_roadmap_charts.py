@@ -69,3 +69,13 @@ def test_workload_labels_the_days_left_and_overdue():
     fig = charts.workload(forecast.workload(actions(), TODAY))
     assert [t.name for t in fig.data[:3]] == ["to do", "in progress", "blocked"]
     assert "4 d left · 1 open · 1 overdue" in list(fig.data[3].text)              # Bo Chen: 5 x 90%
+
+
+def test_gantt_bars_run_from_start_to_the_day_after_the_end():
+    acts = actions()
+    fig = charts.gantt(PHASES, acts, TODAY, None)
+    done = next(t for t in fig.data if t.name == "done")
+    assert list(done.y) == ["ACT-001 Rate 9.2.1"]
+    assert str(done.base[0])[:10] == "2026-01-05"
+    assert done.x[0] == 16 * 86_400_000            # done on 2026-01-20: drawn through that day
+    assert fig.layout.xaxis.type == "date" and fig.layout.barmode == "overlay"
