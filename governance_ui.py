@@ -26,6 +26,34 @@ def try_write(action, message: str) -> None:
     st.rerun()
 
 
+def save_with(write, message: str):
+    """A `save` callback for editing.save_bar: runs write(changes), which returns a count, flashes
+    `message` formatted with n (the count) and s (plural s) and returns True; on a ValidationError it
+    shows every problem and returns False, so the pending edits stay."""
+    def save(changes: dict) -> bool:
+        try:
+            n = write(changes)
+        except ValidationError as exc:
+            ui.show_problems(exc)
+            return False
+        ui.flash(message.format(n=n, s="s" if n != 1 else ""))
+        return True
+    return save
+
+
+def remove_picker(label: str, choices: dict, key: str, *, empty: str, note: str, delete, done: str) -> None:
+    """Pick one of `choices` (id -> name) in a selectbox `label` (key `<key>_pick`) and remove it with
+    the button 'Remove <label>' (key `key`): delete(id) runs through try_write, flashing
+    done.format(name). Shows only the caption `empty` when there is nothing to pick."""
+    if not choices:
+        st.caption(empty)
+        return
+    gone = st.selectbox(label, list(choices), format_func=choices.get, key=f"{key}_pick")
+    st.caption(note)
+    if st.button(f"Remove {label.lower()}", key=key):
+        try_write(lambda: delete(gone), done.format(choices[gone]))
+
+
 def show_version(v: dict) -> None:
     meanings = policy.starting_principles()
     st.markdown(f"**{ui.esc(v['title'])}**, version **{v['version']}** · status **{v['status']}**")
@@ -207,16 +235,8 @@ def roles_tab(con, ws: dict, cat) -> None:
                                                          help="Who holds the role; add people below first"),
             "Responsibilities": st.column_config.TextColumn(width="large", max_chars=5000)},
             disabled=["ID"])
-
-        def save_roles(changes: dict) -> bool:
-            try:
-                n = roles.save_roles(con, ws_id, changes)
-            except ValidationError as exc:
-                ui.show_problems(exc)
-                return False
-            ui.flash(f"Saved {n} change{'s' if n != 1 else ''} to the roles.")
-            return True
-        editing.save_bar(pending, save_roles, "gov_roles", frame, cols)
+        editing.save_bar(pending, save_with(lambda changes: roles.save_roles(con, ws_id, changes),
+                                            "Saved {n} change{s} to the roles."), "gov_roles", frame, cols)
     if missing_std and st.button(f"Add the {len(missing_std)} standard role{'s' if len(missing_std) != 1 else ''}"
                                  + (" not yet listed" if not role_df.empty else ""),
                                  key="gov_roles_standard", icon=":material/playlist_add:",
@@ -232,14 +252,9 @@ def roles_tab(con, ws: dict, cat) -> None:
                 try_write(lambda: roles.add_role(con, ws_id, {"name": name, "responsibilities": resp, "holders": who}),
                           f"Added the role {name.strip()}.")
     with c[1].expander("Remove a role", icon=":material/delete:"):
-        if role_df.empty:
-            st.caption("There are no roles to remove.")
-        else:
-            names = dict(zip(role_df["id"], role_df["name"]))
-            gone = st.selectbox("Role", list(names), format_func=names.get, key="gov_role_remove_pick")
-            st.caption("Its holders and RACI letters are removed with it.")
-            if st.button("Remove role", key="gov_role_remove"):
-                try_write(lambda: roles.delete_role(con, ws_id, gone), f"Removed the role {names[gone]}.")
+        remove_picker("Role", dict(zip(role_df["id"], role_df["name"])), "gov_role_remove",
+                      empty="There are no roles to remove.", note="Its holders and RACI letters are removed with it.",
+                      delete=lambda rid: roles.delete_role(con, ws_id, rid), done="Removed the role {}.")
 
     st.subheader("People")
     st.caption("The people named here are offered as owners across the workbench.")
@@ -256,16 +271,8 @@ def roles_tab(con, ws: dict, cat) -> None:
             "Job title": st.column_config.TextColumn(max_chars=120),
             "Roles": st.column_config.TextColumn(width="large", help="Edit holders in the roles table above")},
             disabled=["ID", "Roles"], height=min(420, 38 + 35 * len(pframe)))
-
-        def save_people(changes: dict) -> bool:
-            try:
-                n = roles.save_people(con, ws_id, changes)
-            except ValidationError as exc:
-                ui.show_problems(exc)
-                return False
-            ui.flash(f"Saved {n} change{'s' if n != 1 else ''} to people.")
-            return True
-        editing.save_bar(ppending, save_people, "gov_people", pframe, pcols)
+        editing.save_bar(ppending, save_with(lambda changes: roles.save_people(con, ws_id, changes),
+                                             "Saved {n} change{s} to people."), "gov_people", pframe, pcols)
     c = st.columns(2)
     with c[0].expander("Add a person", icon=":material/person_add:", expanded=people_df.empty):
         with st.form("gov_person_add", clear_on_submit=True):
@@ -283,14 +290,10 @@ def roles_tab(con, ws: dict, cat) -> None:
                         roles.save_roles(tx, ws_id, {r: {"holders": list(held[r]) + [pid]} for r in proles})
                 try_write(add_with_roles, f"Added {pname.strip()}.")
     with c[1].expander("Remove a person", icon=":material/person_remove:"):
-        if people_df.empty:
-            st.caption("There is nobody to remove.")
-        else:
-            labels = dict(zip(people_df["id"], people_df["label"]))
-            gone_p = st.selectbox("Person", list(labels), format_func=labels.get, key="gov_person_remove_pick")
-            st.caption("Their role assignments and training attendance are removed with them.")
-            if st.button("Remove person", key="gov_person_remove"):
-                try_write(lambda: roles.delete_person(con, ws_id, gone_p), f"Removed {labels[gone_p]}.")
+        remove_picker("Person", dict(zip(people_df["id"], people_df["label"])), "gov_person_remove",
+                      empty="There is nobody to remove.",
+                      note="Their role assignments and training attendance are removed with them.",
+                      delete=lambda pid: roles.delete_person(con, ws_id, pid), done="Removed {}.")
 
     st.subheader("RACI matrix")
     st.caption("R responsible (does the work) · A accountable (answers for it; exactly one per activity) · "
@@ -326,19 +329,13 @@ def roles_tab(con, ws: dict, cat) -> None:
                                disabled=["ID", "Role", "People"], height=min(560, 38 + 35 * len(rframe)))
         st.caption("Columns: " + " · ".join(f"**{a.short}** {a.name} ({', '.join(a.requirements)})" for a in acts))
 
-        def save_raci(changes: dict) -> bool:
-            try:
-                by_activity: dict = {}
-                for rid, row_cells in changes.items():  # the editor is keyed by role; save_raci by activity
-                    for act, letter in row_cells.items():
-                        by_activity.setdefault(act, {})[rid] = letter or ""
-                n = roles.save_raci(con, ws_id, by_activity)
-            except ValidationError as exc:
-                ui.show_problems(exc)
-                return False
-            ui.flash(f"Saved {n} RACI letter{'s' if n != 1 else ''}.")
-            return True
-        editing.save_bar(rpending, save_raci, "gov_raci", rframe, act_cols)
+        def save_raci(changes: dict) -> int:
+            by_activity: dict = {}
+            for rid, row_cells in changes.items():  # the editor is keyed by role; save_raci by activity
+                for act, letter in row_cells.items():
+                    by_activity.setdefault(act, {})[rid] = letter or ""
+            return roles.save_raci(con, ws_id, by_activity)
+        editing.save_bar(rpending, save_with(save_raci, "Saved {n} RACI letter{s}."), "gov_raci", rframe, act_cols)
 
 
 def training_tab(con, ws: dict, cat) -> None:
@@ -419,15 +416,10 @@ def training_tab(con, ws: dict, cat) -> None:
                                                        help="Only 'completed' counts as trained")},
             disabled=["ID", "Person", "Roles", "Expected"], height=min(460, 38 + 35 * len(aframe)))
 
-        def save_attendance(changes: dict) -> bool:
-            try:
-                n = training.save_attendance(con, ws_id, sid, {p: (c.get("status") or "") for p, c in changes.items()})
-            except ValidationError as exc:
-                ui.show_problems(exc)
-                return False
-            ui.flash(f"Saved {n} attendance record{'s' if n != 1 else ''}.")
-            return True
-        editing.save_bar(apending, save_attendance, "gov_att", aframe, acols)
+        def save_attendance(changes: dict) -> int:
+            return training.save_attendance(con, ws_id, sid, {p: (c.get("status") or "") for p, c in changes.items()})
+        editing.save_bar(apending, save_with(save_attendance, "Saved {n} attendance record{s}."), "gov_att", aframe,
+                         acols)
 
         with st.expander(f"Edit or delete session {sid}", icon=":material/edit:"):
             with st.form(f"gov_session_edit_{sid}"):

@@ -46,11 +46,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{cat.name} content {cat.version}: {kinds.count('clause')} clause requirements, "
                   f"{kinds.count('control')} Annex A controls, {len(cat.objectives)} Annex C objectives, "
                   f"{len(cat.risk_sources)} risk sources")
-            from . import classification, governance_catalog, impact, risk_library, roadmap
+            from . import classification, governance_catalog, impact, risk_library, roadmap_phases
             print(f"EU AI Act rules: {len(classification.rules().questions)} questions, "
                   f"{len(classification.rules().obligations)} obligations; impact questionnaire: "
                   f"{len(impact.questions())} questions; risk library: {len(risk_library.library())} risks; "
-                  f"roadmap phases: {len(roadmap.template().phases)}; governance: "
+                  f"roadmap phases: {len(roadmap_phases.template().phases)}; governance: "
                   f"{len(governance_catalog.load().roles)} standard roles")
         elif args.command == "demo":
             con = db.open_database(path)

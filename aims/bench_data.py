@@ -172,10 +172,10 @@ def _risks(cur, ws_id, rng, n, systems, people, now, today) -> None:
 
 
 def _actions(con, cat, ws_id, rng, n, people, today) -> None:
-    from . import roadmap
+    from . import roadmap_phases
     ws = workspaces.get(con, ws_id)
-    roadmap.ensure_phases(con, ws_id, ws["target_date"], today)
-    phases = list(roadmap.phases(con, ws_id)["id"])
+    roadmap_phases.ensure_phases(con, ws_id, ws["target_date"], today)
+    phases = list(roadmap_phases.phases(con, ws_id)["id"])
     now = datetime.now()
     rows, reqs = [], []
     req_ids = list(cat.requirements)

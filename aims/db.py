@@ -161,6 +161,15 @@ def writing(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnectio
         cur.close()
 
 
+def require_workspace(cur, workspace_id: int) -> None:
+    """Raise ValidationError unless the workspace exists (checked on the caller's cursor, so it
+    can run inside the write that needs it)."""
+    from .validate import ValidationError
+
+    if cur.execute("SELECT 1 FROM workspace WHERE id = ?", [int(workspace_id)]).fetchone() is None:
+        raise ValidationError(f"There is no workspace with id {workspace_id}.")
+
+
 def next_local_id(cur, table: str, workspace_id: int, prefix: str, width: int = 3) -> str:
     """The next free ID like 'R-007' for rows of `table` in one workspace.
 

@@ -84,8 +84,8 @@ def create(con, catalog: Catalog, replace: bool = True) -> int:
     _systems(con, ws_id)
     from . import risk_demo  # the risk register's demo content lives in its own module
     risk_demo.build(con, ws_id, who=DEMO_USER)
-    from . import roadmap  # issue 5: phases, actions from the gaps and treatment plans, progress so far
-    roadmap.build_demo(con, ws_id, catalog, who=DEMO_USER)
+    from . import roadmap_generation  # phases, actions from the gaps and treatment plans, progress so far
+    roadmap_generation.build_demo(con, ws_id, catalog, who=DEMO_USER)
     from . import governance  # issue 6: policy, roles and RACI, training, document register
     governance.build_demo(con, ws_id, catalog, who=DEMO_USER)
     return ws_id

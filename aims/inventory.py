@@ -110,11 +110,6 @@ def _names_taken(cur, workspace_id: int, except_id: str | None = None) -> set[st
     return {r[0] for r in rows}
 
 
-def _workspace_exists(cur, workspace_id: int) -> None:
-    if not cur.execute("SELECT 1 FROM workspace WHERE id = ?", [int(workspace_id)]).fetchone():
-        raise ValidationError(f"There is no workspace with id {workspace_id}.")
-
-
 def create_many(con, workspace_id: int, rows: list[dict], who: str | None = None) -> list[str]:
     """Add several systems all-or-nothing; returns their new IDs. Every row is validated first
     (problems are prefixed 'Row N:'), names must be new and distinct."""
@@ -128,7 +123,7 @@ def create_many(con, workspace_id: int, rows: list[dict], who: str | None = None
     now = datetime.now()
     ids = []
     with db.writing(con) as cur:
-        _workspace_exists(cur, workspace_id)
+        db.require_workspace(cur, workspace_id)
         taken = _names_taken(cur, workspace_id)
         for n, row in enumerate(cleaned, start=1):
             if row["name"].lower() in taken:

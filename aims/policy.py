@@ -159,11 +159,6 @@ def _check_approval(new: dict, problems: list[str], today: date) -> None:
         problems.append("The next review date must be after the approval date.")
 
 
-def _check_workspace(cur, workspace_id: int) -> None:
-    if not cur.execute("SELECT 1 FROM workspace WHERE id = ?", [int(workspace_id)]).fetchone():
-        raise ValidationError(f"There is no workspace with id {workspace_id}.")
-
-
 def _stored(row: dict) -> list:
     values = dict(row)
     values["principles"] = json.dumps(list(values.get("principles") or []))
@@ -196,7 +191,7 @@ def create(con, workspace_id: int, data: dict, who: str | None = None, today: da
     raise_if(p)
     now, who = datetime.now(), who or db.current_user()
     with db.writing(con) as cur:
-        _check_workspace(cur, workspace_id)
+        db.require_workspace(cur, workspace_id)
         new_id = db.next_local_id(cur, "policy_version", int(workspace_id), "P")
         if new["status"] == "approved":
             _retire_approved(cur, int(workspace_id), who, now)

@@ -73,8 +73,7 @@ def save_criteria(con, workspace_id: int, data: dict, who: str | None = None) ->
 
 def _require_workspace(con, workspace_id: int) -> None:
     with db.reading(con) as cur:
-        if not cur.execute("SELECT 1 FROM workspace WHERE id = ?", [int(workspace_id)]).fetchone():
-            raise ValidationError(f"There is no workspace with id {workspace_id}.")
+        db.require_workspace(cur, workspace_id)
 
 
 def systems(con, workspace_id: int) -> pd.DataFrame:

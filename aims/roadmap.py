@@ -1,21 +1,12 @@
-"""Implementation roadmap: phases planned back from the target date, actions (generated from
-gaps and risk treatment plans, or added by hand), their links, priorities and the effort scale.
+"""Implementation roadmap actions: their fields, links, derived priorities, reads and writes.
+Phases and the effort scale live in roadmap_phases, generated actions in roadmap_generation.
 
 Rules (also shown on the Roadmap page):
-- Default phases come from data/catalog/roadmap.json and are planned back from the workspace's
-  target certification date (Stage 2 ends on it); see `back_plan`. Everything stays editable.
-- Effort is S, M, L or XL; each size is a number of person-days, editable per workspace
-  (defaults in roadmap.json; the sizes must grow S < M < L < XL).
 - Derived priority (see `derive_priority`) comes from the linked requirements (size of the gap,
   mandatory documented information) and the linked risks (their level before treatment); an
   override set by the user wins.
-- "Generate from gaps" creates one action per requirement below target (optionally also per
-  requirement not assessed yet) that has no open action, and never touches existing actions, so
-  running it again creates nothing new and keeps every edit. A requirement whose action was done
-  after its last rating is left alone: it waits for a re-rating (`awaiting_rerating`), and a
-  maturity rating is never changed here.
-- "Generate from risks" creates one action per risk treated by mitigate, transfer or avoid, not
-  closed, with no open action linked to it; linked to the risk and to its planned controls.
+- A requirement whose action was done after its last rating waits for a re-rating
+  (`awaiting_rerating`); a maturity rating is never changed here.
 - Every write validates all input first (ValidationError listing every problem, nothing
   written), then runs one transaction that logs each changed field.
 """
@@ -24,128 +15,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 
 import pandas as pd
 
 from . import assessments, db, frames, scoring
-from .catalog import Catalog, CatalogError, load_json
+from .catalog import Catalog
+from .roadmap_phases import EFFORTS, MAX_POSITION, effort_scale
 from .validate import LONG_TEXT, ValidationError, blank, choice, day, integer, raise_if, text
 
 STATUSES = ("to do", "in progress", "blocked", "done")
-EFFORTS = ("S", "M", "L", "XL")
 PRIORITIES = ("critical", "high", "medium", "low")          # highest first
 SOURCES = ("gap", "risk", "manual")
 RISK_TREATMENTS_WITH_ACTIONS = ("mitigate", "transfer", "avoid")
 ACTION_FIELDS = ("title", "phase_id", "owner", "effort", "priority_override", "start", "due", "status",
                  "percent", "notes", "done_at")
 LINK_FIELDS = ("requirements", "risks")
-PHASE_FIELDS = ("name", "position", "start", "finish")
-MAX_POSITION = 99
-MAX_EFFORT_DAYS = 250
 
 _EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[A-Za-z]{2,}$")
 _NAME = re.compile(r"^[^\W\d_][\w .'’&/-]*?(\s*\([^()]{1,80}\))?$")
 
 
-# ---- the default template -------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class PhaseTemplate:
-    key: str
-    name: str
-    weeks: int
-    finish_weeks_before_target: int
-    natures: tuple[str, ...]
-    summary: str
-
-
-@dataclass(frozen=True)
-class Template:
-    version: str
-    phases: tuple[PhaseTemplate, ...]
-    effort_days: dict[str, int]
-    effort_meaning: dict[str, str]
-    gap_titles: dict[str, str]
-
-    def phase(self, key: str) -> PhaseTemplate | None:
-        return next((p for p in self.phases if p.key == key), None)
-
-
-@lru_cache(maxsize=1)
-def template() -> Template:
-    """The default roadmap from data/catalog/roadmap.json, validated (CatalogError when broken)."""
-    raw = load_json("roadmap.json")
-    problems = []
-    try:
-        phases = tuple(PhaseTemplate(p["key"], p["name"], int(p["weeks"]), int(p["finish_weeks_before_target"]),
-                                     tuple(p.get("natures", [])), p.get("summary", "")) for p in raw["phases"])
-        effort = {e["size"]: int(e["days"]) for e in raw["effort"]}
-        meaning = {e["size"]: e.get("meaning", "") for e in raw["effort"]}
-        titles = dict(raw["gap_titles"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise CatalogError(f"catalogue error: roadmap.json: {exc}") from exc
-    if len({p.key for p in phases}) != len(phases) or not phases:
-        problems.append("phase keys must be unique and there must be at least one phase")
-    if any(p.weeks < 1 or p.finish_weeks_before_target < 0 for p in phases):
-        problems.append("phase weeks must be at least 1 and offsets not negative")
-    if sum(p.finish_weeks_before_target == 0 for p in phases) < 1:
-        problems.append("one phase must end on the target date")
-    if tuple(effort) != EFFORTS:
-        problems.append(f"effort sizes must be exactly {EFFORTS} in that order")
-    elif _effort_problems(effort):
-        problems.extend(_effort_problems(effort))
-    natures = {n for p in phases for n in p.natures}
-    if not natures <= set(titles):
-        problems.append(f"gap_titles lacks a wording for {sorted(natures - set(titles))}")
-    if problems:
-        raise CatalogError("catalogue error: roadmap.json: " + "; ".join(problems))
-    return Template(raw.get("version", ""), phases, effort, meaning, titles)
-
-
-def _effort_problems(scale: dict) -> list[str]:
-    values = [scale.get(s) for s in EFFORTS]
-    if None in values or any(not earlier < later for earlier, later in zip(values, values[1:])):
-        return ["Effort days must grow with the size: S < M < L < XL (now "
-                + ", ".join(f"{s} {scale.get(s)}" for s in EFFORTS) + ")."]
-    return []
-
-
 # ---- pure rules ------------------------------------------------------------------------------
-
-def back_plan(phases, target: date | None, today: date) -> tuple[list[dict], str]:
-    """Dates for the template phases, planned back from `target`; returns (rows, note).
-
-    - span = the earliest phase start, in days before the target (finish offset + duration).
-    - Target at least `span` days after today: finish = target - offset, start = finish - duration.
-    - Target in the future but closer than `span`: every offset and duration is scaled by
-      (target - today) / span, rounded to whole days (at least one day each), so the plan starts
-      today and Stage 2 still ends on the target; the note says by how much it was compressed.
-    - No target, or a target today or in the past: planned as if the target were today + span,
-      and the note says so.
-    Rows: {template, name, position, start, finish}; positions 1..n in template order.
-    """
-    span = max((p.finish_weeks_before_target + p.weeks) * 7 for p in phases)
-    note, factor = "", 1.0
-    if target is None or target <= today:
-        anchor = today + timedelta(days=span)
-        note = ("No target certification date is set" if target is None else
-                f"The target date {target.isoformat()} is not in the future") + \
-            f": the phases are planned from today, which puts Stage 2 at {anchor.isoformat()}."
-    elif (target - today).days < span:
-        anchor, factor = target, (target - today).days / span
-        note = (f"The target date leaves {(target - today).days} days, less than the {span} days the default plan "
-                f"needs: every phase was compressed to {factor:.0%} of its usual length. Check the dates.")
-    else:
-        anchor = target
-    rows = []
-    for i, p in enumerate(phases, start=1):
-        finish = anchor - timedelta(days=round(p.finish_weeks_before_target * 7 * factor))
-        length = max(1, round(p.weeks * 7 * factor))
-        rows.append({"template": p.key, "name": p.name, "position": i,
-                     "start": finish - timedelta(days=length), "finish": finish})
-    return rows, note
-
 
 def gap_priority(status: str, gap, mandatory: bool) -> str:
     """The priority one linked requirement suggests.
@@ -223,32 +113,6 @@ def schedule(phase_start: date, phase_finish: date, effort_days: int, today: dat
 
 # ---- reads -----------------------------------------------------------------------------------
 
-def _ws_exists(cur, ws_id: int) -> bool:
-    return cur.execute("SELECT 1 FROM workspace WHERE id = ?", [int(ws_id)]).fetchone() is not None
-
-
-def _settings_row(cur, ws_id: int):
-    return cur.execute("SELECT effort_s, effort_m, effort_l, effort_xl, phases_planned_at FROM roadmap_setting"
-                       " WHERE workspace_id = ?", [int(ws_id)]).fetchone()
-
-
-def effort_scale(con, ws_id: int) -> dict[str, int]:
-    """Person-days per effort size for a workspace (the defaults until edited)."""
-    with db.reading(con) as cur:
-        row = _settings_row(cur, ws_id)
-    return dict(zip(EFFORTS, row[:4])) if row else dict(template().effort_days)
-
-
-def phases(con, ws_id: int) -> pd.DataFrame:
-    """The workspace's phases in order: id, name, template, position, start, finish (dates)."""
-    with db.reading(con) as cur:
-        df = cur.execute("SELECT id, name, template, position, start, finish FROM phase WHERE workspace_id = ?"
-                         " ORDER BY position, start, id", [int(ws_id)]).df()
-    for col in ("start", "finish"):
-        df[col] = [pd.Timestamp(v).date() for v in df[col]]
-    return df
-
-
 def risks_available(con) -> bool:
     """True when the risk register exists in this database."""
     with db.reading(con) as cur:
@@ -285,7 +149,7 @@ def risk_level(likelihood, impact, crit: dict | None = None) -> str | None:
     return risk_scoring.level(risk_scoring.score(likelihood, impact), crit or risk_scoring.defaults())
 
 
-def _risk_frame(con, ws_id: int) -> pd.DataFrame:
+def risk_frame(con, ws_id: int) -> pd.DataFrame:
     """Risks of a workspace with `level` (before treatment) and `controls` (planned, a list)."""
     cols = ["id", "title", "treatment", "status", "owner", "due", "level", "controls"]
     if not risks_available(con):
@@ -343,7 +207,7 @@ def actions(con, ws_id: int, catalog: Catalog, default_target: int, today: date 
                       "mandatory_doc": bool(row["mandatory_doc"])} for rid, row in status.iterrows()}
     risk_info = {}
     if any(df["risks"].map(len)):
-        rf = _risk_frame(con, ws_id)
+        rf = risk_frame(con, ws_id)
         risk_info = {r.id: r.level for r in rf.itertuples() if r.status != "closed"}
     derived = [derive_priority([req_info[r] for r in reqs if r in req_info],
                                [(k, risk_info[k]) for k in rks if k in risk_info])
@@ -394,214 +258,6 @@ def awaiting_rerating(con, ws_id: int, catalog: Catalog, default_target: int) ->
     return out.sort_values("_o")[cols].reset_index(drop=True)
 
 
-# ---- settings and phases (writes) ---------------------------------------------------------------
-
-def _require_ws(cur, ws_id: int) -> None:
-    if not _ws_exists(cur, ws_id):
-        raise ValidationError(f"There is no workspace with id {ws_id}.")
-
-
-def set_effort_scale(con, ws_id: int, values: dict, who: str | None = None) -> int:
-    """Set the person-days of each effort size (whole days 1-250, growing S < M < L < XL);
-    returns the number of sizes changed."""
-    p: list[str] = []
-    old = effort_scale(con, ws_id)
-    new = {s: integer(values.get(s, old[s]), f"Effort days for {s}", p, low=1, high=MAX_EFFORT_DAYS,
-                      allow_none=False) for s in EFFORTS}
-    if not p:
-        p.extend(_effort_problems(new))
-    raise_if(p)
-    with db.writing(con) as cur:
-        _require_ws(cur, ws_id)
-        _upsert_settings(cur, ws_id, new)
-        return db.log_diff(cur, int(ws_id), "roadmap", "effort scale",
-                           {f"effort_{s}": old[s] for s in EFFORTS}, {f"effort_{s}": new[s] for s in EFFORTS}, who)
-
-
-def _upsert_settings(cur, ws_id: int, scale: dict, planned_at: datetime | None = None) -> None:
-    cur.execute("INSERT INTO roadmap_setting VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id) DO UPDATE SET"
-                " effort_s = excluded.effort_s, effort_m = excluded.effort_m, effort_l = excluded.effort_l,"
-                " effort_xl = excluded.effort_xl,"
-                " phases_planned_at = coalesce(roadmap_setting.phases_planned_at, excluded.phases_planned_at),"
-                " updated_at = excluded.updated_at",
-                [int(ws_id)] + [scale[s] for s in EFFORTS] + [planned_at, datetime.now()])
-
-
-def ensure_phases(con, ws_id: int, target: date | None, today: date | None = None,
-                  who: str | None = None) -> str | None:
-    """Give a workspace its default phases, planned back from `target`, the first time only
-    (dropping every phase later does not bring them back). Returns the planning note ('' when
-    planned back normally) when phases were created, None when the roadmap already existed."""
-    today = today or date.today()
-    with db.reading(con) as cur:
-        row = _settings_row(cur, ws_id)
-    if row and row[4] is not None:
-        return None
-    rows, note = back_plan(template().phases, target, today)
-    now = datetime.now()
-    with db.writing(con) as cur:
-        _require_ws(cur, ws_id)
-        if (_settings_row(cur, ws_id) or [None] * 5)[4] is not None:
-            return None
-        existing = cur.execute("SELECT count(*) FROM phase WHERE workspace_id = ?", [int(ws_id)]).fetchone()[0]
-        if not existing:
-            for r in rows:
-                pid = db.next_local_id(cur, "phase", ws_id, "PH", 2)
-                cur.execute("INSERT INTO phase VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            [int(ws_id), pid, r["name"], r["template"], r["position"], r["start"], r["finish"],
-                             now, now])
-                db.log_diff(cur, int(ws_id), "phase", pid, {}, {k: r[k] for k in ("name",) + PHASE_FIELDS[1:]}, who)
-        _upsert_settings(cur, ws_id, dict(zip(EFFORTS, row[:4])) if row else template().effort_days, now)
-    return note
-
-
-def replan_phases(con, ws_id: int, target: date | None, today: date | None = None,
-                  who: str | None = None) -> tuple[int, str]:
-    """Re-apply the back-planning from `target` to the phases created from the template (names
-    and order kept; phases a user added are untouched; actions keep their dates). Returns
-    (fields changed, planning note)."""
-    today = today or date.today()
-    rows, note = back_plan(template().phases, target, today)
-    by_key = {r["template"]: r for r in rows}
-    current = phases(con, ws_id)
-    changed = 0
-    with db.writing(con) as cur:
-        _require_ws(cur, ws_id)
-        for ph in current.itertuples():
-            plan = by_key.get(ph.template)
-            if plan is None:
-                continue
-            old, new = {"start": ph.start, "finish": ph.finish}, {"start": plan["start"], "finish": plan["finish"]}
-            n = db.log_diff(cur, int(ws_id), "phase", ph.id, old, new, who)
-            if n:
-                cur.execute("UPDATE phase SET start = ?, finish = ?, updated_at = ? WHERE workspace_id = ? AND id = ?",
-                            [new["start"], new["finish"], datetime.now(), int(ws_id), ph.id])
-                changed += n
-    return changed, note
-
-
-def _clean_phase(values: dict, label: str, p: list[str]) -> dict:
-    out = {}
-    for f, v in values.items():
-        if f == "name":
-            out[f] = text(v, f"{label} name", p, limit=80, required=True)
-        elif f == "position":
-            out[f] = integer(v, f"{label} order", p, low=1, high=MAX_POSITION, allow_none=False)
-        elif f in ("start", "finish"):
-            out[f] = day(v, f"{label} {f}", p)
-            if out[f] is None and not any(f in m for m in p[-1:]):
-                p.append(f"{label} {f} date is required.")
-        else:
-            p.append(f"{label}: {f!r} is not an editable field.")
-    return out
-
-
-def _phase_rules(merged: dict[str, dict], p: list[str]) -> None:
-    names: dict[str, str] = {}
-    for pid, r in merged.items():
-        if r["start"] and r["finish"] and r["finish"] < r["start"]:
-            p.append(f"Phase {r['name'] or pid}: the finish date {r['finish']} is before the start date "
-                     f"{r['start']}; move one of them.")
-        key = (r["name"] or "").strip().lower()
-        if key and key in names:
-            p.append(f"Two phases are named {r['name']!r} ({names[key]} and {pid}); give each phase its own name.")
-        names[key] = pid
-
-
-def save_phases(con, ws_id: int, changes: dict[str, dict], who: str | None = None) -> int:
-    """Edit phases {phase_id: {name, position, start, finish}}; returns the fields changed.
-
-    Order: positions are renumbered 1..n after the change, so typing 2 moves a phase to second
-    place (ahead of the phase that was second). Names must stay unique, finish >= start.
-    """
-    current = phases(con, ws_id)
-    known = {r["id"]: {f: r[f] for f in PHASE_FIELDS} for r in current.to_dict("records")}
-    p: list[str] = []
-    cleaned = {}
-    for pid, values in changes.items():
-        if pid not in known:
-            p.append(f"There is no phase {pid!r} in this workspace.")
-            continue
-        cleaned[pid] = _clean_phase(values, f"Phase {known[pid]['name']}", p)
-    merged = {pid: {**old, **cleaned.get(pid, {})} for pid, old in known.items()}
-    _phase_rules(merged, p)
-    raise_if(p)
-    # Renumber: the new position wins, a moved phase goes ahead of the one it lands on.
-    moved = {pid for pid, c in cleaned.items() if "position" in c}
-    order = sorted(merged, key=lambda pid: (merged[pid]["position"], pid not in moved, known[pid]["position"]))
-    for i, pid in enumerate(order, start=1):
-        merged[pid]["position"] = i
-    changed = 0
-    with db.writing(con) as cur:
-        for pid, new in merged.items():
-            n = db.log_diff(cur, int(ws_id), "phase", pid, known[pid], new, who)
-            if n:
-                changed += n
-                cur.execute("UPDATE phase SET name = ?, position = ?, start = ?, finish = ?, updated_at = ?"
-                            " WHERE workspace_id = ? AND id = ?",
-                            [new["name"], new["position"], new["start"], new["finish"], datetime.now(), int(ws_id), pid])
-    return changed
-
-
-def add_phase(con, ws_id: int, data: dict, who: str | None = None) -> str:
-    """Add a phase {name, start, finish, position (optional: last)}; returns its ID."""
-    current = phases(con, ws_id)
-    p: list[str] = []
-    values = {f: data.get(f) for f in ("name", "start", "finish")}
-    row = _clean_phase(values, "New phase", p)
-    row["position"] = integer(data.get("position"), "New phase order", p, low=1, high=MAX_POSITION) \
-        or len(current) + 1
-    merged = {r["id"]: {f: r[f] for f in PHASE_FIELDS} for r in current.to_dict("records")}
-    merged["(new)"] = row
-    _phase_rules(merged, p)
-    raise_if(p)
-    now = datetime.now()
-    with db.writing(con) as cur:
-        _require_ws(cur, ws_id)
-        pid = db.next_local_id(cur, "phase", ws_id, "PH", 2)
-        for other in current.itertuples():  # make room at the chosen position
-            if other.position >= row["position"]:
-                cur.execute("UPDATE phase SET position = position + 1 WHERE workspace_id = ? AND id = ?",
-                            [int(ws_id), other.id])
-                db.log_change(cur, int(ws_id), "phase", other.id, "position", other.position, other.position + 1, who)
-        cur.execute("INSERT INTO phase VALUES (?, ?, ?, '', ?, ?, ?, ?, ?)",
-                    [int(ws_id), pid, row["name"], row["position"], row["start"], row["finish"], now, now])
-        db.log_diff(cur, int(ws_id), "phase", pid, {}, row, who)
-    return pid
-
-
-def delete_phase(con, ws_id: int, phase_id: str, move_to: str | None = None, who: str | None = None) -> int:
-    """Drop a phase; its actions move to `move_to` (required when it holds any). Returns the
-    number of actions moved."""
-    current = phases(con, ws_id).set_index("id")
-    p: list[str] = []
-    if phase_id not in current.index:
-        raise ValidationError(f"There is no phase {phase_id!r} in this workspace.")
-    with db.reading(con) as cur:
-        held = [r[0] for r in cur.execute("SELECT id FROM action WHERE workspace_id = ? AND phase_id = ? ORDER BY id",
-                                          [int(ws_id), phase_id]).fetchall()]
-    if held:
-        if blank(move_to):
-            p.append(f"Phase {current.at[phase_id, 'name']} holds {len(held)} action(s): choose the phase to move "
-                     "them to before dropping it.")
-        elif move_to not in current.index or move_to == phase_id:
-            p.append(f"Move the actions to another existing phase, not {move_to!r}.")
-    raise_if(p)
-    with db.writing(con) as cur:
-        for aid in held:
-            cur.execute("UPDATE action SET phase_id = ?, updated_at = ? WHERE workspace_id = ? AND id = ?",
-                        [move_to, datetime.now(), int(ws_id), aid])
-            db.log_change(cur, int(ws_id), "action", aid, "phase_id", phase_id, move_to, who)
-        cur.execute("DELETE FROM phase WHERE workspace_id = ? AND id = ?", [int(ws_id), phase_id])
-        db.log_change(cur, int(ws_id), "phase", phase_id, "deleted", current.at[phase_id, "name"], None, who)
-        rest = [pid for pid in current.index if pid != phase_id]
-        for i, pid in enumerate(rest, start=1):
-            if int(current.at[pid, "position"]) != i:
-                cur.execute("UPDATE phase SET position = ? WHERE workspace_id = ? AND id = ?", [i, int(ws_id), pid])
-                db.log_change(cur, int(ws_id), "phase", pid, "position", int(current.at[pid, "position"]), i, who)
-    return len(held)
-
-
 # ---- actions (writes) ------------------------------------------------------------------------------
 
 @dataclass
@@ -623,7 +279,7 @@ class _Context:
 
 def _context(con, ws_id: int, catalog: Catalog, today: date | None) -> _Context:
     with db.reading(con) as cur:
-        _require_ws(cur, ws_id)
+        db.require_workspace(cur, ws_id)
         phase_ids = {r[0] for r in cur.execute("SELECT id FROM phase WHERE workspace_id = ?", [int(ws_id)]).fetchall()}
         risk_ids = None
         if _has_table(cur, "risk"):
@@ -753,7 +409,7 @@ def _ordered_reqs(reqs: list[str], catalog: Catalog) -> list[str]:
     return sorted(reqs, key=_req_order(catalog))
 
 
-def _logged(row: dict) -> dict:
+def logged_values(row: dict) -> dict:
     """A record in change-log form: link lists as '; '-joined text."""
     return {k: ("; ".join(v) if isinstance(v, list) else v) for k, v in row.items()}
 
@@ -794,7 +450,7 @@ def create_action(con, ws_id: int, catalog: Catalog, data: dict, today: date | N
                     [int(ws_id), aid] + [new[f] for f in ACTION_FIELDS]
                     + [now if new["status"] == "done" else None, source, data.get("source_ref", ""), now, now])
         _write_links(cur, ws_id, aid, {}, new)
-        db.log_diff(cur, int(ws_id), "action", aid, {}, _logged({**new, "source": source}), who)
+        db.log_diff(cur, int(ws_id), "action", aid, {}, logged_values({**new, "source": source}), who)
     return aid
 
 
@@ -823,11 +479,11 @@ def update_actions(con, ws_id: int, catalog: Catalog, changes: dict[str, dict], 
     now = datetime.now()
     with db.writing(con) as cur:
         for aid, (old, change, new) in merged.items():
-            fields = [f for f in ACTION_FIELDS + LINK_FIELDS if _logged({f: old[f]}) != _logged({f: new[f]})]
+            fields = [f for f in ACTION_FIELDS + LINK_FIELDS if logged_values({f: old[f]}) != logged_values({f: new[f]})]
             if not fields:
                 continue
-            result.changed += db.log_diff(cur, int(ws_id), "action", aid, _logged({f: old[f] for f in fields}),
-                                          _logged({f: new[f] for f in fields}), who)
+            result.changed += db.log_diff(cur, int(ws_id), "action", aid, logged_values({f: old[f] for f in fields}),
+                                          logged_values({f: new[f] for f in fields}), who)
             # done_logged_at: set when the action becomes done, cleared when it is reopened.
             logged = "now" if new["status"] == "done" and old["status"] != "done" else \
                 "clear" if new["status"] != "done" else "keep"
@@ -856,243 +512,3 @@ def delete_actions(con, ws_id: int, ids: list[str], who: str | None = None) -> i
     return len(ids)
 
 
-# ---- generation ------------------------------------------------------------------------------------
-
-@dataclass
-class GenerationResult:
-    """What a generation run did: the actions created, the requirements or risks skipped because
-    they already have an open action, those waiting for a re-rating, and the planning note when
-    the default phases were created by this run."""
-    created: list[str] = field(default_factory=list)
-    skipped_open: list[str] = field(default_factory=list)
-    waiting_rerating: list[str] = field(default_factory=list)
-    note: str | None = None
-
-
-def _workspace(con, ws_id: int) -> dict:
-    from . import workspaces
-    ws = workspaces.get(con, ws_id)
-    if ws is None:
-        raise ValidationError(f"There is no workspace with id {ws_id}.")
-    return ws
-
-
-def _phase_for(current: pd.DataFrame, nature: str) -> pd.Series | None:
-    """The first phase (in order) whose template takes `nature`, else the Annex A controls
-    phase, else the first phase; None when there is no phase."""
-    if current.empty:
-        return None
-    tpl = template()
-    for keys in ([p.key for p in tpl.phases if nature in p.natures], ["controls"]):
-        hit = current[current["template"].isin(keys)]
-        if not hit.empty:
-            return hit.iloc[0]
-    return current.iloc[0]
-
-
-def _open_links(con, ws_id: int, table: str, col: str) -> set[str]:
-    with db.reading(con) as cur:
-        return {r[0] for r in cur.execute(
-            f"SELECT DISTINCT l.{col} FROM {table} l JOIN action a"  # trusted identifiers
-            " ON a.workspace_id = l.workspace_id AND a.id = l.action_id WHERE l.workspace_id = ? AND a.status <> 'done'",
-            [int(ws_id)]).fetchall()}
-
-
-def _insert_generated(con, ws_id: int, rows: list[dict], who: str | None) -> list[str]:
-    """Insert generated actions (dicts with ACTION_FIELDS, source, source_ref, requirements,
-    risks) in one transaction, in bulk, with one change-log row per field; returns their IDs."""
-    if not rows:
-        return []
-    now, who = datetime.now(), who or db.current_user()
-    with db.writing(con) as cur:
-        first = int(db.next_local_id(cur, "action", ws_id, "ACT").split("-")[1])
-        ids = [f"ACT-{n:03d}" for n in range(first, first + len(rows))]
-        actions_df = pd.DataFrame([{"workspace_id": int(ws_id), "id": aid, **{f: r[f] for f in ACTION_FIELDS},
-                                    "source": r["source"], "source_ref": r["source_ref"], "created_at": now,
-                                    "updated_at": now} for aid, r in zip(ids, rows)])
-        req_df = pd.DataFrame([(int(ws_id), aid, q) for aid, r in zip(ids, rows) for q in r["requirements"]],
-                              columns=["workspace_id", "action_id", "req_id"])
-        risk_df = pd.DataFrame([(int(ws_id), aid, k) for aid, r in zip(ids, rows) for k in r["risks"]],
-                               columns=["workspace_id", "action_id", "risk_id"])
-        log_df = pd.DataFrame([{"workspace_id": int(ws_id), "entity": "action", "entity_id": aid, "field": f,
-                                "old_value": None, "new_value": db._text(v), "changed_at": now, "changed_by": who}
-                               for aid, r in zip(ids, rows)
-                               for f, v in _logged({**{k: r[k] for k in ACTION_FIELDS + LINK_FIELDS},
-                                                    "source": r["source"]}).items() if db._text(v) not in (None, "")])
-        for table, frame in (("action", actions_df), ("action_requirement", req_df), ("action_risk", risk_df),
-                             ("change_log", log_df)):
-            if frame.empty:
-                continue
-            cols = ", ".join(frame.columns)
-            cur.register("_roadmap_rows", frame)
-            try:
-                cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _roadmap_rows")  # trusted identifiers
-            finally:
-                cur.unregister("_roadmap_rows")
-    return ids
-
-
-def generate_from_gaps(con, ws_id: int, catalog: Catalog, include_not_assessed: bool = False,
-                       today: date | None = None, who: str | None = None) -> GenerationResult:
-    """Create one action per requirement below target (and, when asked, per requirement not
-    assessed yet) that has no open action and is not waiting for a re-rating. Existing actions
-    are never changed, so a second run creates nothing and keeps every edit.
-
-    Each new action: title from the requirement's nature ('Document and approve 5.2 AI policy'),
-    the phase for that nature, the requirement's owner when it is a recognisable owner, the
-    suggested effort, start and due dates from `schedule`, a note saying where it came from,
-    source 'gap' and a link to the requirement. Priority is derived when read.
-    """
-    today = today or date.today()
-    ws = _workspace(con, ws_id)
-    result = GenerationResult(note=ensure_phases(con, ws_id, ws["target_date"], today, who))
-    status = requirement_status(con, ws_id, catalog, ws["default_target"])
-    wanted = ("gap", "not assessed") if include_not_assessed else ("gap",)
-    candidates = status[status["status"].isin(wanted)]
-    open_reqs = _open_links(con, ws_id, "action_requirement", "req_id")
-    waiting = set(awaiting_rerating(con, ws_id, catalog, ws["default_target"])["req_id"])
-    current, scale, tpl = phases(con, ws_id), effort_scale(con, ws_id), template()
-    rows = []
-    for r in candidates.itertuples():
-        if r.req_id in open_reqs:
-            result.skipped_open.append(r.req_id)
-            continue
-        if r.req_id in waiting:
-            result.waiting_rerating.append(r.req_id)
-            continue
-        nature = r.nature if r.status == "gap" else "rating"
-        phase = _phase_for(current, nature)
-        if phase is None:
-            raise ValidationError("The roadmap has no phase to put actions in: add a phase first.")
-        effort = suggested_effort(r.status, r.gap)
-        start, due = schedule(phase["start"], phase["finish"], scale[effort], today)
-        owner = (r.owner or "").strip()
-        if r.status == "gap":
-            why = (f"maturity {assessments.maturity_label(r.maturity)}, target {assessments.maturity_label(r.target)}"
-                   f" (gap {int(r.gap)})")
-        else:
-            why = "not assessed yet"
-        rows.append({
-            "title": f"{tpl.gap_titles.get(nature, 'Close the gap on')} {r.req_id} {r.title}"[:200],
-            "phase_id": phase["id"], "owner": owner if owner and not owner_problem(owner, "") else "",
-            "effort": effort, "priority_override": None, "start": start, "due": due, "status": "to do",
-            "percent": 0, "done_at": None,
-            "notes": f"Generated on {today.isoformat()} from the gap analysis: {why}"
-                     + ("; the documented information is mandatory." if r.mandatory_doc else "."),
-            "source": "gap", "source_ref": r.req_id, "requirements": [r.req_id], "risks": []})
-    result.created = _insert_generated(con, ws_id, rows, who)
-    return result
-
-
-def generate_from_risks(con, ws_id: int, catalog: Catalog, today: date | None = None,
-                        who: str | None = None) -> GenerationResult:
-    """Create one action per risk whose treatment is mitigate, transfer or avoid, that is not
-    closed and has no open action linked; the action links the risk and its planned Annex A
-    controls, sits in the Annex A controls phase and takes the risk's owner. Dates: the risk's
-    treatment due date when set (starting its effort in days earlier, not before today), else
-    `schedule`. Existing actions are never changed."""
-    today = today or date.today()
-    if not risks_available(con):
-        raise ValidationError("There is no risk register yet: treatment plans become actions once risks exist.")
-    ws = _workspace(con, ws_id)
-    result = GenerationResult(note=ensure_phases(con, ws_id, ws["target_date"], today, who))
-    risks = _risk_frame(con, ws_id)
-    candidates = risks[risks["treatment"].isin(RISK_TREATMENTS_WITH_ACTIONS) & (risks["status"] != "closed")]
-    open_risks = _open_links(con, ws_id, "action_risk", "risk_id")
-    current, scale = phases(con, ws_id), effort_scale(con, ws_id)
-    phase = _phase_for(current, "control")
-    rows = []
-    for r in candidates.itertuples():
-        if r.id in open_risks:
-            result.skipped_open.append(r.id)
-            continue
-        if phase is None:
-            raise ValidationError("The roadmap has no phase to put actions in: add a phase first.")
-        effort = risk_effort(r.level)
-        start, due = schedule(phase["start"], phase["finish"], scale[effort], today)
-        if r.due is not None:   # the risk's treatment date wins; the work starts its effort earlier
-            due = r.due
-            start = max(today, due - timedelta(days=scale[effort])) if due >= today else due
-        owner = (r.owner or "").strip()
-        rows.append({
-            "title": f"{r.treatment.capitalize()} risk {r.id}: {r.title}"[:200],
-            "phase_id": phase["id"], "owner": owner if owner and not owner_problem(owner, "") else "",
-            "effort": effort, "priority_override": None, "start": start, "due": due, "status": "to do",
-            "percent": 0, "done_at": None,
-            "notes": f"Generated on {today.isoformat()} from the treatment plan of {r.id}: treatment {r.treatment}, "
-                     f"level before treatment {r.level or 'not rated'}.",
-            "source": "risk", "source_ref": r.id,
-            "requirements": [c for c in catalog.requirements if c in set(r.controls)], "risks": [r.id]})
-    result.created = _insert_generated(con, ws_id, rows, who)
-    return result
-
-
-# ---- demo content ----------------------------------------------------------------------------------
-
-# Programme work of the fictional Northwind Lending engagement, by hand: (title, phase template,
-# owner, effort, start and due in days from today, status, percent, done days ago, notes).
-_DEMO_PROGRAMME = [
-    ("Kick-off with the executive sponsor and agree the programme", "gap_analysis",
-     "Aisha Karim (Head of Compliance)", "S", -49, -45, "done", 100, 46, "Sponsor: Priya Shah (CRO)."),
-    ("Collect existing policies, model risk standards and audit reports", "gap_analysis",
-     "Aisha Karim (Head of Compliance)", "M", -45, -35, "done", 100, 36, ""),
-    ("Agree the scope of the AI management system with the executive committee", "gap_analysis",
-     "Priya Shah (CRO)", "M", -40, -26, "done", 100, 27, "Scope covers the four AI systems in production or validation."),
-    ("Gap analysis workshops for clauses 4 to 10", "gap_analysis",
-     "Aisha Karim (Head of Compliance)", "L", -35, -20, "done", 100, 21, ""),
-    ("Gap analysis workshops for the Annex A controls", "gap_analysis",
-     "Aisha Karim (Head of Compliance)", "L", -21, -6, "done", 100, 8, ""),
-    ("List the AI systems with their business and technical owners", "ai_inventory",
-     "Tom Becker (Head of Data Science)", "M", -35, -14, "done", 100, 15, ""),
-    ("Classify each AI system under the EU AI Act", "ai_inventory",
-     "Lena Novak (DPO)", "M", -14, 10, "in progress", 60, None, "Credit scoring is high-risk (Annex III 5(b))."),
-    ("Obtain the model documentation of the vendor CV screening product", "ai_inventory",
-     "Marc Olsen (CIO)", "M", -20, -3, "blocked", 20, None,
-     "Waiting for the HR software vendor's model card and bias testing report; escalated to procurement."),
-    ("Present the roadmap and budget to the executive committee", "policy",
-     "Priya Shah (CRO)", "S", -7, 7, "in progress", 50, None, ""),
-    ("Choose a certification body and book the Stage 1 audit", "stage1",
-     "Aisha Karim (Head of Compliance)", "S", 60, 90, "to do", 0, None, "Ask three bodies accredited for ISO/IEC 42001."),
-]
-
-
-def build_demo(con, ws_id: int, catalog: Catalog, today: date | None = None, who: str | None = "demo") -> None:
-    """The demo client's roadmap, through the public write functions: default phases (the gap
-    analysis started seven weeks ago), the programme work done so far, actions generated from
-    its gaps (and risk treatment plans when the register has risks), and realistic progress:
-    a few gap actions done in the last weeks (so they invite a re-rating), some in progress, one
-    blocked and overdue, one priority override. Deterministic for a given day."""
-    today = today or date.today()
-    ws = _workspace(con, ws_id)
-    ensure_phases(con, ws_id, ws["target_date"], today, who)
-    ph = phases(con, ws_id).set_index("template")
-    save_phases(con, ws_id, {ph.at["gap_analysis", "id"]: {"start": today - timedelta(days=49)},
-                             ph.at["ai_inventory", "id"]: {"start": today - timedelta(days=35)}}, who)
-    for title, key, owner, effort, start, due, status, pct, done_ago, notes in _DEMO_PROGRAMME:
-        create_action(con, ws_id, catalog, {
-            "title": title, "phase_id": ph.at[key, "id"], "owner": owner, "effort": effort,
-            "start": today + timedelta(days=start), "due": today + timedelta(days=due), "status": status,
-            "percent": pct, "notes": notes,
-            "done_at": today - timedelta(days=done_ago) if done_ago is not None else None}, today, who)
-    generate_from_gaps(con, ws_id, catalog, include_not_assessed=True, today=today, who=who)
-    if risks_available(con):
-        generate_from_risks(con, ws_id, catalog, today, who)
-    df = actions(con, ws_id, catalog, ws["default_target"], today)
-    gaps = df[df["source"] == "gap"]
-    changes: dict[str, dict] = {}
-    policy = gaps[(gaps["phase_id"] == ph.at["policy", "id"])].sort_values("id")
-    for (aid, days_ago) in zip(policy["id"], (30, 23, 16, 9, 4)):
-        changes[aid] = {"status": "done", "done_at": today - timedelta(days=days_ago),
-                        "start": today - timedelta(days=days_ago + 14)}
-    for aid, pct in zip(policy["id"][5:], (60, 40, 25)):
-        changes[aid] = {"status": "in progress", "percent": pct, "start": today - timedelta(days=10)}
-    assess = gaps[gaps["phase_id"] == ph.at["assessments", "id"]].sort_values("id")
-    for aid, pct in zip(assess["id"], (30, 10)):
-        changes[aid] = {"status": "in progress", "percent": pct, "start": today - timedelta(days=7)}
-    raised = gaps[gaps["source_ref"].isin(["A.7.4", "A.7.5", "A.6.2.6", "A.6.2.4"])].sort_values("source_ref")
-    if not raised.empty:
-        changes.setdefault(raised["id"].iloc[-1], {}).update(
-            priority_override="critical",
-            notes="Priority raised by the CRO: the regulator expects evidence on the credit models this year.")
-    if changes:
-        update_actions(con, ws_id, catalog, changes, today, who)

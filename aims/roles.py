@@ -139,12 +139,63 @@ def raci_problems(cells: pd.DataFrame, role_df: pd.DataFrame, acts=None) -> pd.D
     return pd.DataFrame(out, columns=["activity_id", "activity", "problem"])
 
 
+# ---- writes: shared by people and roles -------------------------------------------------------
+
+
+def _flag_clashes(names, taken: set[str], message: str, p: list[str]) -> None:
+    """Append message.format(name) to p for each name already in `taken` (lower case) or earlier in
+    `names`, ignoring case. Blank names are never flagged (they are reported as required)."""
+    seen = set(taken)
+    for name in names:
+        if name and name.lower() in seen:
+            p.append(message.format(name))
+        seen.add(name.lower())
+
+
+def _checked_edits(current: pd.DataFrame, changes: dict[str, dict], entity: str, fields: tuple[str, ...],
+                   clean, clash: str) -> dict[str, tuple[dict, dict]]:
+    """Validate edits {id: {field: value}} of people or roles; returns {id: (old, new)}.
+
+    `current` holds the rows by `id`; only `fields` may be edited; clean(data, p) returns the cleaned
+    row and appends its problems to p; `clash` is the message for a name that would be taken twice.
+    Raises ValidationError with every problem (unknown IDs, other fields, bad values, clashes).
+    """
+    current = current.set_index("id")
+    p: list[str] = []
+    merged = {}
+    for item_id, edits in changes.items():
+        if item_id not in current.index:
+            p.append(f"There is no {entity} {item_id!r} in this workspace.")
+            continue
+        bad = set(edits) - set(fields)
+        if bad:
+            p.append(f"{', '.join(sorted(bad))} cannot be edited on a {entity}.")
+        old = {f: current.at[item_id, f] for f in fields}
+        merged[item_id] = (old, clean({**old, **edits}, p))
+    names = dict(zip(current.index, current["name"]))
+    names.update({item_id: new["name"] for item_id, (_, new) in merged.items()})
+    _flag_clashes(names.values(), set(), clash, p)
+    raise_if(p)
+    return merged
+
+
+def _delete(con, workspace_id: int, entity: str, item_id: str, current: pd.DataFrame,
+            dependents: tuple[str, ...], who: str | None) -> None:
+    """Delete row `item_id` of gov_<entity> and its rows in `dependents` (keyed by <entity>_id) in one
+    transaction, logging the name it had. `current` holds the entity's rows (id, name); an unknown
+    ID raises ValidationError."""
+    names = dict(zip(current["id"], current["name"]))
+    if item_id not in names:
+        raise ValidationError(f"There is no {entity} {item_id!r} in this workspace.")
+    with db.writing(con) as cur:
+        for table in dependents:
+            cur.execute(f"DELETE FROM {table} WHERE workspace_id = ? AND {entity}_id = ?",  # trusted identifiers
+                        [int(workspace_id), item_id])
+        cur.execute(f"DELETE FROM gov_{entity} WHERE workspace_id = ? AND id = ?", [int(workspace_id), item_id])
+        db.log_change(cur, int(workspace_id), entity, item_id, "deleted", names[item_id], None, who)
+
+
 # ---- writes: people ---------------------------------------------------------------------------
-
-def _check_workspace(cur, workspace_id: int) -> None:
-    if not cur.execute("SELECT 1 FROM workspace WHERE id = ?", [int(workspace_id)]).fetchone():
-        raise ValidationError(f"There is no workspace with id {workspace_id}.")
-
 
 def _clean_person(data: dict, p: list[str]) -> dict:
     return {"name": text(data.get("name"), "Person's name", p, limit=120, required=True),
@@ -160,16 +211,12 @@ def add_people(con, workspace_id: int, rows: list[dict], who: str | None = None)
     """Add several people in one transaction; returns their IDs. All or nothing."""
     p: list[str] = []
     cleaned = [_clean_person(r, p) for r in rows]
-    existing = persons(con, workspace_id)
-    taken = set(existing["name"].str.lower())
-    for row in cleaned:
-        if row["name"] and row["name"].lower() in taken:
-            p.append(f"A person named {row['name']!r} is already listed; use another name (add an initial).")
-        taken.add(row["name"].lower())
+    _flag_clashes([row["name"] for row in cleaned], set(persons(con, workspace_id)["name"].str.lower()),
+                  "A person named {!r} is already listed; use another name (add an initial).", p)
     raise_if(p)
     ids = []
     with db.writing(con) as cur:
-        _check_workspace(cur, workspace_id)
+        db.require_workspace(cur, workspace_id)
         for row in cleaned:
             pid = db.next_local_id(cur, "gov_person", int(workspace_id), "PE")
             cur.execute("INSERT INTO gov_person VALUES (?, ?, ?, ?, ?)",
@@ -181,26 +228,8 @@ def add_people(con, workspace_id: int, rows: list[dict], who: str | None = None)
 
 def save_people(con, workspace_id: int, changes: dict[str, dict], who: str | None = None) -> int:
     """Apply {person_id: {name, job_title}}; returns fields changed. All or nothing."""
-    existing = persons(con, workspace_id).set_index("id")
-    p: list[str] = []
-    merged = {}
-    for pid, fields in changes.items():
-        if pid not in existing.index:
-            p.append(f"There is no person {pid!r} in this workspace.")
-            continue
-        bad = set(fields) - {"name", "job_title"}
-        if bad:
-            p.append(f"{', '.join(sorted(bad))} cannot be edited on a person.")
-        old = {"name": existing.at[pid, "name"], "job_title": existing.at[pid, "job_title"]}
-        merged[pid] = (old, _clean_person({**old, **fields}, p))
-    names = {pid: existing.at[pid, "name"] for pid in existing.index}
-    names.update({pid: new["name"] for pid, (_, new) in merged.items()})
-    seen: dict[str, str] = {}
-    for pid, name in names.items():
-        if name and name.lower() in seen:
-            p.append(f"Two people would be named {name!r}; names must be unique.")
-        seen[name.lower()] = pid
-    raise_if(p)
+    merged = _checked_edits(persons(con, workspace_id), changes, "person", ("name", "job_title"), _clean_person,
+                            "Two people would be named {!r}; names must be unique.")
     n = 0
     with db.writing(con) as cur:
         for pid, (old, new) in merged.items():
@@ -214,15 +243,8 @@ def save_people(con, workspace_id: int, changes: dict[str, dict], who: str | Non
 
 def delete_person(con, workspace_id: int, person_id: str, who: str | None = None) -> None:
     """Remove a person with their role assignments and training attendance."""
-    existing = persons(con, workspace_id).set_index("id")
-    if person_id not in existing.index:
-        raise ValidationError(f"There is no person {person_id!r} in this workspace.")
-    with db.writing(con) as cur:
-        for table in ("gov_role_holder", "training_attendance"):
-            cur.execute(f"DELETE FROM {table} WHERE workspace_id = ? AND person_id = ?",  # trusted identifier
-                        [int(workspace_id), person_id])
-        cur.execute("DELETE FROM gov_person WHERE workspace_id = ? AND id = ?", [int(workspace_id), person_id])
-        db.log_change(cur, int(workspace_id), "person", person_id, "deleted", existing.at[person_id, "name"], None, who)
+    _delete(con, workspace_id, "person", person_id, persons(con, workspace_id),
+            ("gov_role_holder", "training_attendance"), who)
 
 
 # ---- writes: roles ----------------------------------------------------------------------------
@@ -277,16 +299,13 @@ def add_roles(con, workspace_id: int, rows: list[dict], who: str | None = None, 
     people_df = persons(con, workspace_id)
     p: list[str] = []
     cleaned = [_clean_role(r, people_df, p) for r in rows]
-    taken = set(roles(con, workspace_id)["name"].str.lower())
-    for row in cleaned:
-        if row["name"] and row["name"].lower() in taken:
-            p.append(f"A role named {row['name']!r} already exists; edit it instead or choose another name.")
-        taken.add(row["name"].lower())
+    _flag_clashes([row["name"] for row in cleaned], set(roles(con, workspace_id)["name"].str.lower()),
+                  "A role named {!r} already exists; edit it instead or choose another name.", p)
     raise_if(p)
     std = {n.lower() for n in standard_roles()}
     ids = []
     with db.writing(con) as cur:
-        _check_workspace(cur, workspace_id)
+        db.require_workspace(cur, workspace_id)
         for row in cleaned:
             rid = db.next_local_id(cur, "gov_role", int(workspace_id), "RO")
             cur.execute("INSERT INTO gov_role VALUES (?, ?, ?, ?, ?, ?)",
@@ -303,28 +322,10 @@ def add_roles(con, workspace_id: int, rows: list[dict], who: str | None = None, 
 
 def save_roles(con, workspace_id: int, changes: dict[str, dict], who: str | None = None) -> int:
     """Apply {role_id: {name, responsibilities, holders}}; returns fields changed. All or nothing."""
-    current = roles(con, workspace_id).set_index("id")
     people_df = persons(con, workspace_id)
-    p: list[str] = []
-    merged = {}
-    for rid, fields in changes.items():
-        if rid not in current.index:
-            p.append(f"There is no role {rid!r} in this workspace.")
-            continue
-        bad = set(fields) - {"name", "responsibilities", "holders"}
-        if bad:
-            p.append(f"{', '.join(sorted(bad))} cannot be edited on a role.")
-        old = {"name": current.at[rid, "name"], "responsibilities": current.at[rid, "responsibilities"],
-               "holders": list(current.at[rid, "holders"])}
-        merged[rid] = (old, _clean_role({**old, **fields}, people_df, p))
-    names = dict(zip(current.index, current["name"]))
-    names.update({rid: new["name"] for rid, (_, new) in merged.items()})
-    seen = set()
-    for name in names.values():
-        if name and name.lower() in seen:
-            p.append(f"Two roles would be named {name!r}; role names must be unique.")
-        seen.add(name.lower())
-    raise_if(p)
+    merged = _checked_edits(roles(con, workspace_id), changes, "role", ("name", "responsibilities", "holders"),
+                            lambda data, p: _clean_role(data, people_df, p),
+                            "Two roles would be named {!r}; role names must be unique.")
     n = 0
     with db.writing(con) as cur:
         for rid, (old, new) in merged.items():
@@ -344,15 +345,7 @@ def save_roles(con, workspace_id: int, changes: dict[str, dict], who: str | None
 
 def delete_role(con, workspace_id: int, role_id: str, who: str | None = None) -> None:
     """Remove a role with its holders and RACI letters (activities it was accountable for are then flagged)."""
-    current = roles(con, workspace_id).set_index("id")
-    if role_id not in current.index:
-        raise ValidationError(f"There is no role {role_id!r} in this workspace.")
-    with db.writing(con) as cur:
-        for table in ("gov_role_holder", "gov_raci"):
-            cur.execute(f"DELETE FROM {table} WHERE workspace_id = ? AND role_id = ?",  # trusted identifier
-                        [int(workspace_id), role_id])
-        cur.execute("DELETE FROM gov_role WHERE workspace_id = ? AND id = ?", [int(workspace_id), role_id])
-        db.log_change(cur, int(workspace_id), "role", role_id, "deleted", current.at[role_id, "name"], None, who)
+    _delete(con, workspace_id, "role", role_id, roles(con, workspace_id), ("gov_role_holder", "gov_raci"), who)
 
 
 # ---- writes: RACI -----------------------------------------------------------------------------

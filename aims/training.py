@@ -197,11 +197,6 @@ def _clean(data: dict, role_ids: dict[str, str], p: list[str]) -> dict:
     return row
 
 
-def _check_workspace(cur, workspace_id: int) -> None:
-    if not cur.execute("SELECT 1 FROM workspace WHERE id = ?", [int(workspace_id)]).fetchone():
-        raise ValidationError(f"There is no workspace with id {workspace_id}.")
-
-
 def _role_ids(con, workspace_id: int) -> dict[str, str]:
     r = roles(con, workspace_id)
     return dict(zip(r["id"], r["name"]))
@@ -213,7 +208,7 @@ def add_session(con, workspace_id: int, data: dict, who: str | None = None) -> s
     row = _clean(data, _role_ids(con, workspace_id), p)
     raise_if(p)
     with db.writing(con) as cur:
-        _check_workspace(cur, workspace_id)
+        db.require_workspace(cur, workspace_id)
         sid = db.next_local_id(cur, "training_session", int(workspace_id), "TR")
         cur.execute("INSERT INTO training_session (workspace_id, id, " + ", ".join(FIELDS) + ", updated_at)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -1,6 +1,6 @@
 """Shared fixtures: every test builds its own database on tmp_path; nothing touches data/."""
-import os
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -41,3 +41,16 @@ def app(tmp_path, monkeypatch):
     """The app on a fresh database (the demo workspace is created on first start)."""
     from helpers import start_app
     return start_app(tmp_path / "pages.duckdb", monkeypatch)
+
+
+@pytest.fixture
+def rated(con, cat, ws_id):
+    """A workspace (default target 3) with a target date and four ratings, for the roadmap tests:
+    5.2 at 1 (gap 2, mandatory doc), 7.3 at 2 (gap 1), A.7.4 at 0 (gap 3), 4.1 at 3 (at target)."""
+    from aims import assessments
+
+    workspaces.update(con, ws_id, {"target_date": date(2027, 3, 1)})
+    assessments.save(con, ws_id, cat, {"5.2": {"maturity": 1, "owner": "Priya Shah (CRO)"},
+                                       "7.3": {"maturity": 2, "owner": "not; an owner"},
+                                       "A.7.4": {"maturity": 0}, "4.1": {"maturity": 3}})
+    return ws_id

@@ -1,5 +1,9 @@
 """Small helpers shared by tests (fixtures live in conftest.py)."""
+from datetime import date
+
 from aims import db
+
+TODAY = date(2026, 3, 2)   # the fixed day of the roadmap tests
 
 
 def rows(con, sql, params=()):
@@ -21,3 +25,25 @@ def start_app(db_path, monkeypatch, timeout: int = 60):
     assert not at.exception, at.exception
     return at
 
+
+
+def log_count(con):
+    """Rows in the change log."""
+    return rows(con, "SELECT count(*) FROM change_log")[0][0]
+
+
+def action_rows(con, ws_id):
+    """The stored roadmap actions of a workspace, by ID."""
+    return rows(con, "SELECT * FROM action WHERE workspace_id = ? ORDER BY id", [ws_id])
+
+
+def generated(con, cat, ws_id, **kw):
+    """Roadmap actions generated from the gaps on TODAY."""
+    from aims import roadmap_generation
+    return roadmap_generation.generate_from_gaps(con, ws_id, cat, today=TODAY, **kw)
+
+
+def by_ref(con, cat, ws_id):
+    """The workspace's actions (default target 3) indexed by the requirement or risk they came from."""
+    from aims import roadmap
+    return roadmap.actions(con, ws_id, cat, 3, TODAY).set_index("source_ref")

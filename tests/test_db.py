@@ -2,10 +2,10 @@
 import subprocess
 import sys
 
-import duckdb
 import pytest
 
 from aims import db
+from aims.validate import ValidationError
 from helpers import rows
 
 
@@ -81,3 +81,10 @@ def test_write_functions_can_share_one_transaction(con):
         workspaces.create(tx, {"name": "One"})
         workspaces.create(tx, {"name": "Two"})
     assert len(workspaces.list_all(con)) == 2
+
+
+def test_require_workspace_names_an_unknown_workspace(con, ws_id):
+    with db.reading(con) as cur:
+        db.require_workspace(cur, ws_id)                       # no error
+        with pytest.raises(ValidationError, match="There is no workspace with id 999"):
+            db.require_workspace(cur, 999)

@@ -4,9 +4,8 @@ written, generation is idempotent from the button, and a missing target date is 
 from datetime import date
 
 import pytest
-import streamlit as st
 
-from aims import assessments, catalog, db, roadmap, workspaces
+from aims import assessments, catalog, db, roadmap, roadmap_phases, workspaces
 
 PAGE = "views/roadmap.py"
 TABS = ["Plan", "Actions", "Manager view", "Phases and effort"]
@@ -124,7 +123,7 @@ def test_a_workspace_without_a_target_date_is_told_to_set_one(app):
     assert "No target certification date is set" in warning
     assert "planned from today" in " ".join(i.value for i in app.info)
     assert "No forecast yet" in texts(app)
-    assert len(roadmap.phases(live(), ws_id)) == 9
+    assert len(roadmap_phases.phases(live(), ws_id)) == 9
 
 
 def test_editing_a_phase_and_the_effort_scale(app):
@@ -136,8 +135,8 @@ def test_editing_a_phase_and_the_effort_scale(app):
     app.run()
     button(app, "roadmap_phases_save").click().run()
     assert not app.error
-    assert roadmap.phases(live(), ws_id).iloc[8]["name"] == "Certification audit (Stage 2)"
+    assert roadmap_phases.phases(live(), ws_id).iloc[8]["name"] == "Certification audit (Stage 2)"
     next(n for n in app.number_input if n.key == "roadmap_effort_M").set_value(1)
     next(b for b in app.button if b.label == "Save the effort scale").click().run()
     assert any("S < M < L < XL" in e.value for e in app.error)
-    assert roadmap.effort_scale(live(), ws_id)["M"] == 5
+    assert roadmap_phases.effort_scale(live(), ws_id)["M"] == 5

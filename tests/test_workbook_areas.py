@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from aims import catalog, documents, impact, inventory, risks, roadmap
+from aims import catalog, documents, impact, inventory, risks, roadmap, roadmap_phases
 from aims.validate import ValidationError
 from aims.workbook import export, importer
 from wbtools import append, count, delete_row, demo_copy, edit, edits, load, row_of, col_of, save
@@ -218,7 +218,7 @@ def test_roadmap_edits_follow_the_roadmap_rules(demo, exported):
 
 def test_a_new_roadmap_action_is_created_with_its_links(demo, exported):
     con, ws_id, path = demo
-    phase = roadmap.phases(con, ws_id).iloc[0]
+    phase = roadmap_phases.phases(con, ws_id).iloc[0]
     data = append(exported, "Roadmap", {"Title": "Write the AI incident playbook", "Phase": phase["id"],
                                         "Requirements": "A.8.4; 10.2", "Risks": "R-001", "Effort": "M",
                                         "Owner": "Aisha Karim (Head of Compliance)"})

@@ -8,7 +8,7 @@ import streamlit as st
 import editing
 import roadmap_ui
 import ui
-from aims import forecast, roadmap
+from aims import forecast, roadmap, roadmap_generation, roadmap_phases
 from aims import roadmap_charts as charts
 from aims.validate import ValidationError
 
@@ -22,7 +22,7 @@ ui.page_header("Roadmap to certification", ws,
                f"target certification: {target.isoformat() if target else 'not set'}")
 ui.show_flash()
 
-note = roadmap.ensure_phases(con, WS, target, today)
+note = roadmap_phases.ensure_phases(con, WS, target, today)
 if note:
     st.info(f"The default phases were created. {note}", icon=":material/route:")
 if target is None:
@@ -32,7 +32,7 @@ if target is None:
     st.page_link("views/workspaces.py", label="Set the target date on the Workspaces page",
                  icon=":material/edit_calendar:")
 
-phases = roadmap.phases(con, WS)
+phases = roadmap_phases.phases(con, WS)
 acts = ui.cached(roadmap.actions, con, WS, cat, ws["default_target"], today)
 fc = forecast.forecast(acts, today, target)
 progress = forecast.phase_progress(acts, phases, today)
@@ -150,7 +150,7 @@ with tabs[1]:
             if g[0].button("Generate actions from gaps", type="primary", icon=":material/auto_awesome:",
                            key="roadmap_gen_gaps", use_container_width=True):
                 try:
-                    res = roadmap.generate_from_gaps(con, WS, cat, today=today,
+                    res = roadmap_generation.generate_from_gaps(con, WS, cat, today=today,
                                                      include_not_assessed=bool(st.session_state.get("roadmap_gen_na")))
                     parts = [f"Created {len(res.created)} action{'s' if len(res.created) != 1 else ''} from the gaps."]
                     if res.skipped_open:
@@ -169,7 +169,7 @@ with tabs[1]:
                            help="One action per risk treated by mitigate, transfer or avoid that is not closed and "
                                 "has no open action, linked to the risk and its planned controls."):
                 try:
-                    res = roadmap.generate_from_risks(con, WS, cat, today)
+                    res = roadmap_generation.generate_from_risks(con, WS, cat, today)
                     ui.flash(f"Created {len(res.created)} action(s) from risk treatment plans"
                              + (f"; {len(res.skipped_open)} risk(s) already have an open action." if res.skipped_open
                                 else "."))
@@ -361,7 +361,7 @@ PHASE_COLUMNS = {"Order": "position", "Name": "name", "Start": "start", "Finish"
 
 def save_phase_edits(changes: dict) -> bool:
     try:
-        n = roadmap.save_phases(con, WS, changes)
+        n = roadmap_phases.save_phases(con, WS, changes)
     except ValidationError as exc:
         ui.show_problems(exc)
         return False
@@ -407,7 +407,7 @@ with tabs[3]:
                                         key="roadmap_phase_pos")
                 if st.form_submit_button("Add phase", type="primary"):
                     try:
-                        pid = roadmap.add_phase(con, WS, {"name": name, "start": pstart, "finish": pfinish,
+                        pid = roadmap_phases.add_phase(con, WS, {"name": name, "start": pstart, "finish": pfinish,
                                                           "position": pos})
                         ui.flash(f"Added phase {pid} {name}.")
                         st.rerun()
@@ -424,7 +424,7 @@ with tabs[3]:
                                     key="roadmap_drop_move", disabled=not others)
                 if st.button("Drop the phase", key="roadmap_drop_btn", icon=":material/delete:"):
                     try:
-                        n = roadmap.delete_phase(con, WS, drop, move)
+                        n = roadmap_phases.delete_phase(con, WS, drop, move)
                         ui.flash(f"Dropped {PHASE_LABEL[drop]}" + (f"; moved {n} action(s) to {PHASE_LABEL[move]}."
                                                                     if n else "."))
                         st.rerun()
@@ -435,25 +435,25 @@ with tabs[3]:
             st.caption("Resets the dates of the phases that came from the default plan (names and order stay; phases "
                        "you added and all actions keep their dates). Use it after the target date moved.")
             if st.button("Re-plan the phases", key="roadmap_replan"):
-                n, why = roadmap.replan_phases(con, WS, target, today)
+                n, why = roadmap_phases.replan_phases(con, WS, target, today)
                 ui.flash(f"Re-planned the phases ({n} date{'s' if n != 1 else ''} changed). {why}".strip())
                 st.rerun()
 
         st.subheader("Effort scale")
         st.caption("Person-days per effort size for this workspace. Progress and the forecast weigh every action by "
                    "these days.")
-        scale = roadmap.effort_scale(con, WS)
-        meaning = roadmap.template().effort_meaning
+        scale = roadmap_phases.effort_scale(con, WS)
+        meaning = roadmap_phases.template().effort_meaning
         with st.form("roadmap_effort"):
             c = st.columns(4)
-            values = {s: c[i].number_input(f"{s}: person-days", min_value=1, max_value=roadmap.MAX_EFFORT_DAYS,
+            values = {s: c[i].number_input(f"{s}: person-days", min_value=1, max_value=roadmap_phases.MAX_EFFORT_DAYS,
                                            value=int(scale[s]), step=1, key=f"roadmap_effort_{s}",
                                            help=meaning.get(s)) for i, s in enumerate(roadmap.EFFORTS)}
             for i, s in enumerate(roadmap.EFFORTS):
                 c[i].caption(meaning.get(s, ""))
             if st.form_submit_button("Save the effort scale", type="primary"):
                 try:
-                    n = roadmap.set_effort_scale(con, WS, values)
+                    n = roadmap_phases.set_effort_scale(con, WS, values)
                     ui.flash(f"Saved the effort scale ({n} size{'s' if n != 1 else ''} changed).")
                     st.rerun()
                 except ValidationError as exc:

@@ -7,7 +7,7 @@ its reason and the effort in days are calculated by the app and read-only here.
 """
 from __future__ import annotations
 
-from .. import roadmap
+from .. import roadmap, roadmap_phases
 from .engine import Column
 from .registry import Context, Sheet
 
@@ -16,7 +16,7 @@ def _phases(ctx) -> list[str]:
     if ctx is None:
         return []
     return [f"{r['id']} {r['name']}" for r in ctx.cached(
-        "phases", lambda: roadmap.phases(ctx.con, ctx.ws_id).to_dict("records"))]
+        "phases", lambda: roadmap_phases.phases(ctx.con, ctx.ws_id).to_dict("records"))]
 
 
 def _requirement_ids(ctx) -> list[str]:

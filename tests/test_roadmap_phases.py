@@ -1,0 +1,115 @@
+"""Roadmap phases: back-planning from the target date, editing, adding and dropping phases, the effort scale."""
+from datetime import date, timedelta
+
+import pytest
+
+from aims import roadmap_phases
+from aims.validate import ValidationError
+from helpers import TODAY, by_ref, generated, log_count
+
+
+def test_phases_are_planned_back_from_the_target_date_with_stage_2_ending_on_it():
+    plan, note = roadmap_phases.back_plan(roadmap_phases.template().phases, date(2027, 3, 1), date(2026, 1, 1))
+    assert note == ""
+    first, last = plan[0], plan[-1]
+    assert (last["name"], last["start"], last["finish"]) == ("Certification audit: Stage 2", date(2027, 2, 15),
+                                                            date(2027, 3, 1))
+    # Gap analysis: finishes 34 weeks (238 days) before the target and lasts 4 weeks
+    assert (first["name"], first["start"], first["finish"]) == ("Gap analysis", date(2026, 6, 8), date(2026, 7, 6))
+    stage1 = plan[7]
+    assert (stage1["start"], stage1["finish"]) == (date(2027, 1, 11), date(2027, 1, 18))  # 7 weeks .. 6 weeks before
+    assert [p["position"] for p in plan] == list(range(1, 10))
+
+
+def test_a_close_target_compresses_every_phase_so_the_plan_starts_today():
+    today = date(2026, 1, 1)
+    target = today + timedelta(days=133)                 # half of the 266 days (38 weeks) the plan needs
+    plan, note = roadmap_phases.back_plan(roadmap_phases.template().phases, target, today)
+    assert "compressed to 50%" in note
+    assert plan[0]["start"] == today and plan[0]["finish"] == today + timedelta(days=14)
+    assert plan[-1]["finish"] == target and plan[-1]["start"] == target - timedelta(days=7)
+
+
+def test_without_a_target_or_with_one_in_the_past_the_plan_starts_today_and_says_so():
+    today = date(2026, 1, 1)
+    plan, note = roadmap_phases.back_plan(roadmap_phases.template().phases, None, today)
+    assert plan[0]["start"] == today and plan[-1]["finish"] == today + timedelta(days=266)
+    assert note.startswith("No target certification date is set")
+    plan, note = roadmap_phases.back_plan(roadmap_phases.template().phases, date(2025, 6, 1), today)
+    assert plan[0]["start"] == today and "not in the future" in note
+
+
+def test_a_workspace_gets_its_default_phases_once(con, ws_id):
+    note = roadmap_phases.ensure_phases(con, ws_id, date(2027, 3, 1), TODAY)
+    assert note == ""
+    ph = roadmap_phases.phases(con, ws_id)
+    assert list(ph["id"]) == [f"PH-0{i}" for i in range(1, 10)]
+    assert ph.iloc[-1]["finish"] == date(2027, 3, 1)
+    assert roadmap_phases.ensure_phases(con, ws_id, date(2027, 3, 1), TODAY) is None
+    for pid in ph["id"]:
+        roadmap_phases.delete_phase(con, ws_id, pid)
+    assert roadmap_phases.ensure_phases(con, ws_id, date(2027, 3, 1), TODAY) is None   # dropped on purpose: not back
+    assert roadmap_phases.phases(con, ws_id).empty
+
+
+def test_replanning_moves_template_phases_to_a_new_target_and_leaves_added_phases(con, ws_id):
+    roadmap_phases.ensure_phases(con, ws_id, date(2027, 3, 1), TODAY)
+    extra = roadmap_phases.add_phase(con, ws_id, {"name": "Supplier reviews", "start": "2026-09-01", "finish": "2026-10-01"})
+    changed, note = roadmap_phases.replan_phases(con, ws_id, date(2027, 4, 5), TODAY)   # five weeks later
+    ph = roadmap_phases.phases(con, ws_id).set_index("id")
+    assert changed == 18 and note == ""
+    assert ph.loc["PH-09", "finish"] == date(2027, 4, 5)
+    assert ph.loc[extra, "start"] == date(2026, 9, 1)
+
+
+def test_typing_an_order_moves_a_phase_there_and_renumbers_the_rest(con, ws_id):
+    roadmap_phases.ensure_phases(con, ws_id, date(2027, 3, 1), TODAY)
+    roadmap_phases.save_phases(con, ws_id, {"PH-05": {"position": 2, "name": "Controls"}})
+    ph = roadmap_phases.phases(con, ws_id)
+    assert list(ph["id"])[:4] == ["PH-01", "PH-05", "PH-02", "PH-03"]
+    assert list(ph["position"]) == list(range(1, 10))
+    assert ph.iloc[1]["name"] == "Controls"
+
+
+def test_bad_phase_edits_are_all_reported_and_nothing_is_written(con, ws_id):
+    roadmap_phases.ensure_phases(con, ws_id, date(2027, 3, 1), TODAY)
+    before, logs = roadmap_phases.phases(con, ws_id), log_count(con)
+    with pytest.raises(ValidationError) as exc:
+        roadmap_phases.save_phases(con, ws_id, {"PH-01": {"finish": "2026-01-01"}, "PH-02": {"name": "Gap analysis"},
+                                         "PH-03": {"start": "31/12/2026"}, "PH-77": {"name": "x"}})
+    text = " ".join(exc.value.problems)
+    assert "finish date 2026-01-01 is before the start date" in text
+    assert "Two phases are named 'Gap analysis'" in text
+    assert "must be a date like 2027-03-31" in text
+    assert "There is no phase 'PH-77'" in text
+    assert roadmap_phases.phases(con, ws_id).equals(before) and log_count(con) == logs
+
+
+def test_adding_a_phase_in_third_place_makes_room(con, ws_id):
+    roadmap_phases.ensure_phases(con, ws_id, date(2027, 3, 1), TODAY)
+    pid = roadmap_phases.add_phase(con, ws_id, {"name": "Vendor due diligence", "position": 3,
+                                         "start": date(2026, 8, 1), "finish": date(2026, 9, 1)})
+    ph = roadmap_phases.phases(con, ws_id)
+    assert pid == "PH-10" and list(ph["id"])[:4] == ["PH-01", "PH-02", "PH-10", "PH-03"]
+    assert list(ph["position"]) == list(range(1, 11))
+
+
+def test_dropping_a_phase_with_actions_needs_a_phase_to_move_them_to(con, cat, rated):
+    generated(con, cat, rated)
+    with pytest.raises(ValidationError, match="choose the phase to move them to"):
+        roadmap_phases.delete_phase(con, rated, "PH-04")          # policy phase holds the 5.2 action
+    assert roadmap_phases.delete_phase(con, rated, "PH-04", move_to="PH-05") == 1
+    assert by_ref(con, cat, rated).loc["5.2", "phase_id"] == "PH-05"
+    assert list(roadmap_phases.phases(con, rated)["position"]) == list(range(1, 9))
+
+
+def test_the_effort_scale_is_editable_and_must_grow(con, ws_id):
+    assert roadmap_phases.effort_scale(con, ws_id) == {"S": 2, "M": 5, "L": 10, "XL": 20}
+    assert roadmap_phases.set_effort_scale(con, ws_id, {"S": 1, "XL": 30}) == 2
+    assert roadmap_phases.effort_scale(con, ws_id) == {"S": 1, "M": 5, "L": 10, "XL": 30}
+    logs = log_count(con)
+    with pytest.raises(ValidationError, match=r"S < M < L < XL"):
+        roadmap_phases.set_effort_scale(con, ws_id, {"M": 12})
+    with pytest.raises(ValidationError, match="Effort days for L must be a whole number from 1 to 250"):
+        roadmap_phases.set_effort_scale(con, ws_id, {"L": 2.5})
+    assert roadmap_phases.effort_scale(con, ws_id)["M"] == 5 and log_count(con) == logs
