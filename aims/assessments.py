@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import db
 from .catalog import Catalog
-from .validate import LONG_TEXT, ValidationError, blank, choice, day, integer, raise_if, text
+from .validate import LONG_TEXT, blank, choice, day, integer, raise_if, text
 
 MATURITY_LABELS = {0: "None", 1: "Initial", 2: "Repeatable", 3: "Defined", 4: "Measured", 5: "Optimising"}
 NOT_ASSESSED = "Not assessed"
@@ -123,8 +123,7 @@ def save(con, workspace_id: int, catalog: Catalog, changes: dict[str, dict], who
     if not cleaned:
         return 0
     with db.reading(con) as cur:
-        if not cur.execute("SELECT 1 FROM workspace WHERE id = ?", [int(workspace_id)]).fetchone():
-            raise ValidationError(f"There is no workspace with id {workspace_id}.")
+        db.require_workspace(cur, workspace_id)
         current = cur.execute("SELECT * FROM assessment WHERE workspace_id = ? AND req_id IN (SELECT unnest(?))",
                               [int(workspace_id), list(cleaned)]).df()
     existing = {r["req_id"]: r for r in current.to_dict("records")}

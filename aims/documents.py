@@ -235,8 +235,7 @@ def add(con, workspace_id: int, catalog: Catalog, data: dict, who: str | None = 
     raise_if(p)
     now, who = datetime.now(), who or db.current_user()
     with db.writing(con) as cur:
-        if not cur.execute("SELECT 1 FROM workspace WHERE id = ?", [int(workspace_id)]).fetchone():
-            raise ValidationError(f"There is no workspace with id {workspace_id}.")
+        db.require_workspace(cur, workspace_id)
         doc_id = db.next_local_id(cur, "document_register", int(workspace_id), "D")
         cur.execute("INSERT INTO document_register (workspace_id, id, " + ", ".join(_STORED)
                     + ", updated_at, updated_by) VALUES (" + ", ".join(["?"] * (len(_STORED) + 4)) + ")",
