@@ -1,6 +1,5 @@
 """The catalogue is exact: 32 clause requirements, 38 Annex A controls, validated at load."""
 import copy
-import json
 
 import pytest
 

@@ -1,8 +1,7 @@
 """AI system pages through the entry point: inventory, classification wizard, impact assessment."""
 import pytest
-import streamlit as st
 
-from aims import classification, db, impact, inventory, workspaces
+from aims import db, impact, inventory, workspaces
 
 
 def live():

@@ -2,7 +2,6 @@
 from datetime import date
 
 import pytest
-import streamlit as st
 
 from aims import catalog, db, documents, policy, roles, training, workspaces
 

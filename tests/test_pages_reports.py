@@ -2,7 +2,6 @@
 (upload, validate, preview, confirm, apply) works and never writes on a problem."""
 
 import pytest
-import streamlit as st
 
 from helpers import start_app
 from aims import assessments, catalog, db, workspaces

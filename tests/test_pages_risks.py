@@ -5,8 +5,6 @@ import json
 import shutil
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from helpers import start_app
 from aims import catalog, db, demo, risk_library, risks, workspaces

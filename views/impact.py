@@ -1,7 +1,6 @@
 """AI system impact assessments: questionnaire per system, levels, review and approval, versions."""
 from datetime import date, timedelta
 
-import pandas as pd
 import streamlit as st
 
 import ui
