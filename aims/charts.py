@@ -10,6 +10,7 @@ PRIMARY = "#1f4e79"
 TARGET = "#e07b00"
 GREY = "#9aa5b1"
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#1b2430")
+INSIDE_FROM = 60        # readiness % from which a bar's label sits inside the bar
 
 
 def merged(base: dict, extra: dict) -> dict:
@@ -68,7 +69,10 @@ def readiness_bars(groups: pd.DataFrame, title: str) -> go.Figure:
     text = [("-" if pd.isna(p) else f"{p:.0f}%") + f"  ({a} of {n})"
             for p, a, n in zip(g["readiness_pct"], g["at_target"], g["applicable"])]
     labels = [t if len(t) <= 30 else t[:28].rstrip() + "…" for t in g["group_title"]]
-    bar = go.Bar(x=values, y=labels, orientation="h", text=text, textposition="outside",
+    # a long bar carries its label inside: outside, it would run off a narrow chart's right edge
+    bar = go.Bar(x=values, y=labels, orientation="h", text=text,
+                 textposition=["inside" if v >= INSIDE_FROM else "outside" for v in values],
+                 insidetextanchor="end", insidetextfont=dict(color="white"), outsidetextfont=dict(color=FONT["color"]),
                  customdata=g["group_title"], marker_color=PRIMARY, cliponaxis=False,
                  hovertemplate="%{customdata}: %{text}<extra></extra>")
     return go.Figure(bar, _layout(60 + 34 * len(g), title=dict(text=title, x=0, font=dict(size=16)),

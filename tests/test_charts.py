@@ -35,6 +35,7 @@ def test_readiness_bars_show_percent_and_counts_and_a_dash_when_nothing_applies(
     assert list(bar.y) == ["A.2 Policies related to AI", "Leadership", "Context of the organisation"]  # first on top
     assert list(bar.text) == ["100%  (3 of 3)", "-  (0 of 0)", "50%  (2 of 4)"]
     assert list(bar.x) == [100.0, 0, 50.0]
+    assert list(bar.textposition) == ["inside", "outside", "outside"]   # a full bar keeps its label on the chart
     assert fig.layout.height == 60 + 34 * 3 and fig.layout.showlegend is False
 
 
