@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from aims import risk_charts, risks
+from aims import risk_charts, risk_trace, risks
 from aims import risk_scoring as rs
 from aims.catalog import CONTROL_IDS, Catalog
 
@@ -270,9 +270,9 @@ def soa_section(con, ws: dict, cat: Catalog) -> None:
     from aims.validate import ValidationError
 
     st.subheader("Risk treatment behind the controls")
-    trace = ui.cached(risks.controls_trace, con, ws["id"], cat)
+    trace = ui.cached(risk_trace.controls_trace, con, ws["id"], cat)
     conflicts = trace[trace["conflict"]]
-    missing = risks.soa_reason_changes(trace)
+    missing = risk_trace.soa_reason_changes(trace)
     c = st.columns([1, 1, 1, 2])
     c[0].metric("Controls needed by risks", int((trace["risk_count"] > 0).sum()), border=True,
                 help="Annex A controls planned as treatment by at least one risk that is not closed.")

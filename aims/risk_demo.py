@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from . import risks
+from . import risk_intake, risks
 
 CREDIT, CHATBOT, FRAUD, CV = "AIS-001", "AIS-002", "AIS-003", "AIS-004"
 PRIYA, TOM, LENA, MARC, AISHA = ("Priya Shah (CRO)", "Tom Becker (Head of Data Science)", "Lena Novak (DPO)",
@@ -129,7 +129,7 @@ def build(con, workspace_id: int, who: str = "demo", today: date | None = None) 
             continue
         data = _dated(fields, today)
         if library_id and "title" not in fields:
-            rid = risks.add_from_library(con, workspace_id, library_id, linked[0] if linked else None,
+            rid = risk_intake.add_from_library(con, workspace_id, library_id, linked[0] if linked else None,
                                          owner=data.pop("owner", ""), who=who)
             if len(linked) > 1:
                 data["systems"] = linked
@@ -138,9 +138,9 @@ def build(con, workspace_id: int, who: str = "demo", today: date | None = None) 
             data.setdefault("lifecycle_stage", "deployed")
             rid = risks.create(con, workspace_id, {**data, "systems": linked, "library_id": library_id or ""}, who)
         created.append(rid)
-    proposals = risks.proposals(con, workspace_id)
+    proposals = risk_intake.proposals(con, workspace_id)
     for row in proposals[proposals["in_register"] == ""].head(2).to_dict("records"):
-        rid, new = risks.accept_proposal(con, workspace_id, row["assessment_id"], row["question_id"], who=who)
+        rid, new = risk_intake.accept_proposal(con, workspace_id, row["assessment_id"], row["question_id"], who=who)
         if new:
             created.append(rid)
     return created

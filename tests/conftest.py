@@ -54,3 +54,13 @@ def rated(con, cat, ws_id):
                                        "7.3": {"maturity": 2, "owner": "not; an owner"},
                                        "A.7.4": {"maturity": 0}, "4.1": {"maturity": 3}})
     return ws_id
+
+
+@pytest.fixture
+def systems(con, ws_id):
+    """Two AI systems for the risk tests: AIS-001 (business owner Head of Credit) and AIS-002."""
+    from aims import inventory
+
+    return inventory.create_many(con, ws_id, [
+        {"name": "Credit scoring model", "business_owner": "Head of Credit", "lifecycle_stage": "deployed"},
+        {"name": "Support chatbot", "lifecycle_stage": "validation"}])

@@ -47,3 +47,15 @@ def by_ref(con, cat, ws_id):
     """The workspace's actions (default target 3) indexed by the requirement or risk they came from."""
     from aims import roadmap
     return roadmap.actions(con, ws_id, cat, 3, TODAY).set_index("source_ref")
+
+
+def make_risk(**kw):
+    """A valid new risk, with `kw` fields set."""
+    base = {"title": "Model drift", "lifecycle_stage": "deployed", "inherent_likelihood": 4, "inherent_impact": 3}
+    return {**base, **kw}
+
+
+def risk_counts(con):
+    """Rows of the risk tables and the risks' change-log rows."""
+    return {t: rows(con, f"SELECT count(*) FROM {t}")[0][0] for t in ("risk", "risk_system", "risk_control")} | {
+        "log": rows(con, "SELECT count(*) FROM change_log WHERE entity = 'risk'")[0][0]}

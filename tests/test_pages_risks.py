@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from helpers import start_app
-from aims import catalog, db, demo, risk_library, risks, workspaces
+from aims import catalog, db, demo, risk_intake, risk_library, risks, workspaces
 
 PAGE = "views/risks.py"
 
@@ -194,12 +194,12 @@ def test_one_click_adds_a_library_risk_to_a_system_pre_filled_and_not_twice(app)
 def test_proposals_from_impact_assessments_are_accepted_once(app):
     open_page(app, view="From impact assessments")
     con, ws = live(), ws_id()
-    waiting = (risks.proposals(con, ws)["in_register"] == "").sum()
+    waiting = (risk_intake.proposals(con, ws)["in_register"] == "").sum()
     assert waiting >= 1
     before = len(risks.table(con, ws))
     app.button(key="risks_prop_accept_all").click().run()
     assert not app.error and len(risks.table(con, ws)) == before + waiting
-    assert (risks.proposals(con, ws)["in_register"] != "").all()
+    assert (risk_intake.proposals(con, ws)["in_register"] != "").all()
     open_page(app, view="From impact assessments")
     assert app.button(key="risks_prop_accept_all").disabled
 

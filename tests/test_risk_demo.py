@@ -1,5 +1,5 @@
 """The demo risk register: built through the public write functions, with or without an inventory."""
-from aims import demo, inventory, risk_demo, risks
+from aims import demo, inventory, risk_demo, risk_trace, risks
 
 
 def test_the_demo_workspace_has_a_realistic_register(con, cat):
@@ -14,7 +14,7 @@ def test_the_demo_workspace_has_a_realistic_register(con, cat):
     assert t["organisation_level"].any()
     accepted_above = t[(t["status"] == "accepted") & t["above_appetite"]]
     assert not accepted_above.empty and (accepted_above["accepted_by"] != "").all()
-    trace = risks.controls_trace(con, ws, cat).set_index("control_id")
+    trace = risk_trace.controls_trace(con, ws, cat).set_index("control_id")
     assert trace.loc["A.10.4", "conflict"]  # the demo shows an SoA conflict for the consultant to resolve
     assert (t["source_assessment_id"] != "").any()  # accepted from an impact assessment
 

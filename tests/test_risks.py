@@ -1,39 +1,21 @@
 """The AI risk register: writes validate everything and log every field, reads compute scores
-from the workspace's criteria, and traceability links risks, systems and the SoA."""
+from the workspace's criteria."""
 from datetime import date, timedelta
 
 import pandas as pd
 import pytest
 
-from aims import assessments, db, inventory, risks, workspaces
+from aims import db, risks, workspaces
 from aims.validate import ValidationError
-from helpers import rows
+from helpers import make_risk, risk_counts, rows
 
 TODAY = date.today()
-
-
-@pytest.fixture
-def systems(con, ws_id):
-    """Two AI systems: AIS-001 (business owner Head of Credit) and AIS-002."""
-    return inventory.create_many(con, ws_id, [
-        {"name": "Credit scoring model", "business_owner": "Head of Credit", "lifecycle_stage": "deployed"},
-        {"name": "Support chatbot", "lifecycle_stage": "validation"}])
-
-
-def make(**kw):
-    base = {"title": "Model drift", "lifecycle_stage": "deployed", "inherent_likelihood": 4, "inherent_impact": 3}
-    return {**base, **kw}
-
-
-def counts(con):
-    return {t: rows(con, f"SELECT count(*) FROM {t}")[0][0] for t in ("risk", "risk_system", "risk_control")} | {
-        "log": rows(con, "SELECT count(*) FROM change_log WHERE entity = 'risk'")[0][0]}
 
 
 # ---- create and validate -------------------------------------------------------------------------
 
 def test_create_stores_every_field_and_link_and_logs_them(con, ws_id, systems):
-    rid = risks.create(con, ws_id, make(
+    rid = risks.create(con, ws_id, make_risk(
         description="Accuracy decays", risk_source="C.3.4 Risk sources related to machine learning",
         objective="C.2.8", stakeholders="Applicants", existing_controls="Quarterly back-test",
         treatment="mitigate", residual_likelihood=2, residual_impact=3, owner="Tom", due="2027-06-30",
@@ -50,39 +32,39 @@ def test_create_stores_every_field_and_link_and_logs_them(con, ws_id, systems):
 
 
 @pytest.mark.parametrize("data, message", [
-    (make(inherent_likelihood=0), "Inherent likelihood must be a whole number from 1 to 5, not 0."),
-    (make(inherent_impact=6), "Inherent impact must be a whole number from 1 to 5, not 6."),
-    (make(residual_likelihood=6, residual_impact=1), "Residual likelihood must be a whole number from 1 to 5"),
-    (make(controls=["A.6.2.4", "A.99.1", "B.1"]), "Unknown Annex A control(s) A.99.1, B.1"),
-    (make(systems=["AIS-404"]), "Unknown AI system(s) AIS-404: choose systems from the AI system inventory."),
-    (make(treatment="accept", status="accepted", accepted_on=TODAY, acceptance_expiry=TODAY + timedelta(days=90)),
+    (make_risk(inherent_likelihood=0), "Inherent likelihood must be a whole number from 1 to 5, not 0."),
+    (make_risk(inherent_impact=6), "Inherent impact must be a whole number from 1 to 5, not 6."),
+    (make_risk(residual_likelihood=6, residual_impact=1), "Residual likelihood must be a whole number from 1 to 5"),
+    (make_risk(controls=["A.6.2.4", "A.99.1", "B.1"]), "Unknown Annex A control(s) A.99.1, B.1"),
+    (make_risk(systems=["AIS-404"]), "Unknown AI system(s) AIS-404: choose systems from the AI system inventory."),
+    (make_risk(treatment="accept", status="accepted", accepted_on=TODAY, acceptance_expiry=TODAY + timedelta(days=90)),
      "record who accepted it (Accepted by)"),
-    (make(title="  "), "Title is required."),
-    (make(lifecycle_stage="production"), "Life-cycle stage must be one of"),
-    (make(treatment="ignore"), "Treatment must be one of: mitigate, accept, transfer, avoid"),
-    (make(status="in treatment"), "Status 'in treatment' needs a treatment of mitigate, transfer or avoid"),
-    (make(objective="C.9.9"), "Affected objective (Annex C.2) must be one of"),
-    (make(due="31/12/2027"), "Due date must be a date like 2027-03-31"),
-    (make(residual_likelihood=5, residual_impact=1), "cannot be higher than inherent likelihood (4)"),
-    (make(residual_likelihood=2), "rate residual likelihood and residual impact together"),
-    (make(accepted_on=TODAY, acceptance_expiry=TODAY - timedelta(days=1)), "must be after the acceptance date"),
+    (make_risk(title="  "), "Title is required."),
+    (make_risk(lifecycle_stage="production"), "Life-cycle stage must be one of"),
+    (make_risk(treatment="ignore"), "Treatment must be one of: mitigate, accept, transfer, avoid"),
+    (make_risk(status="in treatment"), "Status 'in treatment' needs a treatment of mitigate, transfer or avoid"),
+    (make_risk(objective="C.9.9"), "Affected objective (Annex C.2) must be one of"),
+    (make_risk(due="31/12/2027"), "Due date must be a date like 2027-03-31"),
+    (make_risk(residual_likelihood=5, residual_impact=1), "cannot be higher than inherent likelihood (4)"),
+    (make_risk(residual_likelihood=2), "rate residual likelihood and residual impact together"),
+    (make_risk(accepted_on=TODAY, acceptance_expiry=TODAY - timedelta(days=1)), "must be after the acceptance date"),
 ])
 def test_bad_input_is_refused_with_a_clear_message_and_nothing_written(con, ws_id, systems, data, message):
-    before = counts(con)
+    before = risk_counts(con)
     with pytest.raises(ValidationError) as info:
         risks.create(con, ws_id, data)
     assert message in str(info.value)
-    assert counts(con) == before
+    assert risk_counts(con) == before
 
 
 def test_every_problem_is_reported_at_once(con, ws_id):
     with pytest.raises(ValidationError) as info:
-        risks.create(con, ws_id, make(title="", inherent_likelihood=0, inherent_impact=6, controls=["A.1"]))
+        risks.create(con, ws_id, make_risk(title="", inherent_likelihood=0, inherent_impact=6, controls=["A.1"]))
     assert len(info.value.problems) == 4
 
 
 def test_accepting_above_appetite_with_a_full_acceptance_is_stored(con, ws_id):
-    rid = risks.create(con, ws_id, make(treatment="accept", status="accepted", accepted_by="Risk committee",
+    rid = risks.create(con, ws_id, make_risk(treatment="accept", status="accepted", accepted_by="Risk committee",
                                         accepted_on=TODAY, acceptance_expiry=TODAY + timedelta(days=180)))
     row = risks.table(con, ws_id).set_index("id").loc[rid]
     assert row["above_appetite"] and row["checks"] == ["no owner"]
@@ -90,21 +72,21 @@ def test_accepting_above_appetite_with_a_full_acceptance_is_stored(con, ws_id):
 
 def test_create_many_is_all_or_nothing_and_names_the_bad_row(con, ws_id):
     with pytest.raises(ValidationError) as info:
-        risks.create_many(con, ws_id, [make(), make(title="Second", inherent_impact=9)])
+        risks.create_many(con, ws_id, [make_risk(), make_risk(title="Second", inherent_impact=9)])
     assert "Risk 2 (Second): Inherent impact must be a whole number from 1 to 5" in str(info.value)
-    assert counts(con)["risk"] == 0
-    assert risks.create_many(con, ws_id, [make(), make(title="Second")]) == ["R-001", "R-002"]
+    assert risk_counts(con)["risk"] == 0
+    assert risks.create_many(con, ws_id, [make_risk(), make_risk(title="Second")]) == ["R-001", "R-002"]
 
 
 def test_an_unknown_workspace_is_refused(con):
     with pytest.raises(ValidationError, match="no workspace"):
-        risks.create(con, 999, make())
+        risks.create(con, 999, make_risk())
 
 
 # ---- update and delete ---------------------------------------------------------------------------
 
 def test_update_changes_only_the_given_fields_and_logs_old_and_new(con, ws_id, systems):
-    rid = risks.create(con, ws_id, make(systems=["AIS-001"], controls=["A.7.4"]))
+    rid = risks.create(con, ws_id, make_risk(systems=["AIS-001"], controls=["A.7.4"]))
     n = risks.update(con, ws_id, rid, {"owner": "Ann", "systems": ["AIS-001", "AIS-002"], "controls": ["A.6.2.6"]})
     assert n == 3
     got = risks.get(con, ws_id, rid)
@@ -117,11 +99,11 @@ def test_update_changes_only_the_given_fields_and_logs_old_and_new(con, ws_id, s
 
 
 def test_a_bad_update_writes_nothing(con, ws_id):
-    rid = risks.create(con, ws_id, make(controls=["A.7.4"]))
-    before = counts(con)
+    rid = risks.create(con, ws_id, make_risk(controls=["A.7.4"]))
+    before = risk_counts(con)
     with pytest.raises(ValidationError, match="Unknown Annex A control"):
         risks.update(con, ws_id, rid, {"owner": "Ann", "controls": ["A.7.4", "A.0"]})
-    assert counts(con) == before and risks.get(con, ws_id, rid)["owner"] == ""
+    assert risk_counts(con) == before and risks.get(con, ws_id, rid)["owner"] == ""
     with pytest.raises(ValidationError, match="R-001: Inherent likelihood must be a whole number from 1 to 5, not 6"):
         risks.update(con, ws_id, rid, {"inherent_likelihood": 6})
     with pytest.raises(ValidationError, match="cannot be edited"):
@@ -131,7 +113,7 @@ def test_a_bad_update_writes_nothing(con, ws_id):
 
 
 def test_accepting_an_existing_risk_above_appetite_without_a_name_is_refused(con, ws_id):
-    rid = risks.create(con, ws_id, make(inherent_likelihood=4, inherent_impact=4))
+    rid = risks.create(con, ws_id, make_risk(inherent_likelihood=4, inherent_impact=4))
     with pytest.raises(ValidationError) as info:
         risks.update(con, ws_id, rid, {"status": "accepted", "accepted_on": TODAY,
                                        "acceptance_expiry": TODAY + timedelta(days=30)})
@@ -141,15 +123,15 @@ def test_accepting_an_existing_risk_above_appetite_without_a_name_is_refused(con
 
 
 def test_deleted_ids_are_never_reused(con, ws_id):
-    risks.create_many(con, ws_id, [make(), make(title="Two")])
+    risks.create_many(con, ws_id, [make_risk(), make_risk(title="Two")])
     risks.delete(con, ws_id, "R-002")
     assert risks.get(con, ws_id, "R-002") is None
-    assert risks.create(con, ws_id, make(title="Three")) == "R-003"
+    assert risks.create(con, ws_id, make_risk(title="Three")) == "R-003"
     assert rows(con, "SELECT old_value FROM change_log WHERE entity_id = 'R-002' AND field = 'deleted'") == [("Two",)]
 
 
 def test_delete_removes_links_but_is_refused_while_other_records_point_at_the_risk(con, ws_id, systems):
-    rid = risks.create(con, ws_id, make(systems=["AIS-001"], controls=["A.7.4"]))
+    rid = risks.create(con, ws_id, make_risk(systems=["AIS-001"], controls=["A.7.4"]))
     with db.writing(con) as cur:  # another feature's link table, e.g. roadmap actions
         cur.execute("CREATE TABLE test_action_link (workspace_id INTEGER, action_id VARCHAR, risk_id VARCHAR)")
         cur.execute("INSERT INTO test_action_link VALUES (?, 'A-001', ?)", [ws_id, rid])
@@ -161,17 +143,17 @@ def test_delete_removes_links_but_is_refused_while_other_records_point_at_the_ri
     with db.writing(con) as cur:
         cur.execute("DELETE FROM test_action_link")
     risks.delete(con, ws_id, rid)
-    assert counts(con)["risk_system"] == 0 and counts(con)["risk_control"] == 0
+    assert risk_counts(con)["risk_system"] == 0 and risk_counts(con)["risk_control"] == 0
 
 
 # ---- reads ---------------------------------------------------------------------------------------
 
 def test_table_computes_scores_levels_and_appetite_from_the_criteria(con, ws_id, systems):
     risks.create_many(con, ws_id, [
-        make(systems=["AIS-001"], treatment="mitigate", residual_likelihood=2, residual_impact=3, owner="Tom",
+        make_risk(systems=["AIS-001"], treatment="mitigate", residual_likelihood=2, residual_impact=3, owner="Tom",
              controls=["A.6.2.6"], due=TODAY + timedelta(days=10)),         # 12 high -> 6 medium
-        make(title="Unrated", inherent_likelihood=5, inherent_impact=5),    # 25 critical, no residual
-        make(title="Small", inherent_likelihood=1, inherent_impact=2),      # 2 low
+        make_risk(title="Unrated", inherent_likelihood=5, inherent_impact=5),    # 25 critical, no residual
+        make_risk(title="Small", inherent_likelihood=1, inherent_impact=2),      # 2 low
     ])
     t = risks.table(con, ws_id).set_index("id")
     assert list(t.loc["R-001", ["inherent_score", "inherent_level", "residual_score", "residual_level"]]) == \
@@ -186,7 +168,7 @@ def test_table_computes_scores_levels_and_appetite_from_the_criteria(con, ws_id,
 
 
 def test_changing_the_criteria_re_bands_every_risk(con, ws_id):
-    risks.create(con, ws_id, make(inherent_likelihood=3, inherent_impact=3))  # 9
+    risks.create(con, ws_id, make_risk(inherent_likelihood=3, inherent_impact=3))  # 9
     assert risks.table(con, ws_id).iloc[0]["inherent_level"] == "medium"
     assert risks.save_criteria(con, ws_id, {"medium_max": 8, "appetite": 8}) == 2
     row = risks.table(con, ws_id).iloc[0]
@@ -194,18 +176,18 @@ def test_changing_the_criteria_re_bands_every_risk(con, ws_id):
 
 
 def test_rows_sort_by_id_number_not_text(con, ws_id):
-    risks.create_many(con, ws_id, [make(title=f"R{i}") for i in range(11)])
+    risks.create_many(con, ws_id, [make_risk(title=f"R{i}") for i in range(11)])
     risks.delete(con, ws_id, "R-011")
-    risks.create(con, ws_id, make(title="later"))
+    risks.create(con, ws_id, make_risk(title="later"))
     assert list(risks.table(con, ws_id)["id"])[-3:] == ["R-009", "R-010", "R-012"]
 
 
 def test_overdue_flags(con, ws_id):
     past = TODAY - timedelta(days=1)
     risks.create_many(con, ws_id, [
-        make(treatment="mitigate", status="in treatment", due=past, next_review=past),
-        make(title="Closed late", treatment="mitigate", status="closed", due=past, next_review=past),
-        make(title="Expired", inherent_likelihood=1, inherent_impact=1, treatment="accept", status="accepted",
+        make_risk(treatment="mitigate", status="in treatment", due=past, next_review=past),
+        make_risk(title="Closed late", treatment="mitigate", status="closed", due=past, next_review=past),
+        make_risk(title="Expired", inherent_likelihood=1, inherent_impact=1, treatment="accept", status="accepted",
              accepted_by="CRO", accepted_on=past - timedelta(days=100), acceptance_expiry=past)])
     t = risks.table(con, ws_id).set_index("id")
     assert t.loc["R-001", "treatment_overdue"] and t.loc["R-001", "review_overdue"]
@@ -218,25 +200,25 @@ def test_overdue_flags(con, ws_id):
 
 def test_summary_counts_inherent_and_residual_above_appetite(con, ws_id):
     risks.create_many(con, ws_id, [
-        make(inherent_likelihood=4, inherent_impact=4, treatment="mitigate", residual_likelihood=3, residual_impact=4),
-        make(inherent_likelihood=4, inherent_impact=4, treatment="mitigate", residual_likelihood=1, residual_impact=4),
-        make(inherent_likelihood=5, inherent_impact=5),
-        make(inherent_likelihood=5, inherent_impact=5, status="closed", treatment="avoid")])
+        make_risk(inherent_likelihood=4, inherent_impact=4, treatment="mitigate", residual_likelihood=3, residual_impact=4),
+        make_risk(inherent_likelihood=4, inherent_impact=4, treatment="mitigate", residual_likelihood=1, residual_impact=4),
+        make_risk(inherent_likelihood=5, inherent_impact=5),
+        make_risk(inherent_likelihood=5, inherent_impact=5, status="closed", treatment="avoid")])
     s = risks.summary(risks.table(con, ws_id))
     assert (s["open"], s["above_inherent"], s["above_residual"], s["above_current"]) == (3, 3, 1, 2)
     assert (s["residual_rated"], s["residual_not_rated"]) == (2, 1)
 
 
 def test_for_system_lists_only_its_risks(con, ws_id, systems):
-    risks.create_many(con, ws_id, [make(systems=["AIS-001"]), make(title="Both", systems=["AIS-001", "AIS-002"]),
-                                   make(title="Org-level")])
+    risks.create_many(con, ws_id, [make_risk(systems=["AIS-001"]), make_risk(title="Both", systems=["AIS-001", "AIS-002"]),
+                                   make_risk(title="Org-level")])
     assert list(risks.for_system(con, ws_id, "AIS-002")["id"]) == ["R-002"]
     assert list(risks.for_system(con, ws_id, "AIS-001")["id"]) == ["R-001", "R-002"]
     assert risks.for_system(con, ws_id, "AIS-404").empty
 
 
 def test_history_lists_one_risks_changes(con, ws_id):
-    rid = risks.create(con, ws_id, make())
+    rid = risks.create(con, ws_id, make_risk())
     risks.update(con, ws_id, rid, {"owner": "Ann"})
     h = risks.history(con, ws_id, rid)
     assert h.iloc[0]["field"] == "owner" and h.iloc[0]["new_value"] == "Ann"
@@ -263,139 +245,12 @@ def test_bad_criteria_write_nothing(con, ws_id):
 
 # ---- library -------------------------------------------------------------------------------------
 
-def test_a_library_risk_is_added_pre_filled_for_a_system(con, ws_id, systems):
-    rid = risks.add_from_library(con, ws_id, "RL-01", "AIS-001")
-    got = risks.get(con, ws_id, rid)
-    assert got["title"] == "Model drift" and got["library_id"] == "RL-01" and got["systems"] == ["AIS-001"]
-    assert (got["inherent_likelihood"], got["inherent_impact"], got["treatment"]) == (4, 3, "mitigate")
-    assert got["controls"] == ["A.6.2.4", "A.6.2.6", "A.6.2.8", "A.7.4"]
-    assert got["owner"] == "Head of Credit"  # the system's business owner by default
-    assert got["next_review"] > TODAY
-
-
-def test_the_same_library_risk_twice_for_one_system_is_refused(con, ws_id, systems):
-    risks.add_from_library(con, ws_id, "RL-01", "AIS-001")
-    with pytest.raises(ValidationError, match="already in the register for AIS-001 Credit scoring model as R-001"):
-        risks.add_from_library(con, ws_id, "RL-01", "AIS-001")
-    assert risks.add_from_library(con, ws_id, "RL-01", "AIS-002", owner="Ann") == "R-002"
-    assert risks.add_from_library(con, ws_id, "RL-01") == "R-003"  # organisation-level
-    with pytest.raises(ValidationError, match="for the organisation as R-003"):
-        risks.add_from_library(con, ws_id, "RL-01")
-    with pytest.raises(ValidationError, match="no library risk 'RL-99'"):
-        risks.add_from_library(con, ws_id, "RL-99")
-    with pytest.raises(ValidationError, match="Unknown AI system"):
-        risks.add_from_library(con, ws_id, "RL-02", "AIS-404")
-    assert counts(con)["risk"] == 3
-
-
 # ---- proposals from impact assessments -----------------------------------------------------------
-
-def proposal_frame(assessment_id="IA-001", system_id="AIS-001", level="high"):
-    return pd.DataFrame([{
-        "assessment_id": assessment_id, "system_id": system_id, "question_id": "fairness.groups",
-        "question": "Have groups at risk been identified?", "answer": "No", "level": level,
-        "title": "Groups at risk not identified", "objective": "C.2.5", "risk_source": "C.3.4",
-        "controls": ["A.5.4", "A.7.4"], "note": "Workshop 2"}])
-
-
-@pytest.fixture
-def proposed(monkeypatch):
-    from aims import impact
-    frame = {"df": proposal_frame()}
-    monkeypatch.setattr(impact, "proposed_risks", lambda con, ws: frame["df"].copy())
-    return frame
-
-
-def test_accepting_a_proposal_links_it_to_the_system_and_the_assessment(con, ws_id, systems, proposed):
-    rid, created = risks.accept_proposal(con, ws_id, "IA-001", "fairness.groups")
-    assert (rid, created) == ("R-001", True)
-    got = risks.get(con, ws_id, rid)
-    assert got["systems"] == ["AIS-001"] and got["source_assessment_id"] == "IA-001"
-    assert got["source_question_id"] == "fairness.groups" and got["controls"] == ["A.5.4", "A.7.4"]
-    assert (got["inherent_likelihood"], got["inherent_impact"]) == (3, 4)  # 'high' -> the high band
-    assert got["owner"] == "Head of Credit" and "Workshop 2" in got["description"]
-    assert risks.proposals(con, ws_id).iloc[0]["in_register"] == "R-001"
-
-
-def test_accepting_twice_creates_no_duplicate(con, ws_id, systems, proposed):
-    risks.accept_proposal(con, ws_id, "IA-001", "fairness.groups")
-    assert risks.accept_proposal(con, ws_id, "IA-001", "fairness.groups") == ("R-001", False)
-    proposed["df"] = proposal_frame("IA-007", level="critical")  # a re-assessment asks the same question again
-    assert risks.accept_proposal(con, ws_id, "IA-007", "fairness.groups") == ("R-001", False)
-    assert counts(con)["risk"] == 1
-
-
-def test_a_critical_proposal_lands_in_the_critical_band(con, ws_id, systems, proposed):
-    proposed["df"] = proposal_frame(level="critical")
-    rid, _ = risks.accept_proposal(con, ws_id, "IA-001", "fairness.groups")
-    assert risks.table(con, ws_id).set_index("id").loc[rid, "inherent_level"] == "critical"
-
-
-def test_an_unknown_proposal_is_refused(con, ws_id, systems, proposed):
-    with pytest.raises(ValidationError, match="has no high or critical answer to question nope"):
-        risks.accept_proposal(con, ws_id, "IA-001", "nope")
-    assert counts(con)["risk"] == 0
-
-
-def test_accepting_several_proposals_in_one_transaction(con, ws_id, systems, proposed):
-    two = pd.concat([proposal_frame(), proposal_frame("IA-002", "AIS-002")], ignore_index=True)
-    proposed["df"] = two
-    with db.transaction(con) as tx:
-        done = [risks.accept_proposal(tx, ws_id, a, q) for a, q in zip(two["assessment_id"], two["question_id"])]
-    assert done == [("R-001", True), ("R-002", True)]
-    assert risks.get(con, ws_id, "R-002")["systems"] == ["AIS-002"]
-
-
-def test_proposals_from_real_impact_answers(con, ws_id, systems):
-    """Through the impact module itself: a high answer in a saved assessment is proposed."""
-    from aims import impact
-    q = next(q for s in impact.questionnaire()["sections"] for q in s["questions"])
-    high = next(o for o in q["options"] if o["severity"] in ("high", "critical"))
-    aid = impact.start(con, ws_id, "AIS-001")
-    impact.save_answers(con, ws_id, aid, {q["id"]: {"value": high["value"], "note": ""}})
-    p = risks.proposals(con, ws_id)
-    assert list(p["question_id"]) == [q["id"]] and list(p["in_register"]) == [""]
-    rid, created = risks.accept_proposal(con, ws_id, aid, q["id"])
-    assert created and risks.get(con, ws_id, rid)["title"] == q["risk"]["title"]
-
-
-# ---- traceability to the SoA ---------------------------------------------------------------------
-
-def test_a_control_a_risk_needs_but_the_soa_excludes_is_a_conflict(con, cat, ws_id):
-    assessments.save(con, ws_id, cat, {
-        "A.10.4": {"applicable": False, "exclusion_reason": "We have no customers for AI"},
-        "A.7.4": {"inclusion_reasons": ["best practice"]},
-        "A.3.3": {"inclusion_reasons": ["risk treatment"]}})
-    risks.create_many(con, ws_id, [
-        make(controls=["A.10.4", "A.7.4"], treatment="mitigate"),
-        make(title="Closed one", controls=["A.10.4", "A.2.2"], treatment="avoid", status="closed")])
-    t = risks.controls_trace(con, ws_id, cat).set_index("control_id")
-    assert len(t) == 38
-    assert t.loc["A.10.4", "conflict"] and t.loc["A.10.4", "risk_ids"] == ["R-001"]
-    assert not t.loc["A.2.2", "conflict"] and t.loc["A.2.2", "risk_count"] == 0  # closed risks justify nothing
-    assert t.loc["A.7.4", "reason_missing"] and not t.loc["A.7.4", "conflict"]
-    assert t.loc["A.3.3", "unsupported_claim"]
-    assert t.loc["A.7.4", "highest_level"] == "high" and t.loc["A.7.4", "above_appetite_ids"] == ["R-001"]
-    assert risks.table(con, ws_id).iloc[0]["excluded_controls"] == ["A.10.4"]
-    assert "needs a control the SoA excludes: A.10.4" in risks.table(con, ws_id).iloc[0]["checks"]
-
-
-def test_risk_treatment_becomes_the_inclusion_reason_of_the_controls_risks_need(con, cat, ws_id):
-    assessments.save(con, ws_id, cat, {"A.7.4": {"inclusion_reasons": ["best practice"]}})
-    risks.create(con, ws_id, make(controls=["A.7.4", "A.6.2.6"], treatment="mitigate"))
-    changes = risks.soa_reason_changes(risks.controls_trace(con, ws_id, cat))
-    assert changes == {"A.6.2.6": {"inclusion_reasons": ["risk treatment"]},
-                       "A.7.4": {"inclusion_reasons": ["best practice", "risk treatment"]}}
-    assessments.save(con, ws_id, cat, changes)
-    t = risks.controls_trace(con, ws_id, cat).set_index("control_id")
-    assert not t["reason_missing"].any()
-    assert t.loc["A.7.4", "inclusion_reasons"] == ["risk treatment", "best practice"]
-
 
 # ---- workspace copy and delete, export -----------------------------------------------------------
 
 def test_duplicating_a_workspace_copies_risks_links_and_criteria(con, ws_id, systems):
-    risks.create(con, ws_id, make(systems=["AIS-002"], controls=["A.7.4"]))
+    risks.create(con, ws_id, make_risk(systems=["AIS-002"], controls=["A.7.4"]))
     risks.save_criteria(con, ws_id, {"appetite": 12})
     copy = workspaces.duplicate(con, ws_id, "Copy")
     got = risks.get(con, copy, "R-001")
@@ -407,6 +262,6 @@ def test_duplicating_a_workspace_copies_risks_links_and_criteria(con, ws_id, sys
 
 
 def test_csv_export_neutralises_formulas(con, ws_id):
-    risks.create(con, ws_id, make(title="=HYPERLINK(\"x\")", owner="@ann"))
+    risks.create(con, ws_id, make_risk(title="=HYPERLINK(\"x\")", owner="@ann"))
     text = risks.to_csv(risks.table(con, ws_id), risks.criteria(con, ws_id)).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'@ann" in text and "4 Likely" in text

@@ -7,7 +7,7 @@ import streamlit as st
 
 import risk_ui
 import ui
-from aims import db, risk_charts, risk_library, risks
+from aims import db, risk_charts, risk_intake, risk_library, risk_trace, risks
 from aims import risk_scoring as rs
 from aims.validate import ValidationError
 
@@ -22,7 +22,7 @@ crit = ui.cached(risks.criteria, con, WS)
 table = ui.cached(risks.table, con, WS)
 systems = ui.cached(risks.systems, con, WS)
 stats = risks.summary(table)
-proposals = ui.cached(risks.proposals, con, WS)
+proposals = ui.cached(risk_intake.proposals, con, WS)
 new_proposals = int((proposals["in_register"] == "").sum())
 sys_label = risk_ui.system_label(systems)
 ctl_label = risk_ui.control_label(cat)
@@ -212,7 +212,7 @@ if tabs["Register"].open:
                         st.caption(" ".join(origin))
                 with right:
                     st.markdown("**Planned controls and their SoA status**")
-                    trace = ui.cached(risks.controls_trace, con, WS, cat).set_index("control_id")
+                    trace = ui.cached(risk_trace.controls_trace, con, WS, cat).set_index("control_id")
                     if not row["controls"]:
                         st.caption("No Annex A control planned yet.")
                     else:
@@ -311,7 +311,7 @@ if tabs["Risk library"].open:
                 if c[2].button("Add to the register", key="risks_lib_add", type="primary", icon=":material/add:",
                                use_container_width=True):
                     try:
-                        rid = risks.add_from_library(con, WS, entry.id, target or None, owner=lib_owner)
+                        rid = risk_intake.add_from_library(con, WS, entry.id, target or None, owner=lib_owner)
                         open_risk(rid, f"Added {rid} {entry.title} from the library: review the ratings and set the "
                                        "residual risk.")
                     except ValidationError as exc:
@@ -352,7 +352,7 @@ if tabs["From impact assessments"].open:
                 todo = proposals.loc[chosen] if accept_sel else proposals[proposals["in_register"] == ""]
                 try:
                     with db.transaction(con) as tx:  # all or nothing
-                        done = [risks.accept_proposal(tx, WS, a, q) for a, q in
+                        done = [risk_intake.accept_proposal(tx, WS, a, q) for a, q in
                                 zip(todo["assessment_id"], todo["question_id"])]
                     added = [rid for rid, new in done if new]
                     held = [rid for rid, new in done if not new]
@@ -368,7 +368,7 @@ if tabs["Traceability"].open:
     with tabs["Traceability"]:
         mode = st.segmented_control("Trace", ["By AI system", "By Annex A control"], default="By AI system",
                                     key="risks_trace_mode")
-        trace = ui.cached(risks.controls_trace, con, WS, cat)
+        trace = ui.cached(risk_trace.controls_trace, con, WS, cat)
         if mode == "By Annex A control":
             conflicts = trace[trace["conflict"]]
             if not conflicts.empty:
