@@ -97,11 +97,19 @@ REGISTER_COLUMNS = {
 # ---- heatmaps ------------------------------------------------------------------------------------
 
 def _on_cell(which: str, chart_key: str) -> None:
-    """on_select callback: remember the clicked cell; an emptied selection clears it."""
+    """on_select callback: a click on a cell filters the register by it, a second click on the
+    same cell clears the filter (an emptied selection too).
+
+    After a click the charts are drawn afresh (new keys) without Plotly's own selection: Plotly
+    would otherwise resend the same point, and a second click on the cell would change nothing.
+    The chosen cell keeps the outline the heatmap draws for it."""
     cell = risk_charts.cell_from_selection(st.session_state.get(chart_key))
+    current = st.session_state.get(CELL_KEY)
     if cell:
-        st.session_state[CELL_KEY] = (which, *cell)
-    elif (st.session_state.get(CELL_KEY) or (None,))[0] == which:
+        chosen = (which, *cell)
+        st.session_state[CELL_KEY] = None if current == chosen else chosen
+        st.session_state[CHART_VERSION] = st.session_state.get(CHART_VERSION, 0) + 1
+    elif (current or (None,))[0] == which:
         st.session_state[CELL_KEY] = None
 
 
@@ -125,7 +133,7 @@ def heatmap_pair(df: pd.DataFrame, crit: dict, ws_id: int) -> tuple | None:
         col.plotly_chart(risk_charts.heatmap(df, crit, which, title=title, selected=selected), theme=None,
                          key=key, on_select=lambda w=which, k=key: _on_cell(w, k), selection_mode="points",
                          config={"displayModeBar": False})
-    caption = "Click a cell to list its risks below; Clear cell filter shows them all again."
+    caption = "Click a cell to list its risks below; click it again (or Clear cell filter) to show them all."
     if unrated:
         caption += (f" {unrated} risk{'s have' if unrated != 1 else ' has'} no residual rating yet and "
                     f"appear{'s' if unrated == 1 else ''} only on the left.")

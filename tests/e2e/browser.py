@@ -8,3 +8,19 @@ def wait_idle(page, delay_ms: int = 250) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
     page.wait_for_timeout(150)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+
+
+def message(page, text, timeout: int = 30_000):
+    """The visible message that contains `text` (a string or a regex): a message box (st.success,
+    st.error, ...) or the toast of a save. A save shows both; either can be gone by the time a
+    slow page is looked at (the toast after a few seconds, the box on any later rerun), so either
+    one counts. On a timeout the assertion lists the messages the page does show."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    shown = page.locator("[data-testid='stAlert'], [data-testid='stToast']")
+    found = shown.filter(has_text=text).filter(visible=True).first
+    try:
+        found.wait_for(state="visible", timeout=timeout)
+    except PlaywrightTimeout:
+        raise AssertionError(f"no message {text!r} on the page; it shows: {shown.all_inner_texts()}") from None
+    return found

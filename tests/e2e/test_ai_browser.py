@@ -1,5 +1,5 @@
 """Browser journey: add an AI system, classify it as high-risk, see it on the overview."""
-from browser import wait_idle
+from browser import message, wait_idle
 
 
 def test_add_classify_and_see_it_on_the_overview(server, page):
@@ -10,7 +10,7 @@ def test_add_classify_and_see_it_on_the_overview(server, page):
     page.get_by_label("Name *").fill("Browser test: tenant screening")
     page.get_by_role("button", name="Add AI system").click()
     wait_idle(page)
-    page.get_by_text("Added AIS-").first.wait_for(state="visible")
+    message(page, "Added AIS-")
     system_id = page.url.split("system=")[1].split("&")[0]
 
     page.goto(f"{server}/ai-act?ws={ws}&system={system_id}")

@@ -1,5 +1,5 @@
 """Browser journeys in Chromium against a real `streamlit run`."""
-from browser import wait_idle
+from browser import message, wait_idle
 
 
 def metric_value(page, label: str) -> str:
@@ -22,7 +22,7 @@ def test_a_rating_changed_in_the_browser_changes_the_overview(server, page):
     page.get_by_text("5 Optimising", exact=True).click()
     page.get_by_role("button", name="Save", exact=True).click()
     wait_idle(page)
-    page.get_by_text("Saved").first.wait_for(state="visible")
+    message(page, "Saved")
 
     page.goto(f"{server}/overview?ws={ws}")
     wait_idle(page)

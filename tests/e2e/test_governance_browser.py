@@ -3,7 +3,7 @@ get the evidence request text for an owner. Creates its own records (the demo is
 import re
 import uuid
 
-from browser import wait_idle
+from browser import message, wait_idle
 
 
 def metric_value(page, label: str) -> str:
@@ -25,7 +25,7 @@ def test_people_documents_and_evidence_requests_in_the_browser(server, page):
     page.get_by_label("Job title", exact=True).fill("QA Analyst")
     page.get_by_role("button", name="Add person").click()
     wait_idle(page)
-    assert page.get_by_text(f"Added Browser Tester {tag}.").first.is_visible()
+    message(page, f"Added Browser Tester {tag}.")
 
     page.goto(f"{server}/documents?ws={ws}")
     wait_idle(page)
@@ -34,7 +34,7 @@ def test_people_documents_and_evidence_requests_in_the_browser(server, page):
     page.get_by_label("Document name *").fill(f"Browser checklist {tag}")
     page.get_by_role("button", name="Add document").click()
     wait_idle(page)
-    assert page.get_by_text(re.compile(rf"Added Browser checklist {tag} to the register as D-\d+")).first.is_visible()
+    message(page, re.compile(rf"Added Browser checklist {tag} to the register as D-\d+"))
     assert metric_value(page, "Stage 1 readiness") == stage1  # added documents do not change Stage 1
 
     page.get_by_role("tab", name="Evidence requests").click()

@@ -2,7 +2,7 @@
 its cell in the inherent and in the residual heatmap (Plotly selection through Streamlit)."""
 import re
 
-from browser import wait_idle
+from browser import message, wait_idle
 
 TITLE = "Browser check: model card missing for auditors"
 
@@ -45,7 +45,7 @@ def test_a_risk_added_in_the_browser_is_found_by_clicking_its_heatmap_cells(serv
     choose(page, form, "Residual impact", "4 Major")
     page.get_by_role("button", name="Add risk").click()
     wait_idle(page, 600)
-    added = page.get_by_text(re.compile(r"Added R-\d+")).first.inner_text()
+    added = message(page, re.compile(r"Added R-\d+")).inner_text()
     rid = re.search(r"R-\d+", added).group(0)
 
     # a fresh register (no risk open), narrowed to our risk by the search box
@@ -72,6 +72,9 @@ def test_a_risk_added_in_the_browser_is_found_by_clicking_its_heatmap_cells(serv
     click_cell(page, 1, 1, 4)
     assert page.get_by_text("Showing the 1 risk in the residual cell likelihood 1 Rare x impact 4 Major",
                             exact=False).first.is_visible()
+    click_cell(page, 1, 1, 4)  # the same cell again clears the filter
+    assert page.get_by_text("Showing the", exact=False).count() == 0
+    assert page.get_by_text("Showing 1 of", exact=False).first.is_visible()
     click_cell(page, 1, 3, 3)  # an empty cell: nothing listed
     assert page.get_by_text("Showing the 0 risks in the residual cell", exact=False).first.is_visible()
 

@@ -3,7 +3,7 @@ found in the actions table, and the manager view draws its charts. Creates its o
 demo workspace is shared with other browser tests)."""
 import time
 
-from browser import wait_idle
+from browser import message, wait_idle
 
 
 def test_roadmap_plan_actions_and_manager_view(server, page):
@@ -25,7 +25,7 @@ def test_roadmap_plan_actions_and_manager_view(server, page):
     page.get_by_placeholder("e.g. Priya Shah (CRO)").fill("Browser Tester")
     page.get_by_role("button", name="Add action").click()
     wait_idle(page)
-    page.get_by_text("Added ACT-", exact=False).first.wait_for(state="visible")
+    message(page, "Added ACT-")
 
     page.get_by_placeholder("ID, title, requirement, notes...").fill(title)
     page.keyboard.press("Enter")
