@@ -8,9 +8,10 @@ def metric_value(page, label: str) -> str:
 
 
 def test_a_rating_changed_in_the_browser_changes_the_overview(server, page):
-    page.goto(server + "/overview")
+    page.goto(server + "/")
     wait_idle(page)
     assert "Readiness overview" in page.locator("h1").first.inner_text()
+    assert page.get_by_text("Page not found").count() == 0       # the overview is served at the root
     before = metric_value(page, "Overall readiness")
     assert page.url.split("ws=")[1]  # the workspace is in the URL
 
@@ -24,7 +25,7 @@ def test_a_rating_changed_in_the_browser_changes_the_overview(server, page):
     wait_idle(page)
     message(page, "Saved")
 
-    page.goto(f"{server}/overview?ws={ws}")
+    page.goto(f"{server}/?ws={ws}")
     wait_idle(page)
     after = metric_value(page, "Overall readiness")
     assert after != before, (before, after)
