@@ -47,13 +47,35 @@ def pages() -> list[str]:
     return sorted(f"views/{p.name}" for p in (ROOT / "views").glob("*.py") if not p.name.startswith("_"))
 
 
-# (page, what, how): interactions that only change a filter or select a row
-INTERACTIONS: list[tuple[str, str, Callable]] = [
-    ("views/gap_analysis.py", "gap analysis: gaps only", lambda at: at.toggle(key="gap_gaps_only").set_value(True)),
-    ("views/gap_analysis.py", "gap analysis: search", lambda at: at.text_input(key="gap_search").input("risk")),
-    ("views/inventory.py", "inventory: search", lambda at: at.text_input(key="inv_search").input("system 01")),
-    ("views/soa.py", "SoA: excluded only", lambda at: at.selectbox(key="soa_show").select("Not implemented")),
+# (page, what, how, opened): interactions that only change a filter or select a row. how(at, ids)
+# changes the widget; ids holds the first risk and AI system of the workspace; opened(at, ids),
+# when given, checks that the record was really opened.
+def _subheader_with(key: str) -> Callable:
+    return lambda at, ids: any(ids[key] in h.value for h in at.subheader)
+
+
+INTERACTIONS: list[tuple[str, str, Callable, Callable | None]] = [
+    ("views/gap_analysis.py", "gap analysis: gaps only",
+     lambda at, ids: at.toggle(key="gap_gaps_only").set_value(True), None),
+    ("views/gap_analysis.py", "gap analysis: search", lambda at, ids: at.text_input(key="gap_search").input("risk"), None),
+    ("views/inventory.py", "inventory: search", lambda at, ids: at.text_input(key="inv_search").input("system 01"), None),
+    ("views/soa.py", "SoA: excluded only",
+     lambda at, ids: at.selectbox(key="soa_show").select("Not implemented"), None),
+    # a row selected in a register puts its ID in the URL, and the page opens that record below
+    ("views/risks.py", "risk register: open a risk",
+     lambda at, ids: at.query_params.__setitem__("risk", ids["risk"]), _subheader_with("risk")),
+    ("views/inventory.py", "inventory: open a system",
+     lambda at, ids: at.query_params.__setitem__("system", ids["system"]), _subheader_with("system")),
 ]
+
+
+def _first_ids(con, ws_id: int) -> dict:
+    from aims import db
+
+    with db.reading(con) as cur:
+        risk = cur.execute("SELECT min(id) FROM risk WHERE workspace_id = ?", [ws_id]).fetchone()[0]
+        system = cur.execute("SELECT min(id) FROM ai_system WHERE workspace_id = ?", [ws_id]).fetchone()[0]
+    return {"risk": risk or "", "system": system or ""}
 
 
 # The floor: the entry point's frame (database, workspace picker, navigation) around an empty page.
@@ -104,7 +126,8 @@ def measure_pages(path: str, ws_id: int, repeat: int) -> dict:
         out[page] = timed(lambda: at.switch_page(page).run(), repeat)
         out[page]["cold"] = timed(lambda: cold(page), repeat)
     interactions = {}
-    for page, what, how in INTERACTIONS:
+    ids = _first_ids(ui._open(path), ws_id)
+    for page, what, how, opened in INTERACTIONS:
         if not (ROOT / page).exists():
             continue
         samples = []
@@ -112,13 +135,17 @@ def measure_pages(path: str, ws_id: int, repeat: int) -> dict:
             at = fresh()
             at.switch_page(page).run()
             try:
-                how(at)
+                how(at, ids)
             except (KeyError, ValueError) as exc:
                 interactions[what] = {"error": f"widget not found: {exc}"}
                 break
             t0 = time.perf_counter()
             at.run()
             samples.append((time.perf_counter() - t0) * 1000)
+            if opened and not opened(at, ids):
+                interactions[what] = {"error": "the record did not open"}
+                samples = []
+                break
         if samples:
             interactions[what] = {"median_ms": round(statistics.median(samples), 1), "min_ms": round(min(samples), 1),
                                   "max_ms": round(max(samples), 1), "runs": len(samples)}

@@ -65,5 +65,8 @@ def test_the_benchmark_runs_on_the_tiny_size(tmp_path):
     import json
     report = json.loads(out.read_text())
     assert "views/overview.py" in report["pages"] and "error" not in report["pages"]["views/overview.py"]
+    assert not [p for p, m in report["pages"].items() if "error" in m]
+    assert set(report["interactions"]) >= {"risk register: open a risk", "inventory: open a system"}
+    assert all("median_ms" in m for m in report["interactions"].values()), report["interactions"]
     assert report["workbook"]["export"]["median_ms"] > 0 and report["peak_rss_mb"] > 0
     assert "empty page" in r.stdout
