@@ -3,6 +3,7 @@ risk form, display labels, the register table and the clickable heatmap pair. Do
 aims.risks / aims.risk_scoring; this module only draws widgets and reads them."""
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import pandas as pd
@@ -118,9 +119,20 @@ def clear_cell() -> None:
     st.session_state[CHART_VERSION] = st.session_state.get(CHART_VERSION, 0) + 1
 
 
-def heatmap_pair(df: pd.DataFrame, crit: dict, ws_id: int) -> tuple | None:
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _heatmap(version: int, db_key: int, ws_id: int, rows: str, which: str, title: str, selected, _df, _crit):
+    """One heatmap figure, kept while the data (version) and the rows shown (a digest of their
+    IDs) stay the same: building and validating a figure costs more than the rest of a rerun."""
+    return risk_charts.heatmap(_df, _crit, which, title=title, selected=selected)
+
+
+def heatmap_pair(con, df: pd.DataFrame, crit: dict, ws_id: int) -> tuple | None:
     """Inherent and residual heatmaps side by side; returns the active cell filter
     (which, likelihood, impact) or None."""
+    import ui
+
+    data = ui.data_version(con)
+    rows = hashlib.blake2b("\n".join(df["id"].tolist()).encode("utf-8"), digest_size=16).hexdigest()
     cell = st.session_state.get(CELL_KEY)
     version = st.session_state.get(CHART_VERSION, 0)
     unrated = int(df["residual_score"].isna().sum())
@@ -130,7 +142,7 @@ def heatmap_pair(df: pd.DataFrame, crit: dict, ws_id: int) -> tuple | None:
         title = f"{which.capitalize()} risk: {n} risk{'s' if n != 1 else ''}"
         selected = tuple(cell[1:]) if cell and cell[0] == which else None
         key = f"risks_heat_{which}_{ws_id}_{version}"
-        col.plotly_chart(risk_charts.heatmap(df, crit, which, title=title, selected=selected), theme=None,
+        col.plotly_chart(_heatmap(data, id(con), ws_id, rows, which, title, selected, df, crit), theme=None,
                          key=key, on_select=lambda w=which, k=key: _on_cell(w, k), selection_mode="points",
                          config={"displayModeBar": False})
     caption = "Click a cell to list its risks below; click it again (or Clear cell filter) to show them all."

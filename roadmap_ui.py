@@ -2,12 +2,14 @@
 progress metrics and the overview section. Streamlit code; the rules live in aims.forecast."""
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import streamlit as st
 
 import ui
 from aims import forecast, roadmap
+from aims import roadmap_charts as charts
 
 _BOX = {"behind": (st.warning, ":material/schedule:"), "ahead": (st.success, ":material/trending_up:"),
         "on time": (st.success, ":material/event_available:"), "complete": (st.success, ":material/task_alt:")}
@@ -17,6 +19,18 @@ RULE = ("**How the forecast works.** Progress counts each action's effort (S, M,
         "the last 12 weeks (or since the roadmap started, at least 2 weeks), per day. The forecast ready date is "
         "today plus the remaining effort divided by that pace. With nothing done in that window there is no "
         "pace, so no date is forecast. Planned effort accrues evenly from each action's start to its due date.")
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _gantt(version: int, db_key: int, ws_id: int, rows: str, today: date, target, _phases, _shown, _progress):
+    return charts.gantt(_phases, _shown, today, target, _progress)
+
+
+def gantt(con, ws_id: int, phases, shown, today: date, target: date | None, progress):
+    """charts.gantt, kept while the data (version), the day and the actions shown (a digest of
+    their IDs) stay the same: a rerun that only changes another tab does not rebuild it."""
+    rows = hashlib.blake2b("\n".join(shown["id"].tolist()).encode("utf-8"), digest_size=16).hexdigest()
+    return _gantt(ui.data_version(con), id(con), ws_id, rows, today, target, phases, shown, progress)
 
 
 def forecast_box(fc: forecast.Forecast) -> None:

@@ -120,7 +120,7 @@ if tabs["Register"].open:
         if table.empty:
             st.info("The register is empty. Add a risk, pick one from the risk library, or accept risks proposed by "
                     "impact assessments (tabs above).", icon=":material/info:")
-        cell = risk_ui.heatmap_pair(view, crit, WS)
+        cell = risk_ui.heatmap_pair(con, view, crit, WS)
         shown = view
         if cell:
             which, lik, imp = cell

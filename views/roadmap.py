@@ -101,7 +101,8 @@ with tabs[0]:
         if acts.empty:
             st.info("The phases are planned; there are no actions yet. Generate them from the gaps on the Actions tab.",
                     icon=":material/playlist_add:")
-        st.plotly_chart(charts.gantt(phases, shown, today, target, progress), theme=None, key="roadmap_gantt")
+        st.plotly_chart(roadmap_ui.gantt(con, WS, phases, shown, today, target, progress), theme=None,
+                        key="roadmap_gantt")
 
 # ---- actions -------------------------------------------------------------------------------------
 PENDING = f"roadmap_pending_{WS}"
