@@ -73,10 +73,10 @@ def pending_editor(frame: pd.DataFrame, pending_key: str, columns: dict[str, str
     edited = st.data_editor(shown, key=editor_key, hide_index=True, num_rows="fixed",
                             on_change=_stash, args=(pending_key, frame_key, editor_key, columns), **editor_args)
     # Also diff the returned frame (covers edits that arrive without a callback, e.g. in tests).
-    for i, row_id in enumerate(shown["ID"]):
-        for col, field in columns.items():
-            new = edited.iloc[i][col]
-            if not _same(new, shown.iloc[i][col]):
+    ids = shown["ID"].tolist()
+    for col, field in columns.items():     # column by column: per-cell .iloc is slow on long tables
+        for row_id, new, old in zip(ids, edited[col].tolist(), shown[col].tolist()):
+            if not _same(new, old):
                 pending.setdefault(row_id, {})[field] = new
     return edited
 
