@@ -42,4 +42,5 @@ PAGES = {
 page = st.navigation({section: pages for section, pages in PAGES.items() if pages})
 cat = ui.catalog()
 st.sidebar.caption(f"Catalogue: {cat.name}, content {cat.version}  \nChanges recorded as: {db.current_user()}")
+st.session_state[ui.PAGE_KEY] = page.url_path
 page.run()

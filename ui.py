@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import html
+import time
 from datetime import date
 
 import pandas as pd
@@ -14,6 +15,7 @@ from aims import db, demo, workspaces
 from aims.validate import ValidationError
 
 WS_KEY = "ws_picker"
+PAGE_KEY = "_page"          # the URL path of the page running (set by app.py)
 
 # A rerun after a change allocates many short-lived objects (frames, figures); with Python's
 # default thresholds the cycle collector then makes full passes over the whole heap, caches
@@ -132,16 +134,29 @@ def show_problems(exc: ValidationError, what: str = "Nothing was saved") -> None
     st.error(f"**{what}.** Please fix:\n{items}", icon=":material/error:")
 
 
+FLASH_SECONDS = 10     # how long a save's confirmation stays at the top of its page
+
+
 def flash(message: str) -> None:
-    """Queue a success message to show after the next rerun."""
-    st.session_state["_flash"] = message
+    """Queue a success message for the page that saved: a toast on its next run, and a box at
+    the top of the page on its runs of the next FLASH_SECONDS seconds, so a rerun right after the
+    save (a widget settling, a filter touched) does not take the confirmation away."""
+    st.session_state["_flash"] = {"text": message, "at": time.monotonic(), "page": st.session_state.get(PAGE_KEY),
+                                  "toasted": False}
 
 
 def show_flash() -> None:
-    msg = st.session_state.pop("_flash", None)
-    if msg:
-        st.toast(msg, icon=":material/check_circle:")
-        st.success(msg, icon=":material/check_circle:")
+    """Show the queued message (see flash); drop it once it is older than FLASH_SECONDS."""
+    item = st.session_state.get("_flash")
+    if not item:
+        return
+    if time.monotonic() - item["at"] > FLASH_SECONDS or item["page"] != st.session_state.get(PAGE_KEY):
+        st.session_state.pop("_flash", None)
+        return
+    if not item["toasted"]:
+        st.toast(item["text"], icon=":material/check_circle:")
+        item["toasted"] = True
+    st.success(item["text"], icon=":material/check_circle:")
 
 
 def owner_options(con, workspace_id: int, *current) -> list[str]:

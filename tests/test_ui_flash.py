@@ -1,0 +1,51 @@
+"""A save's confirmation: a toast once, and a message box on the saving page that a rerun right
+after the save does not take away; it is not carried to another page."""
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SCRIPT = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+import streamlit as st
+import ui
+st.session_state[ui.PAGE_KEY] = st.session_state.get("which_page", "register")
+if st.button("Save", key="save"):
+    ui.flash("Saved 1 change to the register.")
+    st.rerun()
+ui.show_flash()
+"""
+
+
+def test_the_confirmation_survives_a_rerun_and_is_toasted_once():
+    at = AppTest.from_string(SCRIPT).run()
+    assert not at.success
+    at.button(key="save").click().run()
+    assert [s.value for s in at.success] == ["Saved 1 change to the register."]
+    assert [t.value for t in at.toast] == ["Saved 1 change to the register."]
+    at.run()                                     # a rerun right after the save
+    assert [s.value for s in at.success] == ["Saved 1 change to the register."]
+    assert not at.toast
+
+
+def test_the_confirmation_stays_on_the_page_that_saved():
+    at = AppTest.from_string(SCRIPT).run()
+    at.button(key="save").click().run()
+    at.session_state["which_page"] = "roadmap"
+    at.run()
+    assert not at.success
+    at.session_state["which_page"] = "register"
+    at.run()
+    assert not at.success                        # dropped, not kept for later
+
+
+def test_the_confirmation_goes_after_a_while():
+    import ui
+    at = AppTest.from_string(SCRIPT).run()
+    at.button(key="save").click().run()
+    item = at.session_state["_flash"]
+    item["at"] -= ui.FLASH_SECONDS + 1
+    at.run()
+    assert not at.success
