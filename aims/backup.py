@@ -32,7 +32,11 @@ def backup_file(path: str, out: str | None = None, con=None) -> Path:
             cur.execute("ATTACH ? AS backup_target", [str(target)])
             try:
                 name = cur.execute("SELECT current_database()").fetchone()[0]
-                cur.execute(f'COPY FROM DATABASE "{name}" TO backup_target')  # identifier from DuckDB itself
+                attached = {r[0] for r in cur.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
+                if name not in attached:    # only a name DuckDB lists can reach the statement below
+                    raise RuntimeError(f"DuckDB reports no attached database named {name!r}")
+                # COPY takes no bound identifiers: the whitelisted name is quoted by DuckDB's rule
+                cur.execute('COPY FROM DATABASE "' + name.replace('"', '""') + '" TO backup_target')
             finally:
                 cur.execute("DETACH backup_target")
     finally:

@@ -324,14 +324,22 @@ def _last_number(cur, workspace_id: int) -> int:
     return max([_id_number(first) - 1] + [_id_number(r[0]) for r in logged])
 
 
-def _write_links(cur, workspace_id: int, risk_id: str, table_name: str, column: str, old: list, new: list) -> None:
+# The two link tables of a risk: field -> (delete one link, insert one link).
+_LINK_SQL = {
+    "systems": ("DELETE FROM risk_system WHERE workspace_id = ? AND risk_id = ? AND system_id = ?",
+                "INSERT INTO risk_system (workspace_id, risk_id, system_id) VALUES (?, ?, ?)"),
+    "controls": ("DELETE FROM risk_control WHERE workspace_id = ? AND risk_id = ? AND control_id = ?",
+                 "INSERT INTO risk_control (workspace_id, risk_id, control_id) VALUES (?, ?, ?)"),
+}
+
+
+def _write_links(cur, workspace_id: int, risk_id: str, field: str, old: list, new: list) -> None:
+    delete, insert = _LINK_SQL[field]
     gone, added = [v for v in old if v not in new], [v for v in new if v not in old]
     for v in gone:
-        cur.execute(f"DELETE FROM {table_name} WHERE workspace_id = ? AND risk_id = ? AND {column} = ?",
-                    [workspace_id, risk_id, v])
+        cur.execute(delete, [workspace_id, risk_id, v])
     if added:
-        cur.executemany(f"INSERT INTO {table_name} (workspace_id, risk_id, {column}) VALUES (?, ?, ?)",
-                        [[workspace_id, risk_id, v] for v in added])
+        cur.executemany(insert, [[workspace_id, risk_id, v] for v in added])
 
 
 def _log_value(field: str, value):
@@ -367,11 +375,10 @@ def create_many(con, workspace_id: int, rows: list[dict], who: str | None = None
         cur.executemany("INSERT INTO risk (workspace_id, id, " + ", ".join(cols) + ", created_at, updated_at,"
                         " updated_by) VALUES (" + ", ".join(["?"] * (len(cols) + 5)) + ")",
                         [[ws, rid] + [rec[c] for c in cols] + [now, now, who] for rid, rec in zip(ids, cleaned)])
-        for table_name, column, field in (("risk_system", "system_id", "systems"),
-                                          ("risk_control", "control_id", "controls")):
+        for field in LINKS:
             links = [[ws, rid, v] for rid, rec in zip(ids, cleaned) for v in rec[field]]
             if links:
-                cur.executemany(f"INSERT INTO {table_name} (workspace_id, risk_id, {column}) VALUES (?, ?, ?)", links)
+                cur.executemany(_LINK_SQL[field][1], links)
         for rid, rec in zip(ids, cleaned):
             db.log_diff(cur, ws, "risk", rid, {},
                         {k: _log_value(k, v) for k, v in rec.items() if v not in ("", [], None)}, who)
@@ -401,8 +408,8 @@ def update(con, workspace_id: int, risk_id: str, data: dict, who: str | None = N
         cur.execute("UPDATE risk SET " + ", ".join(f"{f} = ?" for f in FIELDS) + ", updated_at = ?, updated_by = ?"
                     " WHERE workspace_id = ? AND id = ?",
                     [new[f] for f in FIELDS] + [datetime.now(), who, int(workspace_id), risk_id])
-        _write_links(cur, int(workspace_id), risk_id, "risk_system", "system_id", old["systems"], new["systems"])
-        _write_links(cur, int(workspace_id), risk_id, "risk_control", "control_id", old["controls"], new["controls"])
+        _write_links(cur, int(workspace_id), risk_id, "systems", old["systems"], new["systems"])
+        _write_links(cur, int(workspace_id), risk_id, "controls", old["controls"], new["controls"])
         return db.log_diff(cur, int(workspace_id), "risk", risk_id, {k: _log_value(k, old[k]) for k in changed},
                            {k: _log_value(k, new[k]) for k in changed}, who)
 
@@ -416,9 +423,9 @@ def references(con, workspace_id: int, risk_id: str) -> dict[str, int]:
             " AND table_name NOT IN ('risk_system', 'risk_control') GROUP BY table_name"
             " HAVING count(DISTINCT column_name) = 2 ORDER BY table_name").fetchall()]
         found = {}
-        for t in tables:  # identifiers from the catalogue of the database itself, not from input
-            n = cur.execute(f"SELECT count(*) FROM {t} WHERE workspace_id = ? AND risk_id = ?",
-                            [int(workspace_id), str(risk_id)]).fetchone()[0]
+        for t in tables:  # the table name is bound too: query_table reads the table it names
+            n = cur.execute("SELECT count(*) FROM query_table(?) WHERE workspace_id = ? AND risk_id = ?",
+                            [t, int(workspace_id), str(risk_id)]).fetchone()[0]
             if n:
                 found[t] = n
     return found
@@ -449,8 +456,8 @@ def delete(con, workspace_id: int, risk_id: str, who: str | None = None) -> None
                               "remove those links first, "
                               "or set its status to closed instead of deleting it.")
     with db.writing(con) as cur:
-        for t in ("risk_system", "risk_control"):
-            cur.execute(f"DELETE FROM {t} WHERE workspace_id = ? AND risk_id = ?", [int(workspace_id), risk_id])
+        cur.execute("DELETE FROM risk_system WHERE workspace_id = ? AND risk_id = ?", [int(workspace_id), risk_id])
+        cur.execute("DELETE FROM risk_control WHERE workspace_id = ? AND risk_id = ?", [int(workspace_id), risk_id])
         cur.execute("DELETE FROM risk WHERE workspace_id = ? AND id = ?", [int(workspace_id), risk_id])
         db.log_change(cur, int(workspace_id), "risk", risk_id, "deleted", old["title"], None, who)
 

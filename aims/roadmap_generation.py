@@ -58,12 +58,26 @@ def _phase_for(current: pd.DataFrame, nature: str) -> pd.Series | None:
     return current.iloc[0]
 
 
-def _open_links(con, ws_id: int, table: str, col: str) -> set[str]:
+# The requirements and the risks that have an action not done yet.
+_OPEN_LINKS = {
+    "requirements": "SELECT DISTINCT l.req_id FROM action_requirement l JOIN action a ON a.workspace_id = l.workspace_id"
+                    " AND a.id = l.action_id WHERE l.workspace_id = ? AND a.status <> 'done'",
+    "risks": "SELECT DISTINCT l.risk_id FROM action_risk l JOIN action a ON a.workspace_id = l.workspace_id"
+             " AND a.id = l.action_id WHERE l.workspace_id = ? AND a.status <> 'done'",
+}
+
+# Bulk inserts of generated rows from a registered frame (columns matched by name).
+_BULK_INSERT = {
+    "action": "INSERT INTO action BY NAME SELECT * FROM _roadmap_rows",
+    "action_requirement": "INSERT INTO action_requirement BY NAME SELECT * FROM _roadmap_rows",
+    "action_risk": "INSERT INTO action_risk BY NAME SELECT * FROM _roadmap_rows",
+    "change_log": "INSERT INTO change_log BY NAME SELECT * FROM _roadmap_rows",
+}
+
+
+def _open_links(con, ws_id: int, link: str) -> set[str]:
     with db.reading(con) as cur:
-        return {r[0] for r in cur.execute(
-            f"SELECT DISTINCT l.{col} FROM {table} l JOIN action a"  # trusted identifiers
-            " ON a.workspace_id = l.workspace_id AND a.id = l.action_id WHERE l.workspace_id = ? AND a.status <> 'done'",
-            [int(ws_id)]).fetchall()}
+        return {r[0] for r in cur.execute(_OPEN_LINKS[link], [int(ws_id)]).fetchall()}
 
 
 def _insert_generated(con, ws_id: int, rows: list[dict], who: str | None) -> list[str]:
@@ -91,10 +105,9 @@ def _insert_generated(con, ws_id: int, rows: list[dict], who: str | None) -> lis
                              ("change_log", log_df)):
             if frame.empty:
                 continue
-            cols = ", ".join(frame.columns)
             cur.register("_roadmap_rows", frame)
             try:
-                cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _roadmap_rows")  # trusted identifiers
+                cur.execute(_BULK_INSERT[table])
             finally:
                 cur.unregister("_roadmap_rows")
     return ids
@@ -117,7 +130,7 @@ def generate_from_gaps(con, ws_id: int, catalog: Catalog, include_not_assessed: 
     status = requirement_status(con, ws_id, catalog, ws["default_target"])
     wanted = ("gap", "not assessed") if include_not_assessed else ("gap",)
     candidates = status[status["status"].isin(wanted)]
-    open_reqs = _open_links(con, ws_id, "action_requirement", "req_id")
+    open_reqs = _open_links(con, ws_id, "requirements")
     waiting = set(awaiting_rerating(con, ws_id, catalog, ws["default_target"])["req_id"])
     current, scale, tpl = phases(con, ws_id), effort_scale(con, ws_id), template()
     rows = []
@@ -166,7 +179,7 @@ def generate_from_risks(con, ws_id: int, catalog: Catalog, today: date | None = 
     result = GenerationResult(note=ensure_phases(con, ws_id, ws["target_date"], today, who))
     risks = risk_frame(con, ws_id)
     candidates = risks[risks["treatment"].isin(RISK_TREATMENTS_WITH_ACTIONS) & (risks["status"] != "closed")]
-    open_risks = _open_links(con, ws_id, "action_risk", "risk_id")
+    open_risks = _open_links(con, ws_id, "risks")
     current, scale = phases(con, ws_id), effort_scale(con, ws_id)
     phase = _phase_for(current, "control")
     rows = []
