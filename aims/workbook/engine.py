@@ -32,7 +32,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..assessments import MATURITY_LABELS, NOT_ASSESSED
-from ..validate import LONG_TEXT, SHORT_TEXT, blank
+from ..validate import LONG_TEXT, SHORT_TEXT, blank, day
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 YES, NO = "Yes", "No"
@@ -291,18 +291,8 @@ def split(value) -> list[str]:
 
 
 def _as_date(value):
-    if blank(value):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if hasattr(value, "to_pydatetime"):
-        return value.to_pydatetime().date()
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
+    """validate.day without the message: None for a blank or unreadable date."""
+    return day(value, "date", [])
 
 
 def fingerprint(values: Iterable) -> str:
