@@ -8,8 +8,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from aims import catalog as catalog_mod  # noqa: E402
-from aims import db, workspaces  # noqa: E402
+from aims.catalog import standard as catalog_mod  # noqa: E402
+from aims.store import db, workspaces  # noqa: E402
+from aims.ui import chrome  # noqa: E402
+
+chrome.serve_like_a_running_server()   # AppTest runs pages as a running server does
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +50,7 @@ def app(tmp_path, monkeypatch):
 def rated(con, cat, ws_id):
     """A workspace (default target 3) with a target date and four ratings, for the roadmap tests:
     5.2 at 1 (gap 2, mandatory doc), 7.3 at 2 (gap 1), A.7.4 at 0 (gap 3), 4.1 at 3 (at target)."""
-    from aims import assessments
+    from aims.assessment import requirements as assessments
 
     workspaces.update(con, ws_id, {"target_date": date(2027, 3, 1)})
     assessments.save(con, ws_id, cat, {"5.2": {"maturity": 1, "owner": "Priya Shah (CRO)"},
@@ -59,7 +62,7 @@ def rated(con, cat, ws_id):
 @pytest.fixture
 def systems(con, ws_id):
     """Two AI systems for the risk tests: AIS-001 (business owner Head of Credit) and AIS-002."""
-    from aims import inventory
+    from aims.ai_systems import inventory
 
     return inventory.create_many(con, ws_id, [
         {"name": "Credit scoring model", "business_owner": "Head of Credit", "lifecycle_stage": "deployed"},

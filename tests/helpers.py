@@ -1,7 +1,7 @@
 """Small helpers shared by tests (fixtures live in conftest.py)."""
 from datetime import date
 
-from aims import db
+from aims.store import db
 
 TODAY = date(2026, 3, 2)   # the fixed day of the roadmap tests
 
@@ -39,13 +39,13 @@ def action_rows(con, ws_id):
 
 def generated(con, cat, ws_id, **kw):
     """Roadmap actions generated from the gaps on TODAY."""
-    from aims import roadmap_generation
+    from aims.roadmap import generation as roadmap_generation
     return roadmap_generation.generate_from_gaps(con, ws_id, cat, today=TODAY, **kw)
 
 
 def by_ref(con, cat, ws_id):
     """The workspace's actions (default target 3) indexed by the requirement or risk they came from."""
-    from aims import roadmap
+    from aims.roadmap import actions as roadmap
     return roadmap.actions(con, ws_id, cat, 3, TODAY).set_index("source_ref")
 
 

@@ -3,10 +3,11 @@ from datetime import date
 
 import pandas as pd
 import pytest
-
-from aims import assessments, db
-from aims.validate import ValidationError
 from helpers import rows
+
+from aims.assessment import requirements as assessments
+from aims.common.validate import ValidationError
+from aims.store import db
 
 
 def record(con, ws_id, cat, req):
@@ -78,7 +79,7 @@ def test_unknown_workspace_is_refused(con, cat):
 def test_edits_survive_a_restart(tmp_path, cat):
     path = tmp_path / "restart.duckdb"
     con = db.open_database(path)
-    from aims import workspaces
+    from aims.store import workspaces
     ws = workspaces.create(con, {"name": "Keep"})
     assessments.save(con, ws, cat, {"7.2": {"maturity": 4, "evidence": "Training matrix"}})
     con.close()

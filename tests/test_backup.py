@@ -1,8 +1,8 @@
 """Backups: a consistent copy of the database, whatever the file is called."""
 import pytest
-
-from aims import backup, db, workspaces
 from helpers import rows
+
+from aims.store import backup, db, workspaces
 
 
 @pytest.mark.parametrize("name", ["aims.duckdb", 'Client "A" and B.duckdb', "o'neil 2027.duckdb"])

@@ -3,8 +3,8 @@ import copy
 
 import pytest
 
-from aims import catalog
-from aims.catalog import CLAUSE_IDS, CONTROL_IDS, CatalogError
+from aims.catalog import standard as catalog
+from aims.catalog.standard import CLAUSE_IDS, CONTROL_IDS, CatalogError
 
 
 def test_exactly_the_32_clause_requirements_and_38_controls(cat):

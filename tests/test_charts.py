@@ -4,7 +4,8 @@ import math
 
 import pandas as pd
 
-from aims import charts
+from aims.assessment import charts
+from aims.common import chart_style
 
 GROUPS = pd.DataFrame({
     "group": ["4", "5", "A.2"], "group_title": ["Context of the organisation", "Leadership", "A.2 Policies related to AI"],
@@ -14,7 +15,7 @@ GROUPS = pd.DataFrame({
 
 def test_merged_updates_nested_dicts_and_replaces_other_values():
     base = {"height": 300, "margin": {"l": 40, "r": 30}, "legend": {"x": 0}}
-    out = charts.merged(base, {"margin": {"l": 60}, "height": 500, "title": "T"})
+    out = chart_style.merged(base, {"margin": {"l": 60}, "height": 500, "title": "T"})
     assert out == {"height": 500, "margin": {"l": 60, "r": 30}, "legend": {"x": 0}, "title": "T"}
     assert base["margin"] == {"l": 40, "r": 30}            # the base is not changed
 
@@ -44,4 +45,4 @@ def test_count_bars_keep_empty_categories_in_their_place():
                             "By category")
     bar = fig.data[0]
     assert list(bar.y) == ["minimal", "high-risk", "prohibited"] and list(bar.x) == [1, 2, 0]
-    assert fig.layout.xaxis.dtick == 1 and fig.layout.font.family == charts.FONT["family"]
+    assert fig.layout.xaxis.dtick == 1 and fig.layout.font.family == chart_style.FONT["family"]

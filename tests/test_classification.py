@@ -2,11 +2,11 @@
 from datetime import date
 
 import pytest
-
-from aims import classification as cls
-from aims import inventory
-from aims.validate import ValidationError
 from helpers import rows
+
+from aims.ai_systems import classification as cls
+from aims.ai_systems import inventory
+from aims.common.validate import ValidationError
 
 
 @pytest.mark.parametrize("area", range(1, 9))

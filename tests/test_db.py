@@ -3,10 +3,10 @@ import subprocess
 import sys
 
 import pytest
-
-from aims import db
-from aims.validate import ValidationError
 from helpers import rows
+
+from aims.common.validate import ValidationError
+from aims.store import db
 
 
 def test_migrations_apply_once_and_are_recorded(tmp_path):
@@ -69,7 +69,7 @@ def test_database_path_comes_from_the_environment(monkeypatch):
 
 
 def test_write_functions_can_share_one_transaction(con):
-    from aims import workspaces
+    from aims.store import workspaces
     with pytest.raises(RuntimeError):
         with db.transaction(con) as tx:
             workspaces.create(tx, {"name": "One"})

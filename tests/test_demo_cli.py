@@ -3,8 +3,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from aims import __main__ as cli
-from aims import assessments, db, demo, inventory, scoring, workspaces
+from aims import cli
+from aims.ai_systems import inventory
+from aims.assessment import requirements as assessments
+from aims.assessment import scoring
+from aims.demo import client as demo
+from aims.store import db, workspaces
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,7 +68,7 @@ def test_the_benchmark_runs_on_the_tiny_size(tmp_path):
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
     import json
     report = json.loads(out.read_text())
-    assert "views/overview.py" in report["pages"] and "error" not in report["pages"]["views/overview.py"]
+    assert "pages/overview.py" in report["pages"] and "error" not in report["pages"]["pages/overview.py"]
     assert not [p for p, m in report["pages"].items() if "error" in m]
     assert set(report["interactions"]) >= {"risk register: open a risk", "inventory: open a system"}
     assert all("median_ms" in m for m in report["interactions"].values()), report["interactions"]

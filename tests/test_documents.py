@@ -2,10 +2,12 @@
 from datetime import date
 
 import pytest
-
-from aims import assessments, documents, workspaces
-from aims.validate import ValidationError
 from helpers import rows
+
+from aims.assessment import requirements as assessments
+from aims.common.validate import ValidationError
+from aims.governance import documents
+from aims.store import workspaces
 
 TODAY = date(2027, 3, 1)
 APPROVED = {"status": "approved", "version": "1.0", "location": "SharePoint > AIMS"}

@@ -3,8 +3,9 @@ from datetime import date
 
 import pytest
 
-from aims import assessments, documents, evidence
-from aims.validate import ValidationError
+from aims.assessment import requirements as assessments
+from aims.common.validate import ValidationError
+from aims.governance import documents, evidence
 
 TODAY = date(2027, 3, 1)
 APPROVED = {"status": "approved", "version": "1.0", "location": "SharePoint"}

@@ -4,7 +4,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from aims import forecast
+from aims.roadmap import forecast
 
 TODAY = date(2026, 3, 2)
 START = date(2026, 1, 5)   # 56 days before TODAY: the measuring window is 56 days

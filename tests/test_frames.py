@@ -3,7 +3,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from aims import frames
+from aims.common import frames
 
 
 def test_dates_turn_every_form_into_a_date_or_none():

@@ -1,8 +1,11 @@
 """Governance at a glance, the demo client's governance records, and the governance content file."""
 import pytest
 
-from aims import demo, documents, evidence, governance, governance_catalog, policy, roles, training
-from aims.catalog import CatalogError, load_json
+from aims.catalog.standard import CatalogError, load_json
+from aims.demo import client as demo
+from aims.governance import content as governance_catalog
+from aims.governance import documents, evidence, policy, roles, training
+from aims.governance import summary as governance
 
 
 def test_snapshot_of_an_empty_workspace(con, cat, ws_id):

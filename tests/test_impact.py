@@ -2,10 +2,10 @@
 from datetime import date, timedelta
 
 import pytest
-
-from aims import impact, inventory
-from aims.validate import ValidationError
 from helpers import rows
+
+from aims.ai_systems import impact, inventory
+from aims.common.validate import ValidationError
 
 
 @pytest.mark.parametrize("severities, level", [

@@ -1,9 +1,9 @@
 """AI system inventory: add, edit, retire, duplicate names, CSV import all-or-nothing."""
 import pytest
-
-from aims import inventory
-from aims.validate import ValidationError
 from helpers import rows
+
+from aims.ai_systems import inventory
+from aims.common.validate import ValidationError
 
 
 def test_add_assigns_local_ids_and_logs(con, ws_id):

@@ -4,9 +4,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from aims import assessments, catalog, db, workspaces
+from aims.assessment import requirements as assessments
+from aims.catalog import standard as catalog
+from aims.store import db, workspaces
 
-PAGES = ["views/overview.py", "views/gap_analysis.py", "views/soa.py", "views/workspaces.py"]
+PAGES = ["pages/overview.py", "pages/gap-analysis.py", "pages/soa.py", "pages/workspaces.py"]
 
 
 def open_page(at, page, **params):
@@ -35,16 +37,16 @@ def test_first_start_creates_the_demo_workspace_and_puts_it_in_the_url(app):
 
 def live(at):
     """The app's own connection (the cached one), for assertions."""
-    from ui import _open
+    from aims.ui.chrome import _open
     return _open(db.database_path())
 
 
 def test_a_rating_saved_in_the_table_changes_the_overview(app):
     con = live(app)
     ws = workspaces.list_all(con).iloc[0]
-    open_page(app, "views/overview.py")
+    open_page(app, "pages/overview.py")
     before = metric(app, "Overall readiness")
-    open_page(app, "views/gap_analysis.py")
+    open_page(app, "pages/gap-analysis.py")
     # the editor key depends on the rows shown; find it
     key = app.session_state[f"gap_editor_{ws['id']}__editor"]
     # 9.2.1 is not assessed in the demo: rate it at 5 (above any target)
@@ -58,13 +60,13 @@ def test_a_rating_saved_in_the_table_changes_the_overview(app):
     assert not app.exception
     t = assessments.table(con, int(ws["id"]), catalog.load(), 3).set_index("req_id")
     assert t.loc["9.2.1", "maturity"] == 5
-    open_page(app, "views/overview.py")
+    open_page(app, "pages/overview.py")
     assert metric(app, "Overall readiness") != before
 
 
 def test_workshop_view_saves_one_requirement(app):
     con = live(app)
-    open_page(app, "views/gap_analysis.py", req="5.2")
+    open_page(app, "pages/gap-analysis.py", req="5.2")
     assert any("5.2" in s.value for s in app.subheader)
     app.radio[0].set_value("4 Measured")
     next(b for b in app.button if b.label == "Save").click().run()
@@ -76,7 +78,7 @@ def test_workshop_view_saves_one_requirement(app):
 def test_excluding_a_control_without_justification_is_refused_on_the_soa_page(app):
     con = live(app)
     ws_id = int(workspaces.list_all(con).iloc[0]["id"])
-    open_page(app, "views/soa.py")
+    open_page(app, "pages/soa.py")
     key = app.session_state[f"soa_editor_{ws_id}__editor"]
     frame = app.session_state[f"soa_editor_{ws_id}__frame"]
     pos = int(frame.index[frame["ID"] == "A.2.3"][0])
@@ -88,7 +90,7 @@ def test_excluding_a_control_without_justification_is_refused_on_the_soa_page(ap
 
 
 def test_creating_a_workspace_with_a_duplicate_name_shows_an_error(app):
-    open_page(app, "views/workspaces.py")
+    open_page(app, "pages/workspaces.py")
     form_inputs = [t for t in app.text_input if t.label == "Workspace name *"]
     form_inputs[1].input("Northwind Lending (demo)")
     next(b for b in app.button if b.label == "Create workspace").click().run()
@@ -98,7 +100,7 @@ def test_creating_a_workspace_with_a_duplicate_name_shows_an_error(app):
 def test_a_link_with_a_workspace_id_opens_that_workspace(tmp_path, monkeypatch):
     path = tmp_path / "link.duckdb"
     con = db.open_database(path)
-    from aims import demo
+    from aims.demo import client as demo
     demo.ensure(con, catalog.load())
     other = workspaces.create(con, {"name": "Zeta Insurance", "organisation": "Zeta"})
     con.close()

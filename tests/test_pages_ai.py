@@ -1,11 +1,12 @@
 """AI system pages through the entry point: inventory, classification wizard, impact assessment."""
 import pytest
 
-from aims import db, impact, inventory, workspaces
+from aims.ai_systems import impact, inventory
+from aims.store import db, workspaces
 
 
 def live():
-    from ui import _open
+    from aims.ui.chrome import _open
     return _open(db.database_path())
 
 
@@ -17,14 +18,14 @@ def go(at, page, **params):
     return at
 
 
-@pytest.mark.parametrize("page", ["views/inventory.py", "views/classification.py", "views/impact.py"])
+@pytest.mark.parametrize("page", ["pages/ai-systems.py", "pages/ai-act.py", "pages/impact.py"])
 def test_ai_pages_render_with_the_demo(app, page):
     go(app, page)
     assert not app.error, [e.value for e in app.error]
 
 
 def test_adding_a_system_from_the_form(app):
-    go(app, "views/inventory.py")
+    go(app, "pages/ai-systems.py")
     name = next(t for t in app.text_input if t.key == "inv_add_name")
     name.input("Loan document reader")
     next(b for b in app.button if b.label == "Add AI system").click().run()
@@ -34,7 +35,7 @@ def test_adding_a_system_from_the_form(app):
 
 
 def test_a_duplicate_name_shows_an_error_and_adds_nothing(app):
-    go(app, "views/inventory.py")
+    go(app, "pages/ai-systems.py")
     ws_id = int(workspaces.list_all(live()).iloc[0]["id"])
     before = len(inventory.list_systems(live(), ws_id))
     next(t for t in app.text_input if t.key == "inv_add_name").input("credit scoring MODEL")
@@ -45,7 +46,7 @@ def test_a_duplicate_name_shows_an_error_and_adds_nothing(app):
 
 def test_the_wizard_classifies_and_keeps_history(app):
     ws_id = int(workspaces.list_all(live()).iloc[0]["id"])
-    go(app, "views/classification.py", system="AIS-005")   # the demo's unclassified system
+    go(app, "pages/ai-act.py", system="AIS-005")   # the demo's unclassified system
     next(c for c in app.checkbox if c.key == "cls_AIS-005_transparency_synthetic").check()
     next(b for b in app.button if b.label == "Classify and save").click().run()
     assert not app.exception and not app.error
@@ -55,7 +56,7 @@ def test_the_wizard_classifies_and_keeps_history(app):
 
 def test_impact_page_saves_a_section_of_a_draft(app):
     ws_id = int(workspaces.list_all(live()).iloc[0]["id"])
-    go(app, "views/impact.py", system="AIS-004")          # no assessment yet in the demo
+    go(app, "pages/impact.py", system="AIS-004")          # no assessment yet in the demo
     next(b for b in app.button if b.label == "Start the impact assessment").click().run()
     aid = impact.list_all(live(), ws_id).query("system_id == 'AIS-004'").iloc[0]["id"]
     qid = impact.questionnaire()["sections"][0]["questions"][0]["id"]

@@ -3,11 +3,13 @@ from datetime import date
 
 import pytest
 
-from aims import catalog, db, documents, policy, roles, training, workspaces
+from aims.catalog import standard as catalog
+from aims.governance import documents, policy, roles, training
+from aims.store import db, workspaces
 
 
 def live():
-    from ui import _open
+    from aims.ui.chrome import _open
     return _open(db.database_path())
 
 
@@ -44,14 +46,14 @@ def errors(at):
     return " ".join(e.value for e in at.error)
 
 
-@pytest.mark.parametrize("page", ["views/governance.py", "views/documents.py"])
+@pytest.mark.parametrize("page", ["pages/governance.py", "pages/documents.py"])
 def test_the_pages_render_with_the_demo(app, page):
     go(app, page)
     assert not app.error, errors(app)
 
 
 def test_the_governance_page_shows_policy_raci_and_training_figures(app):
-    go(app, "views/governance.py")
+    go(app, "pages/governance.py")
     assert metric(app, "AI policy") == "v1.0 approved"
     assert metric(app, "RACI check") == "1 problem"
     assert any("Data governance: no accountable role" in w.value for w in app.warning)
@@ -61,14 +63,14 @@ def test_the_governance_page_shows_policy_raci_and_training_figures(app):
 
 
 def test_the_overview_shows_the_governance_panel_from_the_register(app):
-    go(app, "views/overview.py")
+    go(app, "pages/overview.py")
     s1 = documents.stage1_readiness(live(), ws_id(), catalog.load())
     assert metric(app, "Required documents approved") == f"{s1['pct']:.0f}%"
     assert metric(app, "AI policy") == "v1.0 approved"
 
 
 def test_approving_the_draft_without_an_endorser_shows_every_problem_and_saves_nothing(app):
-    go(app, "views/governance.py")
+    go(app, "pages/governance.py")
     work = policy.working(live(), ws_id())
     key = f"gov_pol_{work['id']}"
     app.selectbox(key=f"{key}_status").set_value("approved")
@@ -78,7 +80,7 @@ def test_approving_the_draft_without_an_endorser_shows_every_problem_and_saves_n
 
 
 def test_approving_the_draft_retires_version_1_0(app):
-    go(app, "views/governance.py")
+    go(app, "pages/governance.py")
     work = policy.working(live(), ws_id())
     key = f"gov_pol_{work['id']}"
     app.selectbox(key=f"{key}_status").set_value("approved")
@@ -94,7 +96,7 @@ def test_approving_the_draft_retires_version_1_0(app):
 
 
 def test_a_second_accountable_role_in_the_raci_is_refused(app):
-    go(app, "views/governance.py")
+    go(app, "pages/governance.py")
     con, ws = live(), ws_id()
     owner = roles.roles(con, ws).set_index("name").at["Model owner", "id"]
     before = roles.raci(con, ws)
@@ -105,7 +107,7 @@ def test_a_second_accountable_role_in_the_raci_is_refused(app):
 
 
 def test_naming_the_accountable_role_for_data_governance_clears_the_flag(app):
-    go(app, "views/governance.py")
+    go(app, "pages/governance.py")
     con, ws = live(), ws_id()
     officer = roles.roles(con, ws).set_index("name").at["AI governance officer", "id"]
     edit(app, f"gov_raci_{ws}", officer, {"Data": "A"})
@@ -115,7 +117,7 @@ def test_naming_the_accountable_role_for_data_governance_clears_the_flag(app):
 
 
 def test_adding_a_person_with_a_role_from_the_form(app):
-    go(app, "views/governance.py")
+    go(app, "pages/governance.py")
     con, ws = live(), ws_id()
     steward = roles.roles(con, ws).set_index("name").at["Data steward", "id"]
     app.text_input(key="gov_person_add_name").input("Nadia Haddad")
@@ -128,7 +130,7 @@ def test_adding_a_person_with_a_role_from_the_form(app):
 
 
 def test_a_duplicate_person_shows_an_error_and_adds_nothing(app):
-    go(app, "views/governance.py")
+    go(app, "pages/governance.py")
     before = roles.people(live(), ws_id())
     app.text_input(key="gov_person_add_name").input("tom becker")
     button(app, "Add person").click().run()
@@ -137,7 +139,7 @@ def test_a_duplicate_person_shows_an_error_and_adds_nothing(app):
 
 
 def test_recording_a_completion_raises_coverage(app):
-    go(app, "views/governance.py")
+    go(app, "pages/governance.py")
     con, ws = live(), ws_id()
     sid = app.selectbox(key="gov_attendance_session").value
     assert sid == "TR-002"
@@ -150,7 +152,7 @@ def test_recording_a_completion_raises_coverage(app):
 
 
 def test_a_status_change_in_the_register_updates_stage1(app):
-    go(app, "views/documents.py")
+    go(app, "pages/documents.py")
     con, ws, cat = live(), ws_id(), catalog.load()
     before = documents.stage1_readiness(con, ws, cat)
     edit(app, f"doc_editor_{ws}", "AI risk treatment plan",
@@ -163,7 +165,7 @@ def test_a_status_change_in_the_register_updates_stage1(app):
 
 
 def test_approving_a_document_without_version_shows_the_problem_and_saves_nothing(app):
-    go(app, "views/documents.py")
+    go(app, "pages/documents.py")
     con, ws, cat = live(), ws_id(), catalog.load()
     edit(app, f"doc_editor_{ws}", "AI risk treatment plan", {"Status": "approved"})
     button(app, "Save 1 change").click().run()
@@ -172,7 +174,7 @@ def test_approving_a_document_without_version_shows_the_problem_and_saves_nothin
 
 
 def test_adding_a_document_from_the_form(app):
-    go(app, "views/documents.py")
+    go(app, "pages/documents.py")
     app.text_input(key="doc_add_title").input("AI acceptable use standard")
     app.multiselect(key="doc_add_reqs").set_value(["A.9.2"])
     button(app, "Add document").click().run()
@@ -182,7 +184,7 @@ def test_adding_a_document_from_the_form(app):
 
 
 def test_the_evidence_request_text_for_one_owner(app):
-    go(app, "views/documents.py")
+    go(app, "pages/documents.py")
     app.selectbox(key="doc_requests_owner").set_value("Priya Shah (CRO)").run()
     text = app.code[0].value
     assert text.startswith("Dear Priya Shah,") and "AI risk treatment plan [6.1.3]" in text
@@ -191,7 +193,7 @@ def test_the_evidence_request_text_for_one_owner(app):
 def test_an_empty_workspace_shows_clear_starting_points(app):
     con = live()
     new = workspaces.create(con, {"name": "Fresh client"})
-    go(app, "views/governance.py", ws=str(new))
+    go(app, "pages/governance.py", ws=str(new))
     assert metric(app, "AI policy") == "no policy" and metric(app, "Training coverage") == "–"
     infos = " ".join(i.value for i in app.info)
     assert "No AI policy is recorded yet" in infos and "No roles yet" in infos and "No people yet" in infos
@@ -201,6 +203,6 @@ def test_an_empty_workspace_shows_clear_starting_points(app):
     button(app, "Add the 7 standard roles").click().run()
     assert list(roles.roles(con, new)["name"])[:2] == ["Top management sponsor", "AI governance officer"]
     assert metric(app, "RACI check") == "16 problems"  # no A and no R for each of the 8 activities
-    go(app, "views/documents.py", ws=str(new))
+    go(app, "pages/documents.py", ws=str(new))
     assert metric(app, "Stage 1 readiness") == "0%"
     assert not app.error, errors(app)

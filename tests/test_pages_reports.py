@@ -2,11 +2,13 @@
 (upload, validate, preview, confirm, apply) works and never writes on a problem."""
 
 import pytest
-
 from helpers import start_app
-from aims import assessments, catalog, db, workspaces
-from aims.workbook import export
 from wbtools import edits
+
+from aims.assessment import requirements as assessments
+from aims.catalog import standard as catalog
+from aims.store import db, workspaces
+from aims.workbook import export
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -14,13 +16,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @pytest.fixture
 def app(tmp_path, monkeypatch):
     at = start_app(tmp_path / "pages.duckdb", monkeypatch)
-    at.switch_page("views/reports.py").run()
+    at.switch_page("pages/reports.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
 def live():
-    from ui import _open
+    from aims.ui.chrome import _open
     return _open(db.database_path())
 
 
@@ -103,8 +105,10 @@ def test_a_large_workspace_builds_the_workbook_on_request_with_progress(app, mon
 
 
 def test_rows_deleted_in_excel_are_deleted_only_when_confirmed(app):
-    from aims import risks, roadmap
     from wbtools import delete_row
+
+    from aims.risk import register as risks
+    from aims.roadmap import actions as roadmap
     con = live()
     ws = ws_id(con)
     linked = {r for rs in roadmap.actions(con, ws, catalog.load(), 3)["risks"] for r in rs}

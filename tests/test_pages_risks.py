@@ -5,11 +5,16 @@ import json
 import shutil
 
 import pytest
-
 from helpers import start_app
-from aims import catalog, db, demo, risk_intake, risk_library, risks, workspaces
 
-PAGE = "views/risks.py"
+from aims.catalog import standard as catalog
+from aims.demo import client as demo
+from aims.risk import intake as risk_intake
+from aims.risk import library as risk_library
+from aims.risk import register as risks
+from aims.store import db, workspaces
+
+PAGE = "pages/risks.py"
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +35,7 @@ def app(demo_file, tmp_path, monkeypatch):
 
 
 def live():
-    from ui import _open
+    from aims.ui.chrome import _open
     return _open(db.database_path())
 
 
@@ -227,7 +232,7 @@ def test_traceability_by_system_and_by_control(app):
 
 
 def test_the_overview_shows_the_risk_kpis_and_a_small_heatmap(app):
-    open_page(app, "views/overview.py")
+    open_page(app, "pages/overview.py")
     assert any(s.value == "AI risks" for s in app.subheader)
     labels = {m.label for m in app.metric}
     assert {"Above appetite before treatment", "Above appetite after treatment", "Treatments overdue"} <= labels
@@ -235,7 +240,7 @@ def test_the_overview_shows_the_risk_kpis_and_a_small_heatmap(app):
 
 
 def test_the_soa_shows_the_risks_behind_each_control_and_the_conflict(app):
-    open_page(app, "views/soa.py")
+    open_page(app, "pages/soa.py")
     assert next(m.value for m in app.metric if m.label == "SoA conflicts") == "1"
     assert any("SoA conflict: A.10.4" in w.value for w in app.warning)
     assert not app.error

@@ -5,14 +5,18 @@ from datetime import date
 
 import pytest
 
-from aims import assessments, catalog, db, roadmap, roadmap_phases, workspaces
+from aims.assessment import requirements as assessments
+from aims.catalog import standard as catalog
+from aims.roadmap import actions as roadmap
+from aims.roadmap import phases as roadmap_phases
+from aims.store import db, workspaces
 
-PAGE = "views/roadmap.py"
+PAGE = "pages/roadmap.py"
 TABS = ["Plan", "Actions", "Manager view", "Phases and effort"]
 
 
 def live():
-    from ui import _open
+    from aims.ui.chrome import _open
     return _open(db.database_path())
 
 
@@ -56,7 +60,7 @@ def test_every_tab_renders_on_the_demo(app, tab):
 
 
 def test_the_overview_shows_roadmap_progress_and_the_forecast(app):
-    go(app, "views/overview.py")
+    go(app, "pages/overview.py")
     assert any(s.value == "Roadmap to certification" for s in app.subheader)
     assert any(m.label == "Roadmap progress" for m in app.metric)
     assert "At this pace, ready" in texts(app)

@@ -2,10 +2,10 @@
 from datetime import date, timedelta
 
 import pytest
-
-from aims import policy
-from aims.validate import ValidationError
 from helpers import rows
+
+from aims.common.validate import ValidationError
+from aims.governance import policy
 
 TODAY = date(2027, 3, 1)
 APPROVAL = {"endorsed_by": "Dana Reyes", "endorser_role": "Chief Executive Officer",

@@ -2,8 +2,8 @@
 import pandas as pd
 import pytest
 
-from aims import risk_charts
-from aims import risk_scoring as rs
+from aims.risk import charts as risk_charts
+from aims.risk import scoring as rs
 
 CRIT = rs.defaults()
 

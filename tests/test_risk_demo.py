@@ -1,5 +1,9 @@
 """The demo risk register: built through the public write functions, with or without an inventory."""
-from aims import demo, inventory, risk_demo, risk_trace, risks
+from aims.ai_systems import inventory
+from aims.demo import client as demo
+from aims.risk import demo as risk_demo
+from aims.risk import register as risks
+from aims.risk import trace as risk_trace
 
 
 def test_the_demo_workspace_has_a_realistic_register(con, cat):

@@ -3,10 +3,12 @@ from datetime import date
 
 import pandas as pd
 import pytest
-
-from aims import db, risk_intake, risks
-from aims.validate import ValidationError
 from helpers import risk_counts
+
+from aims.common.validate import ValidationError
+from aims.risk import intake as risk_intake
+from aims.risk import register as risks
+from aims.store import db
 
 TODAY = date.today()
 
@@ -46,7 +48,7 @@ def test_the_same_library_risk_twice_for_one_system_is_refused(con, ws_id, syste
 
 @pytest.fixture
 def proposed(monkeypatch):
-    from aims import impact
+    from aims.ai_systems import impact
     frame = {"df": proposal_frame()}
     monkeypatch.setattr(impact, "proposed_risks", lambda con, ws: frame["df"].copy())
     return frame
@@ -94,7 +96,7 @@ def test_accepting_several_proposals_in_one_transaction(con, ws_id, systems, pro
 
 def test_proposals_from_real_impact_answers(con, ws_id, systems):
     """Through the impact module itself: a high answer in a saved assessment is proposed."""
-    from aims import impact
+    from aims.ai_systems import impact
     q = next(q for s in impact.questionnaire()["sections"] for q in s["questions"])
     high = next(o for o in q["options"] if o["severity"] in ("high", "critical"))
     aid = impact.start(con, ws_id, "AIS-001")

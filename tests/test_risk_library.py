@@ -3,8 +3,9 @@ import copy
 
 import pytest
 
-from aims import catalog, risk_library
-from aims.catalog import CONTROL_IDS, CatalogError
+from aims.catalog import standard as catalog
+from aims.catalog.standard import CONTROL_IDS, CatalogError
+from aims.risk import library as risk_library
 
 CAT = catalog.load()
 

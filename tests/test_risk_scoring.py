@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from aims import risk_scoring as rs
-from aims.validate import ValidationError
+from aims.common.validate import ValidationError
+from aims.risk import scoring as rs
 
 CRIT = rs.defaults()
 TODAY = date(2027, 3, 1)

@@ -1,6 +1,9 @@
 """Traceability between risks and the SoA: conflicts and the 'risk treatment' inclusion reason."""
-from aims import assessments, risk_trace, risks
 from helpers import make_risk
+
+from aims.assessment import requirements as assessments
+from aims.risk import register as risks
+from aims.risk import trace as risk_trace
 
 
 def test_a_control_a_risk_needs_but_the_soa_excludes_is_a_conflict(con, cat, ws_id):

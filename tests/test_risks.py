@@ -4,10 +4,11 @@ from datetime import date, timedelta
 
 import pandas as pd
 import pytest
-
-from aims import db, risks, workspaces
-from aims.validate import ValidationError
 from helpers import make_risk, risk_counts, rows
+
+from aims.common.validate import ValidationError
+from aims.risk import register as risks
+from aims.store import db, workspaces
 
 TODAY = date.today()
 

@@ -2,10 +2,13 @@
 from datetime import date
 
 import pytest
-
-from aims import assessments, roadmap, roadmap_phases, workspaces
-from aims.validate import ValidationError
 from helpers import TODAY, action_rows, by_ref, generated, log_count, rows
+
+from aims.assessment import requirements as assessments
+from aims.common.validate import ValidationError
+from aims.roadmap import actions as roadmap
+from aims.roadmap import phases as roadmap_phases
+from aims.store import workspaces
 
 
 @pytest.mark.parametrize("status,gap,mandatory,expected", [

@@ -3,8 +3,7 @@ from datetime import date
 
 import pandas as pd
 
-from aims import forecast
-from aims import roadmap_charts as charts
+from aims.roadmap import charts, forecast
 
 TODAY = date(2026, 3, 2)
 PHASES = pd.DataFrame({"id": ["PH-01", "PH-02"], "name": ["Gap analysis", "Annex A controls"],

@@ -1,8 +1,12 @@
 """Roadmap generation: actions from gaps and from risk treatment plans, idempotent, and the demo roadmap."""
 from datetime import date, timedelta
 
-from aims import roadmap, roadmap_generation, roadmap_phases, workspaces
 from helpers import TODAY, action_rows, by_ref, generated
+
+from aims.roadmap import actions as roadmap
+from aims.roadmap import generation as roadmap_generation
+from aims.roadmap import phases as roadmap_phases
+from aims.store import workspaces
 
 
 def test_generating_from_gaps_creates_one_action_per_requirement_below_target(con, cat, rated):
@@ -57,7 +61,7 @@ def test_generated_actions_never_start_in_the_past(con, cat, rated):
 
 
 def test_risk_treatment_plans_become_actions_once(con, cat, rated):
-    from aims import risks
+    from aims.risk import register as risks
     base = {"lifecycle_stage": "deployed", "owner": "Tom Becker (Head of Data Science)"}
     r1 = risks.create(con, rated, {**base, "title": "Credit model drift", "inherent_likelihood": 4,
                                    "inherent_impact": 4, "treatment": "mitigate", "controls": ["A.6.2.6", "A.7.4"],
@@ -84,7 +88,8 @@ def test_risk_treatment_plans_become_actions_once(con, cat, rated):
 
 
 def test_the_demo_roadmap_has_realistic_progress_and_a_dated_forecast(con, cat):
-    from aims import demo, forecast
+    from aims.demo import client as demo
+    from aims.roadmap import forecast
     ws = demo.create(con, cat)
     target = workspaces.get(con, ws)["target_date"]
     acts = roadmap.actions(con, ws, cat, 3)

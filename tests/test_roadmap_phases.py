@@ -2,10 +2,10 @@
 from datetime import date, timedelta
 
 import pytest
-
-from aims import roadmap_phases
-from aims.validate import ValidationError
 from helpers import TODAY, by_ref, generated, log_count
+
+from aims.common.validate import ValidationError
+from aims.roadmap import phases as roadmap_phases
 
 
 def test_phases_are_planned_back_from_the_target_date_with_stage_2_ending_on_it():

@@ -1,11 +1,12 @@
 """People, roles and the RACI: owner labels, standard roles, holders, RACI consistency; bad input writes nothing."""
 import pandas as pd
 import pytest
-
-from aims import roles, training, workspaces
-from aims.governance_catalog import Activity
-from aims.validate import ValidationError
 from helpers import rows
+
+from aims.common.validate import ValidationError
+from aims.governance import roles, training
+from aims.governance.content import Activity
+from aims.store import workspaces
 
 
 @pytest.fixture

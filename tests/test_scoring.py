@@ -1,7 +1,7 @@
 """Scores, hand-computed: not assessed is not zero, excluded drops out, above target counts."""
 import pandas as pd
 
-from aims import scoring
+from aims.assessment import scoring
 
 
 def frame(rows):

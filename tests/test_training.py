@@ -3,10 +3,10 @@ from datetime import date, timedelta
 
 import pandas as pd
 import pytest
-
-from aims import roles, training
-from aims.validate import ValidationError
 from helpers import rows
+
+from aims.common.validate import ValidationError
+from aims.governance import roles, training
 
 TODAY = date(2027, 3, 1)
 PAST = TODAY - timedelta(days=10)

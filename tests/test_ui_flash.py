@@ -10,12 +10,12 @@ SCRIPT = f"""
 import sys
 sys.path.insert(0, {str(ROOT)!r})
 import streamlit as st
-import ui
-st.session_state[ui.PAGE_KEY] = st.session_state.get("which_page", "register")
+from aims.ui import chrome
+st.session_state[chrome.PAGE_KEY] = st.session_state.get("which_page", "register")
 if st.button("Save", key="save"):
-    ui.flash("Saved 1 change to the register.")
+    chrome.flash("Saved 1 change to the register.")
     st.rerun()
-ui.show_flash()
+chrome.show_flash()
 """
 
 
@@ -42,10 +42,10 @@ def test_the_confirmation_stays_on_the_page_that_saved():
 
 
 def test_the_confirmation_goes_after_a_while():
-    import ui
+    from aims.ui import chrome
     at = AppTest.from_string(SCRIPT).run()
     at.button(key="save").click().run()
     item = at.session_state["_flash"]
-    item["at"] -= ui.FLASH_SECONDS + 1
+    item["at"] -= chrome.FLASH_SECONDS + 1
     at.run()
     assert not at.success

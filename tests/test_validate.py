@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from aims import validate as v
+from aims.common import validate as v
 
 
 def test_integer_range_and_types():

@@ -7,11 +7,16 @@ import subprocess
 from datetime import date
 
 import pytest
+from wbtools import append, col_of, count, delete_row, demo_copy, edit, edits, load, row_of, save
 
-from aims import catalog, documents, impact, inventory, risks, roadmap, roadmap_phases
-from aims.validate import ValidationError
+from aims.ai_systems import impact, inventory
+from aims.catalog import standard as catalog
+from aims.common.validate import ValidationError
+from aims.governance import documents
+from aims.risk import register as risks
+from aims.roadmap import actions as roadmap
+from aims.roadmap import phases as roadmap_phases
 from aims.workbook import export, importer
-from wbtools import append, count, delete_row, demo_copy, edit, edits, load, row_of, col_of, save
 
 CAT = catalog.load()
 

@@ -4,10 +4,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from aims import __main__ as cli
-from aims import assessments, catalog, db
 from wbtools import demo_copy, edit
+
+from aims import cli
+from aims.assessment import requirements as assessments
+from aims.catalog import standard as catalog
+from aims.store import db
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "Northwind Lending (demo)"

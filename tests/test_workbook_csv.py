@@ -4,11 +4,11 @@ import io
 from datetime import date
 
 import pandas as pd
+from test_workbook_engine import INJECTION
+from wbtools import demo_copy
 
 from aims.workbook import csv as wb_csv
 from aims.workbook import export
-from test_workbook_engine import INJECTION
-from wbtools import demo_copy
 
 
 def read(data: bytes) -> list[list[str]]:

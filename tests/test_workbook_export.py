@@ -5,12 +5,13 @@ import time
 from datetime import date
 
 import pytest
+from wbtools import demo_copy, header, load
 
-from aims import assessments, workspaces
+from aims.assessment import requirements as assessments
+from aims.store import workspaces
 from aims.workbook import export, registry
 from aims.workbook import soa as wb_soa
 from aims.workbook.engine import HEADER_FILL, READONLY_FILL
-from wbtools import demo_copy, header, load
 
 SHEETS = ["Cover", "Summary", "Gap Analysis", "Statement of Applicability", "AI Systems", "Classifications",
           "Impact Assessments", "Risks", "Risk Heatmap", "Roadmap", "Governance", "Documents", "Evidence Requests",
@@ -199,7 +200,7 @@ def test_lists_sheet_holds_the_scales_and_is_protected(book):
 
 def test_user_text_never_becomes_a_formula_end_to_end(demo):
     con, ws_id = demo
-    cat = __import__("aims.catalog", fromlist=["load"]).load()
+    cat = __import__("aims.catalog.standard", fromlist=["load"]).load()
     corpus = {"4.1": "=HYPERLINK(\"http://evil.example\",\"x\")", "4.2": "+44 20 7946 0000", "4.3": "-1+1",
               "4.4": "@SUM(A1)", "5.1": "=1+1"}
     assessments.save(con, ws_id, cat, {k: {"owner": v, "notes": v} for k, v in corpus.items()})
@@ -257,7 +258,7 @@ def test_progress_is_reported_per_sheet(demo):
 
 
 def test_unknown_workspace_is_a_clear_error(demo):
-    from aims.validate import ValidationError
+    from aims.common.validate import ValidationError
     with pytest.raises(ValidationError, match="no workspace with id 999"):
         export.build(demo[0], 999)
 

@@ -7,11 +7,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from aims import assessments, catalog, db
-from aims.validate import ValidationError
-from aims.workbook import export, importer, registry
 from wbtools import col_of, count, demo_copy, edit, edits, load, row_of, save
+
+from aims.assessment import requirements as assessments
+from aims.catalog import standard as catalog
+from aims.common.validate import ValidationError
+from aims.store import db
+from aims.workbook import export, importer, registry
 
 CAT = catalog.load()
 
@@ -177,7 +179,7 @@ def test_a_workbook_without_its_export_record_still_imports_with_a_warning(demo,
 
 def test_importing_into_another_workspace_warns(demo, exported):
     con, ws_id, _ = demo
-    from aims import workspaces
+    from aims.store import workspaces
     other = workspaces.duplicate(con, ws_id, "Copy of Northwind")
     p = importer.plan(con, other, exported)
     assert any("exported from the workspace 'Northwind Lending (demo)'" in w for w in p.warnings)

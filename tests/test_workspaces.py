@@ -2,10 +2,11 @@
 from datetime import date
 
 import pytest
-
-from aims import assessments, workspaces
-from aims.validate import ValidationError
 from helpers import rows
+
+from aims.assessment import requirements as assessments
+from aims.common.validate import ValidationError
+from aims.store import workspaces
 
 
 def test_create_records_every_field_and_logs_it(con):

@@ -5,7 +5,9 @@ import shutil
 
 import openpyxl
 
-from aims import catalog, db, demo
+from aims.catalog import standard as catalog
+from aims.demo import client as demo
+from aims.store import db
 
 _DEMO = {}
 

@@ -7,7 +7,8 @@ register with its history, as retiring in the app does).
 """
 from __future__ import annotations
 
-from .. import inventory
+from aims.ai_systems import inventory
+
 from .engine import Column
 from .registry import Context, Sheet
 

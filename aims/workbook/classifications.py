@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 
-from .. import classification
+from aims.ai_systems import classification
+
 from .engine import Column
 from .registry import Context, Sheet
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from .. import __version__, assessments, db
+from aims import __version__
+from aims.assessment import requirements as assessments
+from aims.store import db
+
 from . import engine
 from .registry import Context, Sheet
 

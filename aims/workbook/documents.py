@@ -9,13 +9,14 @@ removed: set their status instead).
 """
 from __future__ import annotations
 
-from .. import documents
+from aims.governance import documents
+
 from .engine import Column
 from .registry import Context, Sheet
 
 
 def _requirement_ids(ctx) -> list[str]:
-    from ..catalog import load
+    from aims.catalog.standard import load
     return list((ctx.catalog if ctx is not None else load()).requirements)
 
 

@@ -31,8 +31,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..assessments import MATURITY_LABELS, NOT_ASSESSED
-from ..validate import LONG_TEXT, SHORT_TEXT, blank, day
+from aims.assessment.requirements import MATURITY_LABELS, NOT_ASSESSED
+from aims.common.validate import LONG_TEXT, SHORT_TEXT, blank, day
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 YES, NO = "Yes", "No"

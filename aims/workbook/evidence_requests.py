@@ -3,7 +3,8 @@ documents, and gaps without evidence), sorted by owner and due date. Read only: 
 from the register and the gap analysis, so answer it by editing those sheets."""
 from __future__ import annotations
 
-from .. import evidence
+from aims.governance import evidence
+
 from .engine import Column
 from .registry import Context, Sheet
 

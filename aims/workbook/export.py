@@ -16,9 +16,13 @@ from typing import Callable
 
 from openpyxl import Workbook
 
-from .. import __version__, catalog as catalog_mod, workspaces
-from ..validate import ValidationError
-from . import engine, lists as lists_mod, registry
+from aims import __version__
+from aims.catalog import standard as catalog_mod
+from aims.common.validate import ValidationError
+from aims.store import workspaces
+
+from . import engine, registry
+from . import lists as lists_mod
 from .registry import Context, Sheet
 
 RECORD_SHEET = "_aims_export"
@@ -147,7 +151,7 @@ def frame(ctx: Context, sheet: Sheet):
 def data_version(con, workspace_id: int) -> tuple[int, int]:
     """Changes whenever anything in the workspace changes (every write logs to the change log):
     use it as a cache key for a built workbook."""
-    from .. import db
+    from aims.store import db
 
     with db.reading(con) as cur:
         last, n = cur.execute("SELECT coalesce(max(id), 0), count(*) FROM change_log WHERE workspace_id = ?",
@@ -157,7 +161,7 @@ def data_version(con, workspace_id: int) -> tuple[int, int]:
 
 def record_count(con, workspace_id: int) -> int:
     """How many rows the workspace holds across its tables (to decide whether to show progress)."""
-    from .. import db
+    from aims.store import db
 
     with db.reading(con) as cur:
         tables = db.workspace_tables(cur)

@@ -6,7 +6,8 @@ the client's edits live. Rows cannot be added or removed (the catalogue is fixed
 """
 from __future__ import annotations
 
-from .. import assessments
+from aims.assessment import requirements as assessments
+
 from .engine import Column
 from .registry import Context, Sheet
 

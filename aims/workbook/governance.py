@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 
-from .. import policy, roles, training
+from aims.governance import policy, roles, training
+
 from . import engine
 from .registry import Context, Sheet
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from ..risk_scoring import band_ranges, cell_counts, level
-from ..validate import blank
+from aims.common.validate import blank
+from aims.risk.scoring import band_ranges, cell_counts, level
+
 from . import engine
 from .registry import Context, Sheet
-from .risks import criteria, rows as risk_rows
+from .risks import criteria
+from .risks import rows as risk_rows
 
 BAND_FILLS = {"low": engine.GREEN, "medium": engine.AMBER, "high": engine.ORANGE, "critical": engine.RED}
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)

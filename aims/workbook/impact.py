@@ -11,7 +11,8 @@ from __future__ import annotations
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .. import impact
+from aims.ai_systems import impact
+
 from .engine import Column
 from .registry import Context, Sheet
 
@@ -55,12 +56,12 @@ def change(con, ctx: Context, key: str, fields: dict, values: dict) -> None:
     assessment_id, qid = key.split("/", 1)
     q = impact.questions().get(qid)
     if q is None:
-        from ..validate import ValidationError
+        from aims.common.validate import ValidationError
         raise ValidationError(f"Unknown question {qid!r}.")
     label = values.get("answer") or ""
     value = next((o["value"] for o in q["options"] if o["label"] == label), None)
     if label and value is None:
-        from ..validate import ValidationError
+        from aims.common.validate import ValidationError
         raise ValidationError(f"Answer {label!r} is not one of the options of question {qid}; pick one from the "
                               "drop-down (or clear the cell).")
     impact.save_answers(con, ctx.ws_id, assessment_id, {qid: {"value": value, "note": values.get("note", "")}})

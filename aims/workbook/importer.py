@@ -26,9 +26,10 @@ from typing import Any
 import duckdb
 from openpyxl import load_workbook
 
-from .. import db
-from ..backup import backup_file
-from ..validate import ValidationError, blank
+from aims.common.validate import ValidationError, blank
+from aims.store import db
+from aims.store.backup import backup_file
+
 from . import engine, registry
 from .export import RECORD_SHEET, context, editable
 from .registry import Context, Sheet

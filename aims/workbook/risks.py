@@ -9,15 +9,16 @@ confirmed (refused while roadmap actions link to it).
 """
 from __future__ import annotations
 
-from .. import risks
-from ..catalog import CONTROL_IDS, load
+from aims.catalog.standard import CONTROL_IDS, load
+from aims.risk import register as risks
+
 from .engine import Column
 from .registry import Context, Sheet
 
 
 def criteria(ctx: Context | None) -> dict:
     if ctx is None:
-        from ..risk_scoring import defaults
+        from aims.risk.scoring import defaults
         return defaults()
     return ctx.cached("risk_criteria", lambda: risks.criteria(ctx.con, ctx.ws_id))
 
@@ -142,7 +143,7 @@ def scales(ctx: Context) -> list[tuple]:
         out.append((f"{name.capitalize()} scale", "Meaning", {
             f"{i} {label}": desc for i, (label, desc) in
             enumerate(zip(crit[f"{name}_labels"], crit[f"{name}_descriptions"]), start=1)}))
-    from ..risk_scoring import band_ranges
+    from aims.risk.scoring import band_ranges
     out.append(("Risk level", "Score (likelihood x impact)", {
         lvl: f"{lo} to {hi}" for lvl, lo, hi in band_ranges(crit)} | {"appetite": f"up to {crit['appetite']}"}))
     return out

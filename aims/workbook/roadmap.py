@@ -7,7 +7,9 @@ its reason and the effort in days are calculated by the app and read-only here.
 """
 from __future__ import annotations
 
-from .. import roadmap, roadmap_phases
+from aims.roadmap import actions as roadmap
+from aims.roadmap import phases as roadmap_phases
+
 from .engine import Column
 from .registry import Context, Sheet
 
@@ -20,7 +22,7 @@ def _phases(ctx) -> list[str]:
 
 
 def _requirement_ids(ctx) -> list[str]:
-    from ..catalog import load
+    from aims.catalog.standard import load
     return list((ctx.catalog if ctx is not None else load()).requirements)
 
 

@@ -11,7 +11,10 @@ from datetime import datetime
 
 from openpyxl import Workbook
 
-from .. import __version__, assessments, soa as soa_rows
+from aims import __version__
+from aims.assessment import requirements as assessments
+from aims.assessment import soa as soa_rows
+
 from . import engine
 from .engine import Column
 from .gap_analysis import table

@@ -7,7 +7,9 @@ from openpyxl.chart import BarChart, RadarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Alignment
 
-from .. import documents, scoring
+from aims.assessment import scoring
+from aims.governance import documents
+
 from . import engine
 from .gap_analysis import table
 from .registry import Context, Sheet

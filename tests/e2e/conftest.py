@@ -1,5 +1,6 @@
 """Browser tier: the test owns its server (free port, subprocess, health poll, the server's
 output in any failure, always terminated) and drives Debian's chromium through Playwright."""
+import contextlib
 import os
 import shutil
 import socket
@@ -39,10 +40,9 @@ def chromium_path():
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory, chromium_path):
-    """A `streamlit run app.py` on a free port with its own database; yields the base URL."""
-    tmp = tmp_path_factory.mktemp("e2e")
+@contextlib.contextmanager
+def serve(tmp: Path):
+    """A `streamlit run app.py` on a free port with its own database in `tmp`; yields the base URL."""
     port = _free_port()
     log_path = tmp / "server.log"
     env = dict(os.environ, AIMS_DB=str(tmp / "e2e.duckdb"), AIMS_USER="browser")
@@ -76,6 +76,20 @@ def server(tmp_path_factory, chromium_path):
             proc.kill()
         if os.environ.get("AIMS_E2E_LOG"):
             print(log_path.read_text())
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory, chromium_path):
+    """The server most browser tests share."""
+    with serve(tmp_path_factory.mktemp("e2e")) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_server(tmp_path, chromium_path):
+    """A server of the test's own that no session has visited yet."""
+    with serve(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@ upload an edited copy, preview and apply it."""
 import io
 
 import openpyxl
-
 from browser import wait_idle
 
 

@@ -1,0 +1,270 @@
+"""EU AI Act classification: decision support, not legal advice.
+
+Rules (questions and obligations are data in data/catalog/ai_act.json):
+1. Any Art. 5 practice answered yes makes the system prohibited; this takes precedence.
+2. A safety component of (or itself) an Annex I product needing third-party conformity
+   assessment is high-risk (Art. 6(1)), dates from `high_risk_annex_i`.
+3. An Annex III area answered yes is high-risk (Art. 6(2)) unless an Art. 6(3) exemption
+   applies; profiling of natural persons always stays high-risk (dates `high_risk_annex_iii`).
+4. Otherwise any Art. 50 case makes it limited risk (transparency obligations); else minimal.
+Art. 50 duties also apply on top of high-risk ones; GPAI duties (Art. 53, 55) apply on top of
+any category. Obligations are filtered by the organisation's role; their dates come from the
+dated, editable table `ai_act_date`.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+
+import pandas as pd
+
+from aims.ai_systems import inventory
+from aims.catalog.standard import CatalogError, load_json
+from aims.common.validate import ValidationError, day, raise_if
+from aims.store import db
+
+TIERS = ("prohibited", "high_risk", "limited", "minimal", "gpai", "gpai_systemic", "all")
+ROLES = ("provider", "deployer", "importer", "distributor", "product_manufacturer")
+SECTIONS = {"prohibited": "Prohibited practices (Art. 5)", "annex_i": "Products under Annex I (Art. 6(1))",
+            "annex_iii": "Annex III high-risk areas", "exemption": "Art. 6(3) exemption",
+            "profiling": "Profiling", "transparency": "Transparency cases (Art. 50)",
+            "gpai": "General-purpose AI models"}
+CATEGORY_LABEL = {"prohibited": "prohibited", "high_risk": "high-risk", "limited": "limited", "minimal": "minimal"}
+
+
+@dataclass(frozen=True)
+class Rules:
+    table_date: str
+    table_note: str
+    disclaimer: str
+    dates: tuple[dict, ...]
+    questions: tuple[dict, ...]
+    obligations: tuple[dict, ...]
+
+    def question(self, qid: str) -> dict:
+        return next(q for q in self.questions if q["id"] == qid)
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    """The validated rule data (questions, obligations, default dates)."""
+    data = load_json("ai_act.json")
+    problems = []
+    date_keys = {d["key"] for d in data["dates"]}
+    ids = [q["id"] for q in data["questions"]]
+    if len(set(ids)) != len(ids):
+        problems.append("duplicate question ids")
+    for q in data["questions"]:
+        if q["section"] not in SECTIONS or q["date_key"] not in date_keys:
+            problems.append(f"question {q['id']}: unknown section or date key")
+    for o in data["obligations"]:
+        if o["tier"] not in TIERS or (o["role"] not in ROLES and o["role"] != "any"):
+            problems.append(f"obligation {o['id']}: unknown tier or role")
+        if o["date_key"] not in date_keys and not (o["date_key"] == "high_risk" and o["tier"] == "high_risk"):
+            problems.append(f"obligation {o['id']}: unknown date key {o['date_key']}")
+    if problems:
+        raise CatalogError("ai_act.json: " + "; ".join(problems))
+    return Rules(data["table_date"], data["table_note"], data["disclaimer"], tuple(data["dates"]),
+                 tuple(data["questions"]), tuple(data["obligations"]))
+
+
+@dataclass
+class Result:
+    category: str                      # prohibited, high_risk, limited, minimal
+    basis: str = ""                    # annex_i or annex_iii for high-risk
+    gpai: str = ""                     # '', gpai or gpai_systemic
+    exemption_used: bool = False
+    reasoning: list[str] = field(default_factory=list)
+    transparency: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return CATEGORY_LABEL[self.category]
+
+
+def classify(answers: dict[str, bool]) -> Result:
+    """Apply the rules to yes/no answers (missing = no). Pure; see the module docstring."""
+    r = rules()
+    yes = {q["id"] for q in r.questions if answers.get(q["id"]) is True}
+
+    def why(qid: str) -> str:
+        q = r.question(qid)
+        return f"{q['article']}: {q['text']}"
+
+    prohibited = [q["id"] for q in r.questions if q["section"] == "prohibited" and q["id"] in yes]
+    transparency = [q["id"] for q in r.questions if q["section"] == "transparency" and q["id"] in yes]
+    annex_iii = [q["id"] for q in r.questions if q["section"] == "annex_iii" and q["id"] in yes]
+    exemptions = [q["id"] for q in r.questions if q["section"] == "exemption" and q["id"] in yes]
+    gpai = "gpai_systemic" if {"gpai_model", "gpai_systemic"} <= yes else "gpai" if "gpai_model" in yes else ""
+    res = Result("minimal", gpai=gpai, transparency=transparency)
+    if prohibited:
+        res.category = "prohibited"
+        res.reasoning = ["Prohibited practice answered yes (takes precedence over every other answer)."] + [
+            why(q) for q in prohibited]
+    elif "annex_i_safety" in yes:
+        res.category, res.basis = "high_risk", "annex_i"
+        res.reasoning = ["High-risk as a safety component of, or itself, an Annex I product.", why("annex_i_safety")]
+    elif annex_iii and "profiling" in yes:
+        res.category, res.basis = "high_risk", "annex_iii"
+        res.reasoning = ["High-risk: an Annex III area applies and the system profiles natural persons, so the "
+                         "Art. 6(3) exemption cannot be used."] + [why(q) for q in annex_iii] + [why("profiling")]
+    elif annex_iii and exemptions:
+        res.exemption_used = True
+        res.reasoning = ["An Annex III area applies, but an Art. 6(3) exemption was claimed (no significant risk); "
+                         "the provider must document this assessment (Art. 6(4))."] + [
+            why(q) for q in annex_iii + exemptions]
+    elif annex_iii:
+        res.category, res.basis = "high_risk", "annex_iii"
+        res.reasoning = ["High-risk: an Annex III area applies and no Art. 6(3) exemption was claimed."] + [
+            why(q) for q in annex_iii]
+    if res.category not in ("prohibited", "high_risk"):
+        if transparency:
+            res.category = "limited"
+            res.reasoning += ["Limited risk: transparency obligations apply."] + [why(q) for q in transparency]
+        elif res.exemption_used:
+            res.reasoning.append("Not high-risk because of the exemption, and no transparency case applies: minimal risk.")
+        else:
+            res.reasoning = ["Minimal risk: no prohibited practice, high-risk case or transparency case answered yes."]
+    elif transparency:
+        res.reasoning += ["Transparency obligations apply on top."] + [why(q) for q in transparency]
+    if gpai:
+        res.reasoning.append("General-purpose AI model obligations apply" +
+                             (" including those for systemic risk." if gpai == "gpai_systemic" else "."))
+    return res
+
+
+def obligations(result: Result, role: str, dates: dict[str, date]) -> pd.DataFrame:
+    """Obligations for this result and role, with the date each applies from (from `dates`)."""
+    tiers = {"all", result.category}
+    if result.transparency and result.category != "prohibited":
+        tiers.add("limited")
+    if result.gpai:
+        tiers.add("gpai")
+    if result.gpai == "gpai_systemic":
+        tiers.add("gpai_systemic")
+    rows = []
+    for o in rules().obligations:
+        if o["tier"] not in tiers or o["role"] not in (role, "any"):
+            continue
+        if o["id"].startswith("exemption_") and not result.exemption_used:
+            continue
+        key = f"high_risk_{result.basis}" if o["date_key"] == "high_risk" else o["date_key"]
+        rows.append({"article": o["article"], "obligation": o["title"], "what it means": o["summary"],
+                     "applies from": dates.get(key), "tier": o["tier"], "role": o["role"]})
+    return pd.DataFrame(rows, columns=["article", "obligation", "what it means", "applies from", "tier", "role"])
+
+
+# ---- the dated, editable table of application dates ----------------------------------------------
+
+def dates_table(con) -> pd.DataFrame:
+    """The application dates (seeded from the catalogue on first use), ordered by date."""
+    with db.reading(con) as cur:
+        empty = cur.execute("SELECT count(*) FROM ai_act_date").fetchone()[0] == 0
+    if empty:
+        r = rules()
+        now = datetime.now()
+        with db.writing(con) as cur:
+            if cur.execute("SELECT count(*) FROM ai_act_date").fetchone()[0] == 0:
+                cur.executemany("INSERT INTO ai_act_date VALUES (?, ?, ?, ?, ?, ?, ?)", [
+                    [d["key"], d["date"], d.get("original_date"), d["what"], d.get("source", ""), r.table_date, now]
+                    for d in r.dates])
+    with db.reading(con) as cur:
+        return cur.execute("SELECT * FROM ai_act_date ORDER BY applies_from, key").df()
+
+
+def date_map(con) -> dict[str, date]:
+    df = dates_table(con)
+    return {k: pd.Timestamp(v).date() for k, v in zip(df["key"], df["applies_from"])}
+
+
+def update_date(con, key: str, applies_from, checked_on, who: str | None = None) -> None:
+    """Change one application date and the date it was checked (both required)."""
+    p: list[str] = []
+    new_date = day(applies_from, "Applies from", p)
+    checked = day(checked_on, "Checked on", p)
+    if new_date is None or checked is None:
+        p.append("Both the date of application and the date it was checked are required.")
+    if checked and checked > date.today():
+        p.append("'Checked on' cannot be in the future.")
+    raise_if(p)
+    table = dates_table(con).set_index("key")
+    if key not in table.index:
+        raise ValidationError(f"Unknown date key {key!r}.")
+    with db.writing(con) as cur:
+        cur.execute("UPDATE ai_act_date SET applies_from = ?, checked_on = ?, updated_at = ? WHERE key = ?",
+                    [new_date, checked, datetime.now(), key])
+        db.log_diff(cur, None, "ai_act_date", key,
+                    {"applies_from": pd.Timestamp(table.at[key, "applies_from"]).date(),
+                     "checked_on": pd.Timestamp(table.at[key, "checked_on"]).date()},
+                    {"applies_from": new_date, "checked_on": checked}, who)
+
+
+def table_checked_on(con) -> date:
+    """The most recent 'checked on' date of the dates table (shown in the UI)."""
+    return pd.Timestamp(dates_table(con)["checked_on"].max()).date()
+
+
+# ---- stored classifications ------------------------------------------------------------------------
+
+def record(con, workspace_id: int, system_id: str, answers: dict, role: str, who: str | None = None) -> Result:
+    """Classify a system, store the result as a new version (earlier ones stay as history) and
+    set the system's category. Unknown question IDs, non yes/no answers or roles are refused."""
+    r = rules()
+    known = {q["id"] for q in r.questions}
+    p: list[str] = []
+    unknown = sorted(set(answers) - known)
+    if unknown:
+        p.append(f"Unknown question(s): {', '.join(unknown)}.")
+    bad = [k for k, v in answers.items() if not isinstance(v, bool)]
+    if bad:
+        p.append(f"Answers must be yes or no: {', '.join(sorted(bad))}.")
+    if role not in ROLES:
+        p.append(f"Role must be one of: {', '.join(ROLES)}; got {role!r}.")
+    raise_if(p)
+    system = inventory.get(con, workspace_id, system_id)
+    if system is None:
+        raise ValidationError(f"There is no AI system {system_id!r} in this workspace.")
+    result = classify(answers)
+    who = who or db.current_user()
+    with db.writing(con) as cur:
+        version = cur.execute("SELECT coalesce(max(version), 0) + 1 FROM ai_act_classification"
+                              " WHERE workspace_id = ? AND system_id = ?", [int(workspace_id), system_id]).fetchone()[0]
+        cur.execute("INSERT INTO ai_act_classification VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [int(workspace_id), system_id, version, role, json.dumps(answers, sort_keys=True),
+                     result.category, result.basis, result.gpai, json.dumps(result.reasoning), datetime.now(), who])
+        db.log_change(cur, int(workspace_id), "ai_act_classification", f"{system_id} v{version}", "category",
+                      None, result.category, who)
+        role_text = role.replace("_", " ")
+        cur.execute("UPDATE ai_system SET ai_act_category = ?, org_role = ?, updated_at = ? WHERE workspace_id = ? AND id = ?",
+                    [result.label, role_text, datetime.now(), int(workspace_id), system_id])
+        db.log_diff(cur, int(workspace_id), "ai_system", system_id,
+                    {"ai_act_category": system["ai_act_category"], "org_role": system["org_role"]},
+                    {"ai_act_category": result.label, "org_role": role_text}, who)
+    return result
+
+
+def history(con, workspace_id: int, system_id: str | None = None) -> pd.DataFrame:
+    """Stored classifications, newest first (all systems when system_id is None)."""
+    sql = "SELECT * FROM ai_act_classification WHERE workspace_id = ?"
+    params: list = [int(workspace_id)]
+    if system_id:
+        sql += " AND system_id = ?"
+        params.append(system_id)
+    with db.reading(con) as cur:
+        return cur.execute(sql + " ORDER BY system_id, version DESC", params).df()
+
+
+def latest_answers(con, workspace_id: int, system_id: str) -> tuple[dict, str | None]:
+    """The answers and role of the latest classification ({} and None when never classified)."""
+    h = history(con, workspace_id, system_id)
+    if h.empty:
+        return {}, None
+    return json.loads(h.iloc[0]["answers"]), h.iloc[0]["role"]
+
+
+def role_key(org_role: str) -> str:
+    """'product manufacturer' (inventory wording) to 'product_manufacturer' (rule data)."""
+    return (org_role or "deployer").replace(" ", "_")
+

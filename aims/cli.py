@@ -1,0 +1,149 @@
+"""Command line: python -m aims <command> [options].
+
+  demo     recreate the demo workspace
+  backup   copy the database file to a dated backup (while no app holds it)
+  check    validate the catalogue files and report the counts
+  export   write the Excel engagement workbook of a workspace (--workspace NAME --out FILE.xlsx)
+  import   import an edited workbook (FILE --workspace NAME [--dry-run] [--yes-delete])
+  bench    build a synthetic consultancy-scale database and time every screen (--size tiny|full)
+
+Every command takes --db PATH (default: AIMS_DB, else data/aims.duckdb). Exit status is 0 on
+success, 1 on a user-facing error (message on stderr), 2 on bad arguments.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from aims.catalog import standard as catalog
+from aims.demo import client as demo
+from aims.store import db
+from aims.store.backup import backup_file
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # the benchmark has its own options and never touches --db
+        from aims.ui import benchmark  # it drives the app through Streamlit's AppTest
+        return benchmark.main(argv[1:])
+    ap = argparse.ArgumentParser(prog="python -m aims", description="AIMS Workbench command line")
+    ap.add_argument("--db", help="database file (default: AIMS_DB or data/aims.duckdb)")
+    sub = ap.add_subparsers(dest="command", required=True)
+    sub.add_parser("demo", help="recreate the demo workspace")
+    b = sub.add_parser("backup", help="copy the database file to data/backups/ (or --out)")
+    b.add_argument("--out", help="backup file to write")
+    sub.add_parser("check", help="validate the catalogue and print its counts")
+    sub.add_parser("bench", help="time every screen on a synthetic large database (see --help of bench)")
+    _workbook_parsers(sub)
+    args = ap.parse_args(argv)
+    path = args.db or db.database_path()
+    if args.command in ("export", "import"):
+        return _workbook_command(args, path)
+    try:
+        if args.command == "check":
+            cat = catalog.load()
+            kinds = [r.kind for r in cat.requirements.values()]
+            print(f"{cat.name} content {cat.version}: {kinds.count('clause')} clause requirements, "
+                  f"{kinds.count('control')} Annex A controls, {len(cat.objectives)} Annex C objectives, "
+                  f"{len(cat.risk_sources)} risk sources")
+            from aims.ai_systems import classification, impact
+            from aims.governance import content as governance_catalog
+            from aims.risk import library as risk_library
+            from aims.roadmap import phases as roadmap_phases
+            print(f"EU AI Act rules: {len(classification.rules().questions)} questions, "
+                  f"{len(classification.rules().obligations)} obligations; impact questionnaire: "
+                  f"{len(impact.questions())} questions; risk library: {len(risk_library.library())} risks; "
+                  f"roadmap phases: {len(roadmap_phases.template().phases)}; governance: "
+                  f"{len(governance_catalog.load().roles)} standard roles")
+        elif args.command == "demo":
+            con = db.open_database(path)
+            ws_id = demo.create(con, catalog.load(), replace=True)
+            con.close()
+            print(f"Demo workspace recreated (id {ws_id}) in {path}")
+        elif args.command == "backup":
+            out = backup_file(path, args.out)
+            print(f"Backup written: {out}")
+    except (db.DatabaseLockedError, catalog.CatalogError, OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _workbook_parsers(sub) -> None:
+    """The Excel workbook commands (issue 7): export and import."""
+    e = sub.add_parser("export", help="write the engagement workbook (.xlsx) of a workspace")
+    e.add_argument("--workspace", required=True, help="workspace name")
+    e.add_argument("--out", required=True, help="the .xlsx file to write")
+    e.add_argument("--soa-only", action="store_true", help="only the Statement of Applicability")
+    i = sub.add_parser("import", help="import an edited workbook into a workspace (backs the database up first)")
+    i.add_argument("file", help="the edited .xlsx workbook")
+    i.add_argument("--workspace", required=True, help="workspace name")
+    i.add_argument("--dry-run", action="store_true", help="validate and show the changes; write nothing")
+    i.add_argument("--yes-delete", action="store_true", help="also delete the records whose rows were deleted in Excel")
+
+
+def _workbook_command(args, path: str) -> int:
+    """Run export or import; 0 on success, 1 with every problem on stderr."""
+    from pathlib import Path
+
+    from aims.common.validate import ValidationError
+    from aims.store import workspaces
+    from aims.workbook import export, importer, soa
+
+    con = None
+    try:
+        if args.command == "import" and not Path(args.file).is_file():
+            raise ValidationError(f"There is no file {args.file}.")
+        if not Path(path).exists():
+            raise ValidationError(f"There is no database file at {path}; give --db or set AIMS_DB.")
+        con = db.open_database(path)
+        found = workspaces.list_all(con, include_archived=True)
+        hit = found[found["name"].str.casefold() == args.workspace.strip().casefold()]
+        if hit.empty:
+            raise ValidationError(f"There is no workspace named {args.workspace!r}. Workspaces: "
+                                  + (", ".join(repr(n) for n in found["name"]) or "none"))
+        ws_id = int(hit.iloc[0]["id"])
+        if args.command == "export":
+            out = Path(args.out)
+            if out.suffix.lower() != ".xlsx":
+                raise ValidationError(f"--out must name an .xlsx file, not {out.name!r}.")
+            import time
+            started = time.perf_counter()
+            data = (soa.standalone(export.context(con, ws_id)) if args.soa_only else export.build(con, ws_id))
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(data)
+            print(f"Workbook written: {out} ({len(data) / 1024:.0f} KB in {time.perf_counter() - started:.1f} s)")
+            return 0
+        data = Path(args.file).read_bytes()
+        plan = importer.plan(con, ws_id, data)
+        for line in importer.describe(plan):
+            print(line)
+        counts = plan.counts()
+        if args.dry_run:
+            print(f"Dry run: nothing written ({counts['added']} to add, {counts['changed']} to change, "
+                  f"{counts['deleted']} deleted in Excel).")
+            return 0
+        result = importer.apply(con, ws_id, data, delete=args.yes_delete, db_path=path)
+        print(f"Imported: {result['added']} added, {result['changed']} changed ({result['fields']} fields), "
+              f"{result['deleted']} deleted." + (f" Backup: {result['backup']}" if result["backup"] else ""))
+        if result["deletions_blocked"]:
+            print(f"{result['deletions_blocked']} record(s) could not be deleted (see the warnings above).")
+        if result["deletions_skipped"]:
+            print(f"{result['deletions_skipped']} record(s) deleted in Excel were kept; "
+                  "run again with --yes-delete to delete them.")
+        return 0
+    except ValidationError as exc:
+        print("error: nothing was " + ("written" if args.command == "export" else "imported") + ":", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    except (db.DatabaseLockedError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if con is not None:
+            con.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

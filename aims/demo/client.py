@@ -1,0 +1,178 @@
+"""The demo workspace: a fictional mid-size lender part-way through its ISO/IEC 42001 readiness.
+
+Built only through the public write functions, so it obeys every rule a user's data obeys.
+Deterministic: the same content every time.
+"""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from aims.ai_systems import classification, impact, inventory
+from aims.assessment import requirements as assessments
+from aims.catalog.standard import Catalog
+from aims.store import workspaces
+
+DEMO_NAME = "Northwind Lending (demo)"
+DEMO_USER = "demo"
+OWNERS = ("Priya Shah (CRO)", "Tom Becker (Head of Data Science)", "Lena Novak (DPO)",
+          "Marc Olsen (CIO)", "Aisha Karim (Head of Compliance)")
+EXCLUDED = {
+    "A.10.4": "Northwind does not supply AI systems or AI-based services to customers; "
+              "its AI is used internally and in its own lending decisions.",
+}
+# Where the client stands: stronger on policy and data, weak on audit and review (typical year 1).
+BASELINE = {"4": 2, "5": 2, "6": 2, "7": 2, "8": 1, "9": 1, "10": 1, "A.2": 3, "A.3": 2, "A.4": 2,
+            "A.5": 1, "A.6": 2, "A.7": 3, "A.8": 1, "A.9": 2, "A.10": 2}
+NOT_YET = {"9.2.1", "9.2.2", "9.3.1", "9.3.2", "9.3.3", "10.1", "A.8.3", "A.8.4", "A.5.5", "A.6.2.8",
+           "7.5.2", "A.4.5"}
+
+
+def workspace_fields(today: date | None = None) -> dict:
+    today = today or date.today()
+    return {
+        "name": DEMO_NAME, "organisation": "Northwind Lending plc (fictional)",
+        "sector": "Financial services: consumer lending", "size": "250-999 staff",
+        "scope": "The AI management system covers the design, procurement, deployment and monitoring of "
+                 "AI systems used in consumer credit decisions, fraud detection, customer support and "
+                 "recruitment, at the head office and the two operations centres.",
+        "ai_roles": ["provider", "deployer"], "target_date": today + timedelta(days=270),
+        "default_target": 3,
+    }
+
+
+def assessment_changes(catalog: Catalog, today: date | None = None) -> dict[str, dict]:
+    """A plausible partial gap analysis and SoA for the demo client."""
+    today = today or date.today()
+    rng = random.Random(42001)
+    changes: dict[str, dict] = {}
+    for i, req in enumerate(catalog.requirements.values()):
+        row: dict = {"owner": OWNERS[i % len(OWNERS)]}
+        if req.id in EXCLUDED:
+            row.update(applicable=False, exclusion_reason=EXCLUDED[req.id])
+            changes[req.id] = row
+            continue
+        if req.id not in NOT_YET:
+            m = max(0, min(5, BASELINE[req.top_group] + rng.choice((-1, 0, 0, 1))))
+            row["maturity"] = m
+            row["evidence_strength"] = ("none", "claimed", "claimed", "documented", "verified", "verified")[m]
+            if m >= 2:
+                row["evidence"] = f"Reviewed in workshop 1; see shared drive folder {req.id}."
+            if m < 3:
+                row["due"] = today + timedelta(days=30 * (1 + i % 6))
+        if req.kind == "control":
+            row["inclusion_reasons"] = ["risk treatment", "best practice"] if i % 3 else [
+                "legal or regulatory", "risk treatment"]
+            m = row.get("maturity")
+            row["implementation"] = ("not started" if m is None or m == 0 else "planned" if m == 1
+                                     else "partial" if m == 2 else "implemented")
+        changes[req.id] = row
+    changes["A.7.4"]["target"] = 4  # credit data quality matters more to a lender
+    changes["6.1.2"]["notes"] = "Credit model risk assessment exists (model risk policy); AI-specific criteria missing."
+    return changes
+
+
+def create(con, catalog: Catalog, replace: bool = True) -> int:
+    """Create the demo workspace (replacing an existing one when asked); returns its id."""
+    existing = workspaces.list_all(con, include_archived=True)
+    hit = existing[existing["name"] == DEMO_NAME]
+    if not hit.empty:
+        if not replace:
+            return int(hit.iloc[0]["id"])
+        workspaces.delete(con, int(hit.iloc[0]["id"]), DEMO_NAME, who=DEMO_USER)
+    ws_id = workspaces.create(con, workspace_fields(), who=DEMO_USER)
+    assessments.save(con, ws_id, catalog, assessment_changes(catalog), who=DEMO_USER)
+    assessments.set_soa_approval(con, ws_id, "0.3 draft", "", None, who=DEMO_USER)
+    _systems(con, ws_id)
+    from aims.risk import demo as risk_demo  # the risk register's demo content lives in its own module
+    risk_demo.build(con, ws_id, who=DEMO_USER)
+    from aims.roadmap import (
+        generation as roadmap_generation,  # phases, actions from the gaps and treatment plans, progress so far
+    )
+    roadmap_generation.build_demo(con, ws_id, catalog, who=DEMO_USER)
+    from aims.governance import summary as governance  # issue 6: policy, roles and RACI, training, document register
+    governance.build_demo(con, ws_id, catalog, who=DEMO_USER)
+    return ws_id
+
+
+def ensure(con, catalog: Catalog) -> int | None:
+    """On a database with no workspace at all, create the demo; returns its id or None."""
+    if workspaces.list_all(con, include_archived=True).empty:
+        return create(con, catalog)
+    return None
+
+
+SYSTEMS = [
+    ({"name": "Credit scoring model", "description": "Scores consumer loan applications for default risk.",
+      "business_owner": "Head of Retail Credit", "technical_owner": "Tom Becker (Head of Data Science)",
+      "business_unit": "Retail credit", "purpose": "Estimate the probability of default of each applicant.",
+      "intended_use": "Credit analysts use the score and its reasons to approve, price or decline personal loans.",
+      "foreseeable_misuse": "Using the score alone to decline applicants without analyst review.",
+      "lifecycle_stage": "deployed", "sourcing": "built in-house", "model": "Gradient-boosted trees v4",
+      "model_type": "classical ML", "data_sources": "Application forms, credit bureau data, account history",
+      "personal_data": True, "affected_persons": "Loan applicants", "automation": "human in the loop",
+      "oversight": "Analyst reviews every decline and every score near the cut-off.", "org_role": "provider"},
+     {"annex_iii_5": True, "profiling": True}, "provider"),
+    ({"name": "Customer support chatbot", "description": "Answers customer questions on the website and app.",
+      "business_owner": "Head of Customer Service", "technical_owner": "Marc Olsen (CIO)", "business_unit": "Service",
+      "purpose": "Answer routine questions and hand over to an agent.", "lifecycle_stage": "deployed",
+      "sourcing": "vendor API", "vendor": "Conversational AI vendor", "model": "Hosted LLM", "model_type": "LLM",
+      "data_sources": "Help-centre articles, conversation history", "personal_data": True,
+      "affected_persons": "Customers and prospects", "automation": "human on the loop",
+      "oversight": "Agents monitor conversations and take over on request.", "org_role": "deployer"},
+     {"transparency_interaction": True}, "deployer"),
+    ({"name": "Card fraud detection", "description": "Flags card transactions that look fraudulent.",
+      "business_owner": "Head of Financial Crime", "technical_owner": "Tom Becker (Head of Data Science)",
+      "business_unit": "Financial crime", "purpose": "Stop fraudulent card payments in real time.",
+      "lifecycle_stage": "deployed", "sourcing": "built in-house", "model_type": "classical ML",
+      "data_sources": "Card transactions, device data", "personal_data": True,
+      "affected_persons": "Card holders", "automation": "human on the loop",
+      "oversight": "Fraud analysts review blocked payments within the hour.", "org_role": "provider"},
+     {}, "provider"),
+    ({"name": "CV screening assistant", "description": "Ranks job applications against the vacancy.",
+      "business_owner": "Head of People", "technical_owner": "Marc Olsen (CIO)", "business_unit": "HR",
+      "purpose": "Shortlist applicants for recruiters.", "lifecycle_stage": "validation",
+      "sourcing": "embedded in a bought product", "vendor": "HR software vendor", "model_type": "LLM",
+      "data_sources": "CVs and application forms", "personal_data": True, "affected_persons": "Job applicants",
+      "automation": "human in the loop", "oversight": "Recruiters see every application, not only the shortlist.",
+      "org_role": "deployer"},
+     {"annex_iii_4": True, "profiling": True}, "deployer"),
+    ({"name": "Marketing copy generator", "description": "Drafts marketing e-mails and web copy.",
+      "business_owner": "Head of Marketing", "lifecycle_stage": "idea", "sourcing": "vendor API", "model_type": "LLM",
+      "org_role": "deployer"}, None, None),
+]
+
+
+def _answers(high_sections: set[str], depth: int = 1, sections: set[str] | None = None) -> dict:
+    """Deterministic answers: mostly mild options, a high one in the named sections."""
+    out = {}
+    for sec in impact.questionnaire()["sections"]:
+        if sections is not None and sec["id"] not in sections:
+            continue
+        for i, q in enumerate(sec["questions"]):
+            n = len(q["options"])
+            idx = min(n - 1, 2) if sec["id"] in high_sections and i == 0 else (i + depth) % 2
+            out[q["id"]] = {"value": q["options"][idx]["value"], "note": ""}
+    return out
+
+
+def _systems(con, ws_id: int) -> None:
+    today = date.today()
+    reviews = [(today - timedelta(days=90), today + timedelta(days=275)), (today - timedelta(days=40), today + timedelta(days=140)),
+               (today - timedelta(days=380), today - timedelta(days=15)), (None, today + timedelta(days=30)), (None, None)]
+    rows = [{**s[0], "last_review": last, "next_review": nxt} for s, (last, nxt) in zip(SYSTEMS, reviews)]
+    ids = inventory.create_many(con, ws_id, rows, who=DEMO_USER)
+    for sid, (_, answers, role) in zip(ids, SYSTEMS):
+        if answers is not None:
+            classification.record(con, ws_id, sid, answers, role, who=DEMO_USER)
+    credit, chatbot, fraud, _cv, _mkt = ids
+    for sid, high, approved, next_review in ((credit, {"fairness", "individuals"}, today - timedelta(days=60),
+                                              today + timedelta(days=300)),
+                                             (fraud, set(), today - timedelta(days=400), today - timedelta(days=35))):
+        aid = impact.start(con, ws_id, sid, "Aisha Karim (Head of Compliance)", who=DEMO_USER)
+        impact.save_answers(con, ws_id, aid, _answers(high), who=DEMO_USER)
+        impact.set_status(con, ws_id, aid, "in review", who=DEMO_USER)
+        impact.set_status(con, ws_id, aid, "approved", "Priya Shah (CRO)", approved, next_review, who=DEMO_USER)
+    aid = impact.start(con, ws_id, chatbot, "Lena Novak (DPO)", who=DEMO_USER)
+    impact.save_answers(con, ws_id, aid, _answers({"oversight"}, sections={"scope", "uses", "data", "oversight"}),
+                        who=DEMO_USER)

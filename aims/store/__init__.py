@@ -1,0 +1,3 @@
+"""Storage: the one place that opens connections (db), the numbered migrations, transactions and
+the change log; workspaces (the client engagements every record belongs to); backup. Imports
+aims.common only."""

@@ -1,0 +1,224 @@
+"""Storage: the one place that opens DuckDB, applies migrations and runs transactions.
+
+Contract:
+- `open_database(path)` returns a root connection with every migration applied. The app caches
+  it once per process; every operation then takes its own `cursor()` (DuckDB 2.0 refuses to
+  share one connection between threads).
+- `reading(con)` yields a cursor for reads; `writing(con)` yields a cursor inside one
+  transaction that commits on success and rolls back on any exception.
+- `log_change(...)` records one change-log row per changed field; every write path calls it.
+"""
+from __future__ import annotations
+
+import getpass
+import os
+import re
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+import duckdb
+
+DEFAULT_DB = Path("data") / "aims.duckdb"
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+class DatabaseLockedError(RuntimeError):
+    """Another process holds the database file; `path` names it, `holder` describes it."""
+
+    def __init__(self, path: str, holder: str):
+        self.path, self.holder = path, holder
+        super().__init__(
+            f"The database file {path} is in use by another program ({holder}). "
+            "Close the other AIMS Workbench window or command, or set AIMS_DB to another file.")
+
+
+def database_path() -> str:
+    """The database file: AIMS_DB if set, else data/aims.duckdb."""
+    return os.environ.get("AIMS_DB") or str(DEFAULT_DB)
+
+
+def current_user() -> str:
+    """Who a change is attributed to: AIMS_USER if set, else the operating-system login."""
+    try:
+        return os.environ.get("AIMS_USER") or getpass.getuser()
+    except Exception:  # no login name (some containers)
+        return "local user"
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The numbered migrations as (version, name, sql), in order. Names are 0001_name.sql."""
+    found = []
+    for f in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        m = _MIGRATION_NAME.match(f.name)
+        if not m:
+            raise ValueError(f"badly named migration file: {f.name}")
+        found.append((int(m.group(1)), f.stem, f.read_text(encoding="utf-8")))
+    versions = [v for v, _, _ in found]
+    if len(set(versions)) != len(versions):
+        raise ValueError(f"two migration files share a number: {versions}")
+    return found
+
+
+def open_database(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the database file and apply pending migrations.
+
+    Raises DatabaseLockedError when another process holds the file.
+    """
+    path = str(path or database_path())
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(path, config={"autoinstall_known_extensions": False,
+                                           "autoload_known_extensions": False})
+    except duckdb.IOException as exc:
+        text = str(exc)
+        if "lock" in text.lower():
+            holder = re.search(r"held in (.+?)(?:\)|$)", text)
+            raise DatabaseLockedError(path, holder.group(1) + ")" if holder else "another process") from exc
+        raise
+    migrate(con)
+    return con
+
+
+def applied_versions(con: duckdb.DuckDBPyConnection) -> list[int]:
+    with reading(con) as cur:
+        cur.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                    "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")
+        return [r[0] for r in cur.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply every migration not yet recorded, all in one transaction. Returns the versions applied."""
+    done = set(applied_versions(con))
+    pending = [m for m in migrations() if m[0] not in done]
+    if not pending:
+        return []
+    with writing(con) as cur:
+        for version, name, sql in pending:
+            for statement in _statements(sql):
+                cur.execute(statement)
+            cur.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, datetime.now()])
+    return [v for v, _, _ in pending]
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration file on semicolons at line ends (migrations hold no procedural code)."""
+    lines = [ln for ln in sql.splitlines() if not ln.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";\n") if s.strip().rstrip(";").strip()]
+
+
+class Transaction:
+    """An open transaction. Pass it where a function takes `con`: its reads and writes then
+    join this transaction (and see its uncommitted rows) instead of starting their own, which
+    makes several write functions all-or-nothing together (the workbook import uses this)."""
+
+    def __init__(self, cur):
+        self.cur = cur
+
+
+@contextmanager
+def transaction(con) -> Iterator[Transaction]:
+    """Run several write functions in one transaction: `with db.transaction(con) as tx: f(tx)`."""
+    if isinstance(con, Transaction):
+        yield con
+        return
+    with writing(con) as cur:
+        yield Transaction(cur)
+
+
+@contextmanager
+def reading(con) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A fresh cursor for reads, closed afterwards. Fetch results fully inside the block."""
+    if isinstance(con, Transaction):
+        yield con.cur
+        return
+    cur = con.cursor()
+    try:
+        yield cur
+    finally:
+        cur.close()
+
+
+@contextmanager
+def writing(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor inside one transaction: commit when the block ends, roll back on any error.
+    Inside an outer `transaction`, joins it (the outer block commits or rolls back)."""
+    if isinstance(con, Transaction):
+        yield con.cur
+        return
+    cur = con.cursor()
+    cur.begin()
+    try:
+        yield cur
+        cur.commit()
+    except BaseException:
+        cur.rollback()
+        raise
+    finally:
+        cur.close()
+
+
+def require_workspace(cur, workspace_id: int) -> None:
+    """Raise ValidationError unless the workspace exists (checked on the caller's cursor, so it
+    can run inside the write that needs it)."""
+    from aims.common.validate import ValidationError
+
+    if cur.execute("SELECT 1 FROM workspace WHERE id = ?", [int(workspace_id)]).fetchone() is None:
+        raise ValidationError(f"There is no workspace with id {workspace_id}.")
+
+
+def next_local_id(cur, table: str, workspace_id: int, prefix: str, width: int = 3) -> str:
+    """The next free ID like 'R-007' for rows of `table` in one workspace.
+
+    Workspace-owned rows are keyed by (workspace_id, id) with IDs local to the workspace, so a
+    workspace copies or exports without remapping links. `table` must be a trusted identifier.
+    """
+    rows = cur.execute(f"SELECT id FROM {table} WHERE workspace_id = ? AND id LIKE ?",  # trusted identifier
+                       [int(workspace_id), prefix + "-%"]).fetchall()
+    numbers = [int(r[0][len(prefix) + 1:]) for r in rows if r[0][len(prefix) + 1:].isdigit()]
+    return f"{prefix}-{(max(numbers, default=0) + 1):0{width}d}"
+
+
+def workspace_tables(cur) -> list[str]:
+    """Every table holding rows owned by a workspace (a workspace_id column), except the
+    workspace table itself and the change log."""
+    return [r[0] for r in cur.execute(
+        "SELECT DISTINCT table_name FROM information_schema.columns WHERE column_name = 'workspace_id'"
+        " AND table_name NOT IN ('workspace', 'change_log') ORDER BY table_name").fetchall()]
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def log_change(cur, workspace_id: int | None, entity: str, entity_id: str, field: str,
+               old: Any, new: Any, who: str | None = None) -> None:
+    """Write one change-log row (values stored as text; None stays NULL)."""
+    cur.execute(
+        "INSERT INTO change_log (workspace_id, entity, entity_id, field, old_value, new_value, changed_at, changed_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [workspace_id, entity, str(entity_id), field, _text(old), _text(new), datetime.now(),
+         who or current_user()])
+
+
+def log_diff(cur, workspace_id: int | None, entity: str, entity_id: str, old: dict, new: dict,
+             who: str | None = None) -> int:
+    """Log every field whose text form differs between `old` and `new`; returns how many."""
+    n = 0
+    for field, value in new.items():
+        before = old.get(field)
+        if _text(before) != _text(value):
+            log_change(cur, workspace_id, entity, entity_id, field, before, value, who)
+            n += 1
+    return n

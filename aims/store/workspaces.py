@@ -1,0 +1,141 @@
+"""Workspaces: one client engagement each. Create, rename/edit, duplicate, archive, delete.
+
+Every write runs in one transaction and logs its changes; bad input raises ValidationError
+with nothing written.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+
+from aims.common.validate import LONG_TEXT, ValidationError, choice, day, integer, raise_if, text
+from aims.store import db
+
+SIZES = ("1-49 staff", "50-249 staff", "250-999 staff", "1,000-4,999 staff", "5,000+ staff")
+AI_ROLES = ("provider", "developer", "deployer", "user", "importer", "distributor", "product manufacturer")
+FIELDS = ("name", "organisation", "sector", "size", "scope", "ai_roles", "target_date", "default_target")
+
+
+def clean(data: dict) -> dict:
+    """Validated workspace fields from user input; raises ValidationError listing every problem."""
+    p: list[str] = []
+    out = {
+        "name": text(data.get("name"), "Workspace name", p, limit=80, required=True),
+        "organisation": text(data.get("organisation"), "Organisation", p),
+        "sector": text(data.get("sector"), "Sector", p),
+        "size": choice(data.get("size"), "Size", SIZES, p, default=""),
+        "scope": text(data.get("scope"), "AIMS scope", p, limit=LONG_TEXT),
+        "target_date": day(data.get("target_date"), "Target certification date", p),
+        "default_target": integer(data.get("default_target", 3), "Default target maturity", p,
+                                  low=1, high=5, allow_none=False),
+    }
+    roles = data.get("ai_roles") or []
+    if isinstance(roles, str):
+        roles = [r.strip() for r in roles.split(",") if r.strip()]
+    unknown = [r for r in roles if r not in AI_ROLES]
+    if unknown:
+        p.append(f"Unknown AI role(s): {', '.join(unknown)}; allowed: {', '.join(AI_ROLES)}.")
+    out["ai_roles"] = ", ".join(r for r in AI_ROLES if r in roles)
+    raise_if(p)
+    return out
+
+
+def list_all(con, include_archived: bool = False) -> pd.DataFrame:
+    """Workspaces ordered by name (archived ones only when asked)."""
+    sql = "SELECT * FROM workspace" + ("" if include_archived else " WHERE NOT archived") + " ORDER BY lower(name)"
+    with db.reading(con) as cur:
+        return cur.execute(sql).df()
+
+
+def get(con, workspace_id: int) -> dict | None:
+    """One workspace as a dict, or None when the id is unknown."""
+    with db.reading(con) as cur:
+        df = cur.execute("SELECT * FROM workspace WHERE id = ?", [int(workspace_id)]).df()
+    if df.empty:
+        return None
+    row = df.iloc[0].to_dict()
+    row["target_date"] = None if pd.isna(row["target_date"]) else pd.Timestamp(row["target_date"]).date()
+    return row
+
+
+def _check_name_free(cur, name: str, except_id: int | None = None) -> None:
+    hit = cur.execute("SELECT id FROM workspace WHERE lower(name) = lower(?) AND id IS DISTINCT FROM ?",
+                      [name, except_id]).fetchone()
+    if hit:
+        raise ValidationError(f"A workspace named {name!r} already exists; choose another name.")
+
+
+def _insert(cur, row: dict) -> int:
+    """Insert a cleaned workspace row under a free name; returns its id."""
+    _check_name_free(cur, row["name"])
+    now = datetime.now()
+    return cur.execute(
+        "INSERT INTO workspace (name, organisation, sector, size, scope, ai_roles, target_date,"
+        " default_target, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
+        [row[f] for f in FIELDS] + [now, now]).fetchone()[0]
+
+
+def _existing(con, workspace_id: int) -> dict:
+    """The workspace, or a ValidationError naming the unknown id."""
+    old = get(con, workspace_id)
+    if old is None:
+        raise ValidationError(f"There is no workspace with id {workspace_id}.")
+    return old
+
+
+def create(con, data: dict, who: str | None = None) -> int:
+    """Create a workspace and return its id."""
+    row = clean(data)
+    with db.writing(con) as cur:
+        new_id = _insert(cur, row)
+        db.log_diff(cur, new_id, "workspace", new_id, {}, row, who)
+    return new_id
+
+
+def update(con, workspace_id: int, data: dict, who: str | None = None) -> int:
+    """Change a workspace's fields (rename included); returns the number of fields changed."""
+    old = _existing(con, workspace_id)
+    row = clean({**{f: old[f] for f in FIELDS}, **data})
+    with db.writing(con) as cur:
+        _check_name_free(cur, row["name"], int(workspace_id))
+        cur.execute("UPDATE workspace SET " + ", ".join(f"{f} = ?" for f in FIELDS)
+                    + ", updated_at = ? WHERE id = ?", [row[f] for f in FIELDS] + [datetime.now(), int(workspace_id)])
+        return db.log_diff(cur, int(workspace_id), "workspace", workspace_id, old, row, who)
+
+
+def set_archived(con, workspace_id: int, archived: bool, who: str | None = None) -> None:
+    """Archive (hide from the picker) or restore a workspace."""
+    old = _existing(con, workspace_id)
+    with db.writing(con) as cur:
+        cur.execute("UPDATE workspace SET archived = ?, updated_at = ? WHERE id = ?",
+                    [archived, datetime.now(), int(workspace_id)])
+        db.log_change(cur, int(workspace_id), "workspace", workspace_id, "archived", old["archived"], archived, who)
+
+
+def duplicate(con, workspace_id: int, new_name: str, who: str | None = None) -> int:
+    """Copy a workspace with all its records under a new name; returns the new id."""
+    old = _existing(con, workspace_id)
+    row = clean({**{f: old[f] for f in FIELDS}, "name": new_name})
+    with db.writing(con) as cur:
+        new_id = _insert(cur, row)
+        # Rows are keyed by IDs local to the workspace, so a plain copy keeps every link intact.
+        for table in db.workspace_tables(cur):
+            cols = [c[0] for c in cur.execute(f"DESCRIBE {table}").fetchall() if c[0] != "workspace_id"]
+            col_list = ", ".join(cols)
+            sql = f"INSERT INTO {table} (workspace_id, {col_list}) SELECT ?, {col_list} FROM {table} WHERE workspace_id = ?"
+            cur.execute(sql, [new_id, int(workspace_id)])
+        db.log_change(cur, new_id, "workspace", new_id, "duplicated_from", None, old["name"], who)
+    return new_id
+
+
+def delete(con, workspace_id: int, confirm_name: str, who: str | None = None) -> None:
+    """Delete a workspace and everything in it. `confirm_name` must repeat its name exactly."""
+    old = _existing(con, workspace_id)
+    if (confirm_name or "").strip() != old["name"]:
+        raise ValidationError(f"Type the workspace name {old['name']!r} exactly to confirm the deletion.")
+    with db.writing(con) as cur:
+        for table in db.workspace_tables(cur):
+            cur.execute(f"DELETE FROM {table} WHERE workspace_id = ?", [int(workspace_id)])  # trusted identifier
+        cur.execute("DELETE FROM workspace WHERE id = ?", [int(workspace_id)])
+        db.log_change(cur, None, "workspace", workspace_id, "deleted", old["name"], None, who)

@@ -1,0 +1,299 @@
+"""Shared page chrome: the frame around every page (page config, navigation, the workspace
+picker kept in the URL), the cached database connection and reads, and small display helpers.
+
+Every page starts with `chrome.start()`. Normally `streamlit run app.py` runs the entry point,
+which draws the frame (`entry`) and then runs the page, whose `start()` then does nothing. On a
+freshly started server Streamlit runs a deep-linked script from pages/ on its own (its legacy
+multipage mode, until some session has called st.navigation); there `start()` registers the
+navigation, which switches the server to the entry point for good, and reruns through it.
+"""
+from __future__ import annotations
+
+import gc
+import html
+import time
+from datetime import date
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+
+from aims.catalog import standard as catalog_mod
+from aims.common.validate import ValidationError
+from aims.demo import client as demo
+from aims.store import db, workspaces
+
+WS_KEY = "ws_picker"
+PAGE_KEY = "_page"          # the URL path of the page running (set by the frame)
+_FRAMED = "_framed"         # set by entry() for the page it runs: the frame is drawn
+
+# The screens, grouped as the sidebar shows them: (script, title, icon, URL path). Each script
+# in pages/ is named after its URL path, so a deep link finds it in either multipage mode.
+SECTIONS = {
+    "Readiness": [
+        ("pages/overview.py", "Overview", ":material/dashboard:", "overview"),
+        ("pages/gap-analysis.py", "Gap analysis", ":material/fact_check:", "gap-analysis"),
+        ("pages/soa.py", "Statement of Applicability", ":material/rule:", "soa"),
+    ],
+    "AI systems": [
+        ("pages/ai-systems.py", "AI system inventory", ":material/memory:", "ai-systems"),
+        ("pages/ai-act.py", "EU AI Act classification", ":material/gavel:", "ai-act"),
+        ("pages/impact.py", "Impact assessments", ":material/assignment:", "impact"),
+    ],
+    "Risk": [
+        ("pages/risks.py", "AI risk register", ":material/crisis_alert:", "risks"),
+    ],
+    "Plan and govern": [
+        ("pages/roadmap.py", "Roadmap", ":material/timeline:", "roadmap"),
+        ("pages/governance.py", "Governance", ":material/account_balance:", "governance"),
+        ("pages/documents.py", "Documented information", ":material/description:", "documents"),
+    ],
+    "Reports": [
+        ("pages/reports.py", "Reports and workbook", ":material/table_view:", "reports"),
+    ],
+    "Settings": [
+        ("pages/workspaces.py", "Workspaces", ":material/folder_open:", "workspaces"),
+    ],
+}
+DEFAULT_PAGE = "overview"   # served at the root URL
+
+# A rerun after a change allocates many short-lived objects (frames, figures); with Python's
+# default thresholds the cycle collector then makes full passes over the whole heap, caches
+# included, adding 50-100 ms to some page runs on a large workspace. Collect less often.
+gc.set_threshold(50_000, 20, 10)
+
+
+@st.cache_resource(show_spinner="Opening the database...")
+def _open(path: str):
+    con = db.open_database(path)
+    demo.ensure(con, catalog_mod.load())
+    return con
+
+
+def connection():
+    """The process-wide root connection for AIMS_DB; stops the page with a clear message when
+    another program holds the file."""
+    path = db.database_path()
+    try:
+        return _open(path)
+    except db.DatabaseLockedError as exc:
+        st.error(f"**The database is in use.** {exc}", icon=":material/lock:")
+        st.stop()
+
+
+def catalog():
+    return catalog_mod.load()
+
+
+def _frame():
+    """Page config, navigation, workspace picker and the sidebar notes; returns the page to run."""
+    st.set_page_config(page_title="AIMS Workbench", page_icon=":material/verified_user:", layout="wide")
+    con = connection()
+    st.session_state["workspace"] = pick_workspace(con)
+    page = st.navigation({section: [st.Page(script, title=title, icon=icon, url_path=path, default=path == DEFAULT_PAGE)
+                                    for script, title, icon, path in items]
+                          for section, items in SECTIONS.items()})
+    cat = catalog()
+    st.sidebar.caption(f"Catalogue: {cat.name}, content {cat.version}  \nChanges recorded as: {db.current_user()}")
+    st.session_state[PAGE_KEY] = page.url_path
+    return page
+
+
+def entry() -> None:
+    """The entry point (app.py): draw the frame, then run the page the URL names."""
+    page = _frame()
+    st.session_state[_FRAMED] = True
+    page.run()
+
+
+def start() -> None:
+    """First call of every page: draws the frame unless the entry point already has (see above).
+
+    Run on its own, the page reruns through the entry point once per session: widgets drawn in
+    the legacy run would get other IDs than in every later run, so a first click would be lost."""
+    if st.session_state.pop(_FRAMED, False):
+        return
+    _frame()
+    if not st.session_state.get("_rerouted"):
+        st.session_state["_rerouted"] = True
+        st.rerun()
+
+
+def page(title: str, caption: str | Callable[[dict], str] = "") -> tuple:
+    """The opening of a workspace page: the frame, the connection, the selected workspace (or a
+    pointer to the Workspaces page and a stop), the title with its caption (text, or a function of
+    the workspace) and the page's save message. Returns (connection, workspace)."""
+    start()
+    con = connection()
+    ws = require_workspace()
+    page_header(title, ws, caption(ws) if callable(caption) else caption)
+    show_flash()
+    return con, ws
+
+
+def serve_like_a_running_server() -> None:
+    """For AppTest (tests, benchmark): keep Streamlit's legacy pages/ mode off, as on a server
+    after its first session. AppTest decides that mode afresh before every run, from the pages/
+    folder alone, so every run would take the path a real server takes only for the first deep
+    link after it starts (that path has its own browser test)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if getattr(PagesManager.__init__, "_aims_server_like", False):
+        return
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    init._aims_server_like = True
+    PagesManager.__init__ = init
+
+
+def data_version(con) -> int:
+    """Bumps with every write: each write path logs to change_log in its own transaction."""
+    with db.reading(con) as cur:
+        return cur.execute("SELECT coalesce(max(id), 0) FROM change_log").fetchall()[0][0]
+
+
+# A resource cache keeps the one result object (no pickling per rerun); callers get a shallow
+# copy of frames, and pandas copy-on-write keeps any change they make out of the cached one.
+@st.cache_resource(show_spinner=False, max_entries=200)
+def _call(name: str, version: int, today: date, key: tuple, _fn, _con, _args: tuple, _kwargs: dict):
+    return _fn(_con, *_args, **_kwargs)
+
+
+def cached(fn, con, *args, **kwargs):
+    """fn(con, *args, **kwargs), computed once per data version (and day) and shared by reruns
+    and sessions. For reads only; a catalogue argument is keyed by its version. Results that
+    are not DataFrames (dicts of figures and small frames) are shared: read them, never change them."""
+    key = tuple(f"catalog {a.version}" if isinstance(a, catalog_mod.Catalog) else a for a in args)
+    key += tuple(sorted(kwargs.items()))
+    key += (id(con),)  # one cache per open database
+    value = _call(f"{fn.__module__}.{fn.__qualname__}", data_version(con), date.today(), key, fn, con, args, kwargs)
+    return value.copy(deep=False) if isinstance(value, pd.DataFrame) else value
+
+
+def pick_workspace(con) -> dict | None:
+    """Draw the sidebar workspace picker and keep the choice in the URL (?ws=ID).
+
+    A workspace named in the URL wins when the URL changed (new tab, shared link); otherwise the
+    picker's own state is kept. Returns the chosen workspace, or None when there is none.
+    """
+    ws = workspaces.list_all(con)
+    if ws.empty:
+        st.session_state.pop(WS_KEY, None)
+        return None
+    ids = [int(i) for i in ws["id"]]
+    names = dict(zip(ids, ws["name"]))
+    raw = st.query_params.get("ws")
+    from_url = int(raw) if raw and raw.isdigit() and int(raw) in ids else None
+    if from_url is not None and raw != st.session_state.get("_ws_url_seen"):
+        st.session_state[WS_KEY] = from_url
+    if st.session_state.get(WS_KEY) not in ids:
+        st.session_state[WS_KEY] = ids[0]
+    st.sidebar.selectbox("Workspace (client engagement)", ids, format_func=names.get, key=WS_KEY,
+                         help="Each workspace is one client engagement. Manage them on the Workspaces page.")
+    chosen = int(st.session_state[WS_KEY])
+    st.query_params["ws"] = str(chosen)
+    st.session_state["_ws_url_seen"] = str(chosen)
+    return workspaces.get(con, chosen)
+
+
+def current_workspace() -> dict | None:
+    return st.session_state.get("workspace")
+
+
+def require_workspace() -> dict:
+    """The selected workspace, or stop the page with a pointer to the Workspaces page."""
+    ws = current_workspace()
+    if ws is None:
+        st.info("There is no active workspace. Create one on the Workspaces page.", icon=":material/info:")
+        st.page_link("pages/workspaces.py", label="Go to Workspaces", icon=":material/folder_open:")
+        st.stop()
+    return ws
+
+
+_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; padding-bottom: 2rem; }
+[data-testid="stMetricValue"] { font-size: 2rem; }
+</style>"""
+
+
+def page_header(title: str, ws: dict | None, caption: str = "") -> None:
+    """Page title with the workspace and organisation under it (and the app-wide styles)."""
+    st.html(_CSS)
+    st.title(title)
+    parts = []
+    if ws:
+        parts.append(f"**{ws['name']}**" + (f" · {ws['organisation']}" if ws.get("organisation") else ""))
+    if caption:
+        parts.append(caption)
+    if parts:
+        st.caption(" · ".join(parts))
+
+
+def show_problems(exc: ValidationError, what: str = "Nothing was saved") -> None:
+    """Show every validation problem of a rejected write."""
+    items = "\n".join(f"- {p}" for p in exc.problems)
+    st.error(f"**{what}.** Please fix:\n{items}", icon=":material/error:")
+
+
+FLASH_SECONDS = 10     # how long a save's confirmation stays at the top of its page
+
+
+def flash(message: str) -> None:
+    """Queue a success message for the page that saved: a toast on its next run, and a box at
+    the top of the page on its runs of the next FLASH_SECONDS seconds, so a rerun right after the
+    save (a widget settling, a filter touched) does not take the confirmation away."""
+    st.session_state["_flash"] = {"text": message, "at": time.monotonic(), "page": st.session_state.get(PAGE_KEY),
+                                  "toasted": False}
+
+
+def show_flash() -> None:
+    """Show the queued message (see flash); drop it once it is older than FLASH_SECONDS."""
+    item = st.session_state.get("_flash")
+    if not item:
+        return
+    if time.monotonic() - item["at"] > FLASH_SECONDS or item["page"] != st.session_state.get(PAGE_KEY):
+        st.session_state.pop("_flash", None)
+        return
+    if not item["toasted"]:
+        st.toast(item["text"], icon=":material/check_circle:")
+        item["toasted"] = True
+    st.success(item["text"], icon=":material/check_circle:")
+
+
+def owner_options(con, workspace_id: int, *current) -> list[str]:
+    """Owners to offer: the people of the roles register plus every owner already typed (so old
+    free-text owners stay selectable), sorted, with '' (no owner) first."""
+    from aims.governance import roles
+    names = set(cached(roles.people, con, workspace_id))
+    for values in current:
+        names.update(v for v in values if isinstance(v, str) and v.strip())
+    return [""] + sorted(names, key=str.lower)
+
+
+def owner_picker(container, label: str, options: list[str], value: str, key: str) -> str:
+    """A selectbox over `options` that also accepts a new name typed by the user."""
+    opts = options if value in options else options + [value]
+    return container.selectbox(label, opts, index=opts.index(value), key=key, accept_new_options=True,
+                               format_func=lambda v: v or "(no owner)",
+                               help="People from the roles register; type a new name to add one.") or ""
+
+
+def pct(value) -> str:
+    """'64%' or a dash when there is nothing to measure."""
+    return "–" if value is None or pd.isna(value) else f"{value:.0f}%"
+
+
+def days_to(target) -> str:
+    if target is None or pd.isna(target):
+        return "no date set"
+    d = (target - date.today()).days
+    return f"{d} days" if d >= 0 else f"{-d} days overdue"
+
+
+def esc(value) -> str:
+    """HTML-escape user text before it goes into any markdown with HTML."""
+    return html.escape(str(value or ""))

@@ -1,0 +1,132 @@
+"""EU AI Act classification wizard per AI system, its history, and the dated table of dates."""
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from aims.ai_systems import classification, inventory
+from aims.common.validate import ValidationError
+from aims.store import db
+from aims.ui import chrome
+
+chrome.start()
+
+con = chrome.connection()
+ws = chrome.require_workspace()
+chrome.page_header("EU AI Act classification", ws, "decision support per AI system")
+chrome.show_flash()
+rules = classification.rules()
+st.info(rules.disclaimer, icon=":material/gavel:")
+
+systems = inventory.list_systems(con, ws["id"], include_retired=False)
+dates = classification.date_map(con)
+checked = classification.table_checked_on(con)
+tab_wizard, tab_history, tab_dates = st.tabs(["Classify a system", "History", "Application dates"])
+
+with tab_wizard:
+    if systems.empty:
+        st.info("Add AI systems to the inventory first.")
+        st.page_link("pages/ai-systems.py", label="Go to the AI system inventory", icon=":material/arrow_forward:")
+    else:
+        ids = list(systems["id"])
+        names = dict(zip(systems["id"], systems["id"] + "  " + systems["name"] + "  (" + systems["ai_act_category"] + ")"))
+        wanted = st.query_params.get("system")
+        sid = st.selectbox("AI system", ids, index=ids.index(wanted) if wanted in ids else 0, format_func=names.get,
+                           key="cls_system")
+        st.query_params["system"] = sid
+        system = inventory.get(con, ws["id"], sid)
+        previous, prev_role = classification.latest_answers(con, ws["id"], sid)
+        hist = classification.history(con, ws["id"], sid)
+        if hist.empty:
+            st.info("Not classified yet: answer the questions below and save.", icon=":material/info:")
+        else:
+            h = hist.iloc[0]
+            result = classification.classify(previous)
+            st.markdown(f"### Result: {result.label.upper()}"
+                        + (" + GPAI" + (" with systemic risk" if result.gpai == "gpai_systemic" else "")
+                           if result.gpai else ""))
+            st.caption(f"Version {h['version']}, {pd.Timestamp(h['classified_at']):%Y-%m-%d %H:%M} by "
+                       f"{h['classified_by']}, as {h['role'].replace('_', ' ')}. Dates of application from the "
+                       f"dates table, last checked {checked}.")
+            left, right = st.columns([2, 3], gap="large")
+            left.markdown("**Why**\n" + "\n".join(f"- {line}" for line in result.reasoning))
+            ob = classification.obligations(result, h["role"], dates)
+            with right:
+                st.markdown(f"**Obligations for a {h['role'].replace('_', ' ')}** ({len(ob)})")
+                if not ob.empty:
+                    ob["applies"] = ["now" if d and d <= date.today() else f"from {d}" for d in ob["applies from"]]
+                    st.dataframe(ob[["article", "obligation", "applies", "what it means"]], hide_index=True,
+                                 height=min(420, 38 + 35 * len(ob)), column_config={
+                                     "article": st.column_config.TextColumn(width="small"),
+                                     "applies": st.column_config.TextColumn(width="small"),
+                                     "what it means": st.column_config.TextColumn(width="large")})
+                st.caption(rules.table_note)
+        with st.expander("Answer the questions" if hist.empty else "Re-run the classification", expanded=hist.empty,
+                         icon=":material/checklist:"):
+            with st.form(f"cls_form_{sid}", border=False):
+                role_default = prev_role or classification.role_key(system["org_role"])
+                role = st.selectbox("The organisation's role for this system", classification.ROLES,
+                                    index=classification.ROLES.index(role_default), format_func=lambda r: r.replace("_", " "))
+                st.caption("Tick every statement that is true for this system; unticked means no. Saving keeps the "
+                           "earlier results as history.")
+                answers = {}
+                for section, title in classification.SECTIONS.items():
+                    st.markdown(f"**{title}**")
+                    for q in [q for q in rules.questions if q["section"] == section]:
+                        label = f"{q['text']}  ({q['article']})"
+                        if q["date_key"] == "prohibition_intimate_imagery":
+                            label += f"  [added in 2026, applies from {dates.get(q['date_key'])}]"
+                        answers[q["id"]] = st.checkbox(label, value=bool(previous.get(q["id"])), help=q["help"],
+                                                       key=f"cls_{sid}_{q['id']}")
+                submitted = st.form_submit_button("Classify and save", type="primary")
+            if submitted:
+                try:
+                    classification.record(con, ws["id"], sid, answers, role)
+                    chrome.flash(f"{sid} classified; the earlier result stays in the history.")
+                    st.rerun()
+                except ValidationError as exc:
+                    chrome.show_problems(exc)
+
+with tab_history:
+    h = classification.history(con, ws["id"])
+    if h.empty:
+        st.info("No classification has been recorded yet.")
+    else:
+        names = dict(zip(systems["id"], systems["name"]))
+        h = h.assign(system=h["system_id"].map(lambda s: f"{s} {names.get(s, '(retired)')}"),
+                     category=h["category"].str.replace("_", "-"))
+        st.dataframe(h[["system", "version", "category", "basis", "gpai", "role", "classified_at", "classified_by"]],
+                     hide_index=True, column_config={
+                         "classified_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"),
+                         "classified_by": "By"})
+
+with tab_dates:
+    st.markdown(f"Dates from which each part of the EU AI Act applies, as last checked on **{checked}**. "
+                "The 2026 Digital Omnibus moved several of them; check the current status on EUR-Lex and "
+                "update a row when it changes.")
+    table = classification.dates_table(con)
+    frame = table[["key", "what", "original_date", "applies_from", "checked_on", "source"]].copy()
+    for col in ("original_date", "applies_from", "checked_on"):
+        frame[col] = [pd.Timestamp(v).date() if pd.notna(v) else None for v in frame[col]]
+    edited = st.data_editor(frame, hide_index=True, key="cls_dates", disabled=["key", "what", "original_date", "source"],
+                            column_config={
+                                "key": "Key", "what": st.column_config.TextColumn("What applies", width="large"),
+                                "original_date": st.column_config.DateColumn("Original date", format="YYYY-MM-DD"),
+                                "applies_from": st.column_config.DateColumn("Applies from", format="YYYY-MM-DD",
+                                                                            required=True),
+                                "checked_on": st.column_config.DateColumn("Checked on", format="YYYY-MM-DD",
+                                                                          required=True),
+                                "source": "Source"})
+    changed = [i for i in range(len(frame)) if edited.iloc[i]["applies_from"] != frame.iloc[i]["applies_from"]
+               or edited.iloc[i]["checked_on"] != frame.iloc[i]["checked_on"]]
+    if st.button(f"Save {len(changed)} changed date{'s' if len(changed) != 1 else ''}", disabled=not changed,
+                 type="primary", key="cls_dates_save"):
+        try:
+            with db.transaction(con) as tx:  # all rows or none
+                for i in changed:
+                    classification.update_date(tx, frame.iloc[i]["key"], edited.iloc[i]["applies_from"],
+                                               edited.iloc[i]["checked_on"])
+            chrome.flash("Dates saved.")
+            st.rerun()
+        except ValidationError as exc:
+            chrome.show_problems(exc)

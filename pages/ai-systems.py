@@ -1,0 +1,221 @@
+"""AI system inventory: register, detail view, add/edit/retire, CSV import, charts."""
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from aims.ai_systems import classification, impact, inventory
+from aims.assessment import charts
+from aims.common.validate import ValidationError
+from aims.ui import chrome
+
+chrome.start()
+
+con = chrome.connection()
+ws = chrome.require_workspace()
+chrome.page_header("AI system inventory", ws, "ISO/IEC 42001 A.4 and 4.3: know every AI system in scope")
+chrome.show_flash()
+
+systems = chrome.cached(inventory.list_systems, con, ws["id"])
+active = systems[systems["status"] == "active"]
+owners = chrome.owner_options(con, ws["id"], systems["business_owner"], systems["technical_owner"])
+today = date.today()
+next_review = pd.to_datetime(active["next_review"])
+k = st.columns(5)
+k[0].metric("Active AI systems", len(active), border=True)
+k[1].metric("High-risk (EU AI Act)", int((active["ai_act_category"] == "high-risk").sum()), border=True)
+k[2].metric("Not classified yet", int((active["ai_act_category"] == "not classified").sum()), border=True)
+k[3].metric("Deployed", int((active["lifecycle_stage"] == "deployed").sum()), border=True)
+k[4].metric("Reviews overdue", int((next_review < pd.Timestamp(today)).sum()), border=True,
+            help="Active systems whose next review date has passed.")
+
+
+def system_form(key: str, values: dict, submit: str) -> dict | None:
+    """All inventory fields in a form; returns the typed values when submitted."""
+    v = {**inventory.DEFAULTS, **values}
+
+    def pick(col, field, help=None):
+        label, options = inventory.FIELDS[field]
+        return col.selectbox(label, options, index=list(options).index(v[field]) if v[field] in options else 0,
+                             help=help, key=f"{key}_{field}")
+
+    with st.form(key, border=True):
+        out = {}
+        c = st.columns([2, 1, 1])
+        out["name"] = c[0].text_input("Name *", v.get("name", ""), max_chars=200, key=f"{key}_name")
+        out["lifecycle_stage"] = pick(c[1], "lifecycle_stage")
+        out["business_unit"] = c[2].text_input("Business unit", v.get("business_unit", ""), max_chars=200)
+        out["description"] = st.text_area("Description", v.get("description", ""), max_chars=5000, height=68)
+        c = st.columns(2)
+        out["business_owner"] = chrome.owner_picker(c[0], "Business owner", owners, v.get("business_owner") or "",
+                                                key=f"{key}_business_owner")
+        out["technical_owner"] = chrome.owner_picker(c[1], "Technical owner", owners, v.get("technical_owner") or "",
+                                                 key=f"{key}_technical_owner")
+        c = st.columns(3)
+        out["purpose"] = c[0].text_area("Purpose", v.get("purpose", ""), max_chars=5000, height=90)
+        out["intended_use"] = c[1].text_area("Intended uses and users", v.get("intended_use", ""), max_chars=5000, height=90)
+        out["foreseeable_misuse"] = c[2].text_area("Reasonably foreseeable misuse", v.get("foreseeable_misuse", ""),
+                                                   max_chars=5000, height=90)
+        c = st.columns(4)
+        out["sourcing"] = pick(c[0], "sourcing")
+        out["vendor"] = c[1].text_input("Vendor", v.get("vendor", ""), max_chars=200)
+        out["model"] = c[2].text_input("Model", v.get("model", ""), max_chars=200)
+        out["model_type"] = pick(c[3], "model_type")
+        c = st.columns(2)
+        out["data_sources"] = c[0].text_area("Data sources", v.get("data_sources", ""), max_chars=5000, height=68)
+        out["affected_persons"] = c[1].text_area("Affected persons", v.get("affected_persons", ""), max_chars=5000, height=68)
+        c = st.columns(4)
+        out["personal_data"] = c[0].checkbox("Personal data used", bool(v["personal_data"]))
+        out["special_categories"] = c[1].checkbox("Special categories of personal data", bool(v["special_categories"]))
+        out["eu_market"] = c[2].checkbox("Placed on or used in the EU market", bool(v["eu_market"]))
+        out["gpai"] = c[3].checkbox("General-purpose AI model involved", bool(v["gpai"]))
+        c = st.columns(2)
+        out["automation"] = pick(c[0], "automation")
+        out["org_role"] = pick(c[1], "org_role", help="The organisation's role for this system under the EU AI Act")
+        out["oversight"] = st.text_area("Human oversight mechanism", v.get("oversight", ""), max_chars=5000, height=68)
+        c = st.columns(2)
+        out["last_review"] = c[0].date_input("Last review", v.get("last_review"), format="YYYY-MM-DD")
+        out["next_review"] = c[1].date_input("Next review", v.get("next_review"), format="YYYY-MM-DD")
+        return out if st.form_submit_button(submit, type="primary") else None
+
+
+tab_register, tab_add, tab_import = st.tabs(["Register", "Add a system", "Import CSV"])
+
+with tab_register:
+    if systems.empty:
+        st.info("No AI systems yet. Add the first one in the next tab, or import a CSV.", icon=":material/info:")
+    else:
+        left, right = st.columns(2)
+        left.plotly_chart(charts.count_bars(active["lifecycle_stage"], inventory.LIFECYCLE[:-1],
+                                            "Active systems by life-cycle stage"), theme=None, key="inv_stage")
+        right.plotly_chart(charts.count_bars(active["ai_act_category"], inventory.CATEGORIES,
+                                             "Active systems by EU AI Act category"), theme=None, key="inv_cat")
+        f = st.columns([3, 2, 2, 1.4])
+        search = f[0].text_input("Search", key="inv_search", placeholder="Name, owner, purpose, vendor...")
+        stages = f[1].multiselect("Life-cycle stage", inventory.LIFECYCLE, key="inv_stage_f", placeholder="Any stage")
+        cats = f[2].multiselect("EU AI Act category", inventory.CATEGORIES, key="inv_cat_f", placeholder="Any category")
+        show_retired = f[3].toggle("Show retired", key="inv_retired")
+        view = systems if show_retired else active
+        if search.strip():
+            hay = view[["id", "name", "business_owner", "technical_owner", "purpose", "vendor", "model",
+                        "business_unit"]].astype(str).agg(" ".join, axis=1).str.lower()
+            view = view[hay.str.contains(search.strip().lower(), regex=False)]
+        if stages:
+            view = view[view["lifecycle_stage"].isin(stages)]
+        if cats:
+            view = view[view["ai_act_category"].isin(cats)]
+        st.caption(f"{len(view)} of {len(systems)} systems. Select a row to open its detail view.")
+        table = view[["id", "name", "business_owner", "lifecycle_stage", "sourcing", "automation",
+                      "ai_act_category", "status", "next_review"]].reset_index(drop=True)
+        picked = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row", key="inv_table",
+                              height=min(460, 38 + 35 * len(table)), column_config={
+                                  "id": st.column_config.TextColumn("ID", width="small"), "name": "Name",
+                                  "business_owner": "Business owner", "lifecycle_stage": "Stage",
+                                  "sourcing": "Sourcing", "automation": "Automation",
+                                  "ai_act_category": "EU AI Act", "status": "Status",
+                                  "next_review": st.column_config.DateColumn("Next review", format="YYYY-MM-DD")})
+        rows = picked.selection.rows if picked else []
+        wanted = table.iloc[rows[0]]["id"] if rows else st.query_params.get("system")
+        if wanted in set(systems["id"]):
+            st.query_params["system"] = wanted
+            s = inventory.get(con, ws["id"], wanted)
+            st.divider()
+            st.subheader(f"{s['id']} {s['name']}")
+            st.caption(f"{s['status']} · {s['lifecycle_stage']} · EU AI Act: **{s['ai_act_category']}** · "
+                       f"role: {s['org_role']} · automation: {s['automation']}")
+            d = st.columns(3)
+            d[0].markdown(f"**Purpose**  \n{s['purpose'] or '–'}")
+            d[1].markdown(f"**Intended uses and users**  \n{s['intended_use'] or '–'}")
+            d[2].markdown(f"**Foreseeable misuse**  \n{s['foreseeable_misuse'] or '–'}")
+            d = st.columns(3)
+            d[0].markdown(f"**Owners**  \nbusiness: {s['business_owner'] or '–'}  \ntechnical: {s['technical_owner'] or '–'}")
+            d[1].markdown(f"**Model**  \n{s['sourcing']}; {s['vendor'] or 'no vendor'} {s['model']}; {s['model_type']}")
+            d[2].markdown(f"**Personal data**  \n{'yes' if s['personal_data'] else 'no'}"
+                          f"{' (special categories)' if s['special_categories'] else ''}; "
+                          f"affected: {s['affected_persons'] or '–'}")
+            hist = classification.history(con, ws["id"], wanted)
+            ias = chrome.cached(impact.list_all, con, ws["id"])
+            ias = ias[ias["system_id"] == wanted]
+            d = st.columns(3)
+            with d[0]:
+                st.markdown("**EU AI Act classification**")
+                if hist.empty:
+                    st.caption("Not classified yet.")
+                else:
+                    h = hist.iloc[0]
+                    st.caption(f"Version {h['version']}: {h['category'].replace('_', '-')} as {h['role']}, "
+                               f"{pd.Timestamp(h['classified_at']):%Y-%m-%d} by {h['classified_by']}")
+                st.page_link("pages/ai-act.py", label="Open the classification wizard", icon=":material/gavel:",
+                             query_params={"ws": str(ws["id"]), "system": wanted})
+            with d[1]:
+                st.markdown("**Impact assessments**")
+                if ias.empty:
+                    st.caption("None yet.")
+                for _, a in ias.iterrows():
+                    st.caption(f"{a['id']} v{a['version']}: {a['status']}, level {a['overall_level'] or '–'}")
+                st.page_link("pages/impact.py", label="Open impact assessments", icon=":material/assignment:",
+                             query_params={"ws": str(ws["id"]), "system": wanted})
+            with d[2]:
+                st.markdown("**Risks**")
+                try:
+                    from aims.risk import register as risks
+                    r = risks.for_system(con, ws["id"], wanted)
+                    st.caption(f"{len(r)} risk(s) linked." if len(r) else "No risks linked yet.")
+                    if len(r):
+                        st.dataframe(r[[c for c in ("id", "title", "status") if c in r.columns]], hide_index=True)
+                    st.page_link("pages/risks.py", label="Open its risks in the register", icon=":material/crisis_alert:",
+                                 query_params={"ws": str(ws["id"]), "system": wanted})
+                except ImportError:
+                    st.caption("The risk register is not available.")
+            with st.expander("Edit this system", icon=":material/edit:"):
+                values = system_form(f"inv_edit_{wanted}", s, "Save changes")
+                if values is not None:
+                    try:
+                        n = inventory.update(con, ws["id"], wanted, values)
+                        chrome.flash(f"Saved {n} change{'s' if n != 1 else ''} to {wanted}.")
+                        st.rerun()
+                    except ValidationError as exc:
+                        chrome.show_problems(exc)
+            if s["status"] == "active":
+                with st.popover("Retire this system", icon=":material/archive:"):
+                    st.write("Retired systems stay in the register and its history, marked retired.")
+                    if st.button(f"Retire {wanted}", key=f"inv_retire_{wanted}", type="primary"):
+                        inventory.retire(con, ws["id"], wanted)
+                        chrome.flash(f"{wanted} retired.")
+                        st.rerun()
+
+with tab_add:
+    values = system_form("inv_add", {}, "Add AI system")
+    if values is not None:
+        try:
+            new_id = inventory.create(con, ws["id"], values)
+            st.query_params["system"] = new_id
+            chrome.flash(f"Added {new_id} {values['name']}. Classify it under the EU AI Act next.")
+            st.rerun()
+        except ValidationError as exc:
+            chrome.show_problems(exc)
+
+with tab_import:
+    st.markdown("Upload or paste a CSV with one system per row. Every row is checked first; nothing is "
+                "imported unless all rows are valid. Columns are the field names of the template.")
+    st.download_button("Download a CSV template", inventory.csv_template(), "ai-systems-template.csv", "text/csv",
+                       on_click="ignore", icon=":material/download:")
+    gen = st.session_state.get("inv_csv_gen", 0)  # a new key empties the inputs after an import
+    upload = st.file_uploader("CSV file", type=["csv"], key=f"inv_csv_file_{gen}")
+    pasted = st.text_area("...or paste CSV text", key=f"inv_csv_text_{gen}", height=120)
+    raw = upload.getvalue() if upload is not None else pasted.encode("utf-8") if pasted.strip() else None
+    if raw:
+        rows, problems = inventory.parse_csv(raw)
+        if problems:
+            chrome.show_problems(ValidationError(problems), "This CSV cannot be imported")
+        else:
+            st.success(f"{len(rows)} valid row{'s' if len(rows) != 1 else ''}. Preview:", icon=":material/preview:")
+            st.dataframe(pd.DataFrame(rows), hide_index=True)
+            if st.button(f"Import {len(rows)} system{'s' if len(rows) != 1 else ''}", type="primary", key="inv_csv_go"):
+                try:
+                    ids = inventory.create_many(con, ws["id"], rows)
+                    st.session_state["inv_csv_gen"] = gen + 1
+                    chrome.flash(f"Imported {len(ids)} systems ({ids[0]} to {ids[-1]}).")
+                    st.rerun()
+                except ValidationError as exc:
+                    chrome.show_problems(exc)

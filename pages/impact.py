@@ -1,0 +1,130 @@
+"""AI system impact assessments: questionnaire per system, levels, review and approval, versions."""
+from datetime import date, timedelta
+
+import streamlit as st
+
+from aims.ai_systems import impact, inventory
+from aims.common.validate import ValidationError
+from aims.ui import chrome
+
+chrome.start()
+
+con = chrome.connection()
+ws = chrome.require_workspace()
+chrome.page_header("AI system impact assessment", ws, "ISO/IEC 42001 6.1.4, 8.4 and A.5, in the style of ISO/IEC 42005")
+chrome.show_flash()
+LEVEL_MARK = {"low": "low", "medium": "medium", "high": "HIGH", "critical": "CRITICAL", None: "–"}
+
+systems = inventory.list_systems(con, ws["id"], include_retired=False)
+everything = chrome.cached(impact.list_all, con, ws["id"])
+tab_one, tab_all = st.tabs(["Assess a system", "All assessments"])
+
+
+def act(fn, message: str) -> None:
+    try:
+        fn()
+        chrome.flash(message)
+        st.rerun()
+    except ValidationError as exc:
+        chrome.show_problems(exc)
+
+
+with tab_one:
+    if systems.empty:
+        st.info("Add AI systems to the inventory first.")
+        st.stop()
+    ids = list(systems["id"])
+    names = dict(zip(systems["id"], systems["id"] + "  " + systems["name"] + "  (" + systems["ai_act_category"] + ")"))
+    wanted = st.query_params.get("system")
+    sid = st.selectbox("AI system", ids, index=ids.index(wanted) if wanted in ids else 0, format_func=names.get,
+                       key="ia_system")
+    st.query_params["system"] = sid
+    mine = everything[everything["system_id"] == sid]
+    if mine.empty:
+        st.info("No impact assessment for this system yet.", icon=":material/info:")
+        with st.form(f"ia_start_{sid}"):
+            assessor = st.text_input("Assessor", max_chars=200)
+            if st.form_submit_button("Start the impact assessment", type="primary"):
+                act(lambda: impact.start(con, ws["id"], sid, assessor), "Impact assessment started as a draft.")
+        st.stop()
+    versions = list(mine["id"])
+    labels = {r["id"]: f"{r['id']}  version {r['version']}  ({r['status']})" for _, r in mine.iterrows()}
+    aid = st.selectbox("Version", versions, format_func=labels.get, key=f"ia_version_{sid}")
+    a = impact.get(con, ws["id"], aid)
+    answers = impact.answers(con, ws["id"], aid)
+    s = impact.score({q: x["value"] for q, x in answers.items()})
+    read_only = a["status"] == "approved"
+
+    k = st.columns(4)
+    k[0].metric("Overall impact level", LEVEL_MARK[s["overall"]], border=True,
+                help="Critical or high when any section is; otherwise the rounded-up mean of the sections.")
+    k[1].metric("Answered", f"{s['answered']} of {s['total']}", border=True)
+    k[2].metric("Status", a["status"], border=True)
+    k[3].metric("Next re-assessment", str(a["next_review"] or "–"), border=True)
+    st.progress(s["answered"] / s["total"], text=f"{s['answered']} of {s['total']} questions answered")
+    if read_only:
+        st.success(f"Approved by {a['approver']} on {a['approved_on']}. This version is read-only; "
+                   "start a re-assessment to change answers (the approved version stays viewable).",
+                   icon=":material/verified:")
+
+    qs = impact.questionnaire()["sections"]
+    tabs = st.tabs([f"{sec['title']} · {LEVEL_MARK[s['sections'][sec['id']]]}" for sec in qs])
+    for tab, sec in zip(tabs, qs):
+        with tab, st.form(f"ia_form_{aid}_{sec['id']}", border=False):
+            changes = {}
+            for q in sec["questions"]:
+                options = [None] + [o["value"] for o in q["options"]]
+                label_of = {o["value"]: f"{o['label']}  [{o['severity']}]" for o in q["options"]}
+                label_of[None] = "Not answered yet"
+                current = answers.get(q["id"], {"value": None, "note": ""})
+                value = st.radio(q["text"], options, index=options.index(current["value"]) if current["value"] in options else 0,
+                                 format_func=label_of.get, help=q.get("help"), disabled=read_only,
+                                 key=f"ia_{aid}_{q['id']}")
+                note = st.text_input("Note", current["note"], max_chars=5000, disabled=read_only,
+                                     key=f"ia_{aid}_{q['id']}_note", label_visibility="collapsed",
+                                     placeholder="Note or evidence for this answer")
+                changes[q["id"]] = {"value": value, "note": note}
+            if st.form_submit_button("Save this section", type="primary", disabled=read_only):
+                act(lambda: impact.save_answers(con, ws["id"], aid, changes), f"Saved the section {sec['title']}.")
+
+    st.subheader("Review and approval")
+    c = st.columns(3)
+    if a["status"] == "draft" and c[0].button("Send for review", key="ia_review"):
+        act(lambda: impact.set_status(con, ws["id"], aid, "in review"), "Sent for review.")
+    if a["status"] == "in review":
+        if c[0].button("Back to draft", key="ia_back"):
+            act(lambda: impact.set_status(con, ws["id"], aid, "draft"), "Back to draft.")
+        with c[1].popover("Approve", icon=":material/approval:"):
+            with st.form(f"ia_approve_{aid}"):
+                approver = st.text_input("Approver (name and role)", max_chars=200)
+                approved_on = st.date_input("Approval date", date.today(), max_value=date.today(), format="YYYY-MM-DD")
+                next_review = st.date_input("Next re-assessment", date.today() + timedelta(days=365), format="YYYY-MM-DD")
+                if st.form_submit_button("Approve this version", type="primary"):
+                    act(lambda: impact.set_status(con, ws["id"], aid, "approved", approver, approved_on, next_review),
+                        f"{aid} approved.")
+    if read_only and aid == versions[0] and c[0].button("Start a re-assessment", key="ia_reassess"):
+        act(lambda: impact.start(con, ws["id"], sid, a["assessor"]), "Re-assessment started from the approved answers.")
+
+    proposed = impact.proposed_risks(con, ws["id"])
+    proposed = proposed[proposed["assessment_id"] == aid]
+    st.subheader(f"Proposed risks ({len(proposed)})")
+    if proposed.empty:
+        st.caption("No high or critical answers in this version.")
+    else:
+        st.caption("High and critical answers become proposed risks; accept them into the risk register there.")
+        st.dataframe(proposed[["level", "title", "question", "answer", "controls"]], hide_index=True,
+                     column_config={"controls": st.column_config.ListColumn("Suggested Annex A controls")})
+
+with tab_all:
+    if everything.empty:
+        st.info("No impact assessments yet.")
+    else:
+        overdue = set(impact.overdue(everything)["id"])
+        view = everything.assign(progress=everything["answered"] / everything["total"],
+                                 overdue=everything["id"].map(lambda i: "OVERDUE" if i in overdue else ""))
+        st.dataframe(view[["id", "system_id", "system_name", "version", "status", "overall_level", "progress",
+                           "approver", "approved_on", "next_review", "overdue"]], hide_index=True, column_config={
+            "progress": st.column_config.ProgressColumn("Answered", format="percent", min_value=0, max_value=1),
+            "approved_on": st.column_config.DateColumn("Approved on", format="YYYY-MM-DD"),
+            "next_review": st.column_config.DateColumn("Next re-assessment", format="YYYY-MM-DD"),
+            "overdue": "Re-assessment"})

@@ -1,0 +1,100 @@
+"""Statement of Applicability: applicability, justification and implementation of the 38 Annex A controls."""
+from datetime import date
+
+import streamlit as st
+
+from aims.assessment import requirements as assessments
+from aims.assessment import soa
+from aims.common.validate import ValidationError
+from aims.ui import chrome, editing, risk_panels
+
+chrome.start()
+
+con = chrome.connection()
+ws = chrome.require_workspace()
+cat = chrome.catalog()
+chrome.page_header("Statement of Applicability", ws, "ISO/IEC 42001 clause 6.1.3: the Annex A controls and why")
+chrome.show_flash()
+PENDING = f"soa_pending_{ws['id']}"
+
+table = chrome.cached(assessments.table, con, ws["id"], cat, ws["default_target"])
+rows = soa.rows(table)
+approval = assessments.soa_approval(con, ws["id"])
+stats = soa.summary(rows)
+
+k = st.columns(5)
+k[0].metric("Applicable controls", f"{stats['applicable']} of {stats['controls']}", border=True)
+k[1].metric("Excluded", stats["excluded"], border=True)
+k[2].metric("Implemented", chrome.pct(stats["implemented_pct"]), border=True,
+            help="Applicable controls whose implementation status is 'implemented'.")
+k[3].metric("Missing justification", stats["missing_justification"], border=True,
+            help="Applicable controls with no inclusion reason, or excluded controls with no exclusion reason.")
+k[4].metric("SoA version", approval["version"] or "–", border=True,
+            help="Approved by " + (approval["approved_by"] or "nobody yet")
+            + (f" on {approval['approved_on']}" if approval["approved_on"] else ""))
+
+with st.expander("Version and approval", icon=":material/approval:",
+                 expanded=not approval["version"]):
+    with st.form("soa_approval"):
+        c = st.columns(3)
+        version = c[0].text_input("SoA version", approval["version"], max_chars=40, placeholder="e.g. 1.0")
+        approver = c[1].text_input("Approved by (name and role)", approval["approved_by"], max_chars=200)
+        approved_on = c[2].date_input("Approval date", approval["approved_on"], max_value=date.today(),
+                                      format="YYYY-MM-DD")
+        if st.form_submit_button("Save version and approval"):
+            try:
+                assessments.set_soa_approval(con, ws["id"], version, approver, approved_on)
+                chrome.flash("SoA version and approval saved.")
+                st.rerun()
+            except ValidationError as exc:
+                chrome.show_problems(exc)
+
+f = st.columns([2.5, 2, 3])
+objectives = ["All objectives"] + list(rows["Objective"].unique())
+objective = f[0].selectbox("Control objective", objectives, key="soa_objective")
+show = f[1].selectbox("Show", ["All controls", "Applicable", "Excluded", "Missing justification",
+                               "Not implemented"], key="soa_show")
+search = f[2].text_input("Search", key="soa_search", placeholder="ID or title")
+view = soa.filter_rows(rows, objective if objective != "All objectives" else None, show, search)
+st.caption(f"Showing {len(view)} of {len(rows)} controls. Clauses 4-10 always apply and are not listed here.")
+
+columns = {"Applicable": "applicable", "Inclusion justification": "inclusion_reasons",
+           "Exclusion justification": "exclusion_reason", "Implementation": "implementation",
+           "Owner": "owner", "Evidence reference": "evidence_ref"}
+editing.pending_editor(
+    view.reset_index(drop=True), PENDING, columns, key=f"soa_editor_{ws['id']}",
+    column_config={
+        "ID": st.column_config.TextColumn(width="small", pinned=True),
+        "Control": st.column_config.TextColumn(width="medium", pinned=True),
+        "Applicable": st.column_config.CheckboxColumn(width="small"),
+        "Inclusion justification": st.column_config.MultiselectColumn(
+            options=list(assessments.INCLUSION_REASONS), width="medium",
+            help="Why the control is needed; several allowed"),
+        "Exclusion justification": st.column_config.TextColumn(max_chars=5000, width="medium",
+                                                               help="Required when the control is excluded"),
+        "Implementation": st.column_config.SelectboxColumn(options=list(assessments.IMPLEMENTATION), required=True),
+        "Owner": st.column_config.SelectboxColumn(options=chrome.owner_options(con, ws["id"], rows["Owner"])),
+        "Evidence reference": st.column_config.TextColumn(max_chars=5000),
+        "Maturity": st.column_config.TextColumn(help="From the gap analysis"),
+        "Objective": st.column_config.TextColumn(width="small"),
+    },
+    height=min(720, 38 + 35 * len(view)),
+    disabled=["ID", "Control", "Objective", "Maturity", "Check"],
+)
+
+
+def save(changes: dict) -> bool:
+    try:
+        n = assessments.save(con, ws["id"], cat, changes)
+    except ValidationError as exc:
+        chrome.show_problems(exc)
+        return False
+    chrome.flash(f"Saved {n} change{'s' if n != 1 else ''} to the Statement of Applicability.")
+    return True
+
+
+editing.save_bar(PENDING, save, "soa", view.reset_index(drop=True), columns)
+st.download_button("Download the SoA as CSV", soa.to_csv(rows, approval), file_name=f"SoA {ws['name']}.csv",
+                   mime="text/csv", icon=":material/download:", on_click="ignore")
+
+risk_panels.soa_section(con, ws, cat)
