@@ -9,12 +9,7 @@ from aims.common.validate import ValidationError
 from aims.store import db
 from aims.ui import chrome
 
-chrome.start()
-
-con = chrome.connection()
-ws = chrome.require_workspace()
-chrome.page_header("EU AI Act classification", ws, "decision support per AI system")
-chrome.show_flash()
+con, ws = chrome.page("EU AI Act classification", "decision support per AI system")
 rules = classification.rules()
 st.info(rules.disclaimer, icon=":material/gavel:")
 

@@ -9,12 +9,7 @@ from aims.assessment import charts
 from aims.common.validate import ValidationError
 from aims.ui import chrome
 
-chrome.start()
-
-con = chrome.connection()
-ws = chrome.require_workspace()
-chrome.page_header("AI system inventory", ws, "ISO/IEC 42001 A.4 and 4.3: know every AI system in scope")
-chrome.show_flash()
+con, ws = chrome.page("AI system inventory", "ISO/IEC 42001 A.4 and 4.3: know every AI system in scope")
 
 systems = chrome.cached(inventory.list_systems, con, ws["id"])
 active = systems[systems["status"] == "active"]

@@ -8,14 +8,9 @@ from aims.common.validate import ValidationError
 from aims.governance import documents, evidence, roles
 from aims.ui import chrome, editing
 
-chrome.start()
-
-con = chrome.connection()
-ws = chrome.require_workspace()
+con, ws = chrome.page("Documented information", "what ISO/IEC 42001 requires on file, and what to ask the client for")
 cat = chrome.catalog()
 WS = int(ws["id"])
-chrome.page_header("Documented information", ws, "what ISO/IEC 42001 requires on file, and what to ask the client for")
-chrome.show_flash()
 
 reg = documents.register(con, WS, cat)
 s1 = documents.stage1_readiness(con, WS, cat)

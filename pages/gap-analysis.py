@@ -8,13 +8,8 @@ from aims.common.validate import ValidationError
 from aims.governance import documents
 from aims.ui import chrome, editing
 
-chrome.start()
-
-con = chrome.connection()
-ws = chrome.require_workspace()
+con, ws = chrome.page("Gap analysis", "rate each requirement against the 0-5 maturity scale")
 cat = chrome.catalog()
-chrome.page_header("Gap analysis", ws, "rate each requirement against the 0-5 maturity scale")
-chrome.show_flash()
 
 MATURITY_OPTIONS = [assessments.NOT_ASSESSED] + [assessments.maturity_label(i) for i in range(6)]
 PENDING = f"gap_pending_{ws['id']}"

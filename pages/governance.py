@@ -4,14 +4,9 @@ import streamlit as st
 from aims.governance import summary as governance
 from aims.ui import chrome, governance_panels
 
-chrome.start()
-
-con = chrome.connection()
-ws = chrome.require_workspace()
+con, ws = chrome.page("Governance", "AI policy, roles and responsibilities, training and awareness")
 cat = chrome.catalog()
 WS = int(ws["id"])
-chrome.page_header("Governance", ws, "AI policy, roles and responsibilities, training and awareness")
-chrome.show_flash()
 
 snap = chrome.cached(governance.snapshot, con, WS, cat)
 pol, tr = snap["policy"], snap["training"]

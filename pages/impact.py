@@ -7,12 +7,7 @@ from aims.ai_systems import impact, inventory
 from aims.common.validate import ValidationError
 from aims.ui import chrome
 
-chrome.start()
-
-con = chrome.connection()
-ws = chrome.require_workspace()
-chrome.page_header("AI system impact assessment", ws, "ISO/IEC 42001 6.1.4, 8.4 and A.5, in the style of ISO/IEC 42005")
-chrome.show_flash()
+con, ws = chrome.page("AI system impact assessment", "ISO/IEC 42001 6.1.4, 8.4 and A.5, in the style of ISO/IEC 42005")
 LEVEL_MARK = {"low": "low", "medium": "medium", "high": "HIGH", "critical": "CRITICAL", None: "–"}
 
 systems = inventory.list_systems(con, ws["id"], include_retired=False)

@@ -6,12 +6,8 @@ from aims.governance import documents
 from aims.reports import overview
 from aims.ui import chrome, governance_panels, risk_panels, roadmap_panels
 
-chrome.start()
-
-con = chrome.connection()
-ws = chrome.require_workspace()
+con, ws = chrome.page("Readiness overview", lambda ws: f"target certification: {ws['target_date'] or 'not set'}")
 cat = chrome.catalog()
-chrome.page_header("Readiness overview", ws, f"target certification: {ws['target_date'] or 'not set'}")
 
 data = chrome.cached(overview.readiness, con, ws["id"], cat, ws["default_target"])
 overall = data["overall"]

@@ -14,16 +14,11 @@ from aims.workbook import csv as wb_csv
 from aims.workbook import export, importer, registry
 from aims.workbook import soa as wb_soa
 
-chrome.start()
-
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LARGE = 3000   # records: above this the workbook is prepared on request, with a progress bar
 
-con = chrome.connection()
-ws = chrome.require_workspace()
+con, ws = chrome.page("Reports and the Excel workbook", "hand the client a workbook, import their answers back")
 cat = chrome.catalog()
-chrome.page_header("Reports and the Excel workbook", ws, "hand the client a workbook, import their answers back")
-chrome.show_flash()
 WS = ws["id"]
 version = export.data_version(con, WS)
 

@@ -8,13 +8,8 @@ from aims.assessment import soa
 from aims.common.validate import ValidationError
 from aims.ui import chrome, editing, risk_panels
 
-chrome.start()
-
-con = chrome.connection()
-ws = chrome.require_workspace()
+con, ws = chrome.page("Statement of Applicability", "ISO/IEC 42001 clause 6.1.3: the Annex A controls and why")
 cat = chrome.catalog()
-chrome.page_header("Statement of Applicability", ws, "ISO/IEC 42001 clause 6.1.3: the Annex A controls and why")
-chrome.show_flash()
 PENDING = f"soa_pending_{ws['id']}"
 
 table = chrome.cached(assessments.table, con, ws["id"], cat, ws["default_target"])
