@@ -6,8 +6,9 @@ from browser import message, wait_idle
 
 def test_a_deep_link_on_a_fresh_server_opens_the_page_in_its_frame(fresh_server, page):
     page.goto(f"{fresh_server}/gap-analysis?ws=1&req=9.2.1")
-    wait_idle(page)
     sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("Workspace (client engagement)").wait_for(timeout=30_000)   # after the one reroute
+    wait_idle(page)
     assert page.get_by_text("Page not found").count() == 0
     assert page.locator("[data-testid='stException']").count() == 0
     assert "Gap analysis" in page.locator("h1").first.inner_text()
