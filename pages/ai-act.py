@@ -23,12 +23,7 @@ with tab_wizard:
         st.info("Add AI systems to the inventory first.")
         st.page_link("pages/ai-systems.py", label="Go to the AI system inventory", icon=":material/arrow_forward:")
     else:
-        ids = list(systems["id"])
-        names = dict(zip(systems["id"], systems["id"] + "  " + systems["name"] + "  (" + systems["ai_act_category"] + ")"))
-        wanted = st.query_params.get("system")
-        sid = st.selectbox("AI system", ids, index=ids.index(wanted) if wanted in ids else 0, format_func=names.get,
-                           key="cls_system")
-        st.query_params["system"] = sid
+        sid = chrome.system_picker(systems, "cls_system")
         system = inventory.get(con, ws["id"], sid)
         previous, prev_role = classification.latest_answers(con, ws["id"], sid)
         hist = classification.history(con, ws["id"], sid)

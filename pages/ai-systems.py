@@ -43,9 +43,9 @@ def system_form(key: str, values: dict, submit: str) -> dict | None:
         out["description"] = st.text_area("Description", v.get("description", ""), max_chars=5000, height=68)
         c = st.columns(2)
         out["business_owner"] = chrome.owner_picker(c[0], "Business owner", owners, v.get("business_owner") or "",
-                                                key=f"{key}_business_owner")
+                                                    key=f"{key}_business_owner")
         out["technical_owner"] = chrome.owner_picker(c[1], "Technical owner", owners, v.get("technical_owner") or "",
-                                                 key=f"{key}_technical_owner")
+                                                     key=f"{key}_technical_owner")
         c = st.columns(3)
         out["purpose"] = c[0].text_area("Purpose", v.get("purpose", ""), max_chars=5000, height=90)
         out["intended_use"] = c[1].text_area("Intended uses and users", v.get("intended_use", ""), max_chars=5000, height=90)

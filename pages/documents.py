@@ -4,8 +4,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from aims.common.frames import ANY_OWNER, NO_OWNER
 from aims.common.validate import ValidationError
-from aims.governance import documents, evidence, roles
+from aims.governance import documents, evidence, filters, roles
 from aims.ui import chrome, editing
 
 con, ws = chrome.page("Documented information", "what ISO/IEC 42001 requires on file, and what to ask the client for")
@@ -31,35 +32,12 @@ tab_register, tab_requests = st.tabs(["Register", "Evidence requests"], key="doc
 
 with tab_register:
     f = st.columns([2, 2.2, 2, 2.6])
-    shows = ["All documents", "Required by the standard", "Added by the organisation", "Not required",
-             "Review overdue", "Not approved yet"]
-    show = f[0].selectbox("Show", shows, key="doc_show")
+    show = f[0].selectbox("Show", filters.SHOWS, key="doc_show")
     statuses = f[1].multiselect("Status", documents.STATUSES, key="doc_status", placeholder="Any status")
     owners = sorted(o for o in reg["owner"].unique() if o)
-    owner = f[2].selectbox("Owner", ["Any owner", "(no owner)"] + owners, key="doc_owner")
+    owner = f[2].selectbox("Owner", [ANY_OWNER, NO_OWNER] + owners, key="doc_owner")
     search = f[3].text_input("Search", key="doc_search", placeholder="Document, requirement ID, location...")
-
-    view = reg
-    if show == "Required by the standard":
-        view = view[view["required"]]
-    elif show == "Added by the organisation":
-        view = view[view["custom"]]
-    elif show == "Not required":
-        view = view[~view["required"] & ~view["custom"]]
-    elif show == "Review overdue":
-        view = view[view["review_overdue"]]
-    elif show == "Not approved yet":
-        view = view[view["required"] & (view["status"] != "approved")]
-    if statuses:
-        view = view[view["status"].isin(statuses)]
-    if owner == "(no owner)":
-        view = view[view["owner"] == ""]
-    elif owner != "Any owner":
-        view = view[view["owner"] == owner]
-    if search.strip():
-        needle = search.strip().lower()
-        hay = (view["document"] + " " + view["requirements"] + " " + view["location"] + " " + view["notes"]).str.lower()
-        view = view[hay.str.contains(needle, regex=False)]
+    view = filters.filter_documents(reg, show=show, statuses=statuses, owner=owner, search=search)
     st.caption(f"Showing {len(view)} of {len(reg)} documents. Documents the catalogue requires are listed first; "
                "a document with no record yet reads as missing.")
 

@@ -2,9 +2,9 @@
 import pandas as pd
 import streamlit as st
 
+from aims.assessment import filters, scoring
 from aims.assessment import requirements as assessments
-from aims.assessment import scoring
-from aims.common.validate import ValidationError
+from aims.common.frames import ANY_OWNER, NO_OWNER
 from aims.governance import documents
 from aims.ui import chrome, editing
 
@@ -21,52 +21,27 @@ doc_summary = {rid: f"{int((part['status'] == 'approved').sum())} of {len(part)}
 owners = chrome.owner_options(con, ws["id"], table["owner"])
 
 # ---- filters ----------------------------------------------------------------------------------
-areas = {"All requirements": None, "Clauses 4-10": "clause", "Annex A controls": "control"}
-areas.update({g: g for g in table["group_title"].unique()})
-owners = sorted(o for o in table["owner"].unique() if o)
+areas = filters.areas(table)
+owner_filter = sorted(o for o in table["owner"].unique() if o)
 f = st.columns([2.2, 2, 1.6, 2.2])
 area = f[0].selectbox("Clause or objective", list(areas), key="gap_area")
 statuses = f[1].multiselect("Status", scoring.STATUSES, key="gap_status", placeholder="Any status")
-owner = f[2].selectbox("Owner", ["Any owner", "(no owner)"] + owners, key="gap_owner")
+owner = f[2].selectbox("Owner", [ANY_OWNER, NO_OWNER] + owner_filter, key="gap_owner")
 search = f[3].text_input("Search", key="gap_search", placeholder="ID, title, guidance, notes...")
 t = st.columns([1.3, 1.6, 3])
 gaps_only = t[0].toggle("Gaps only", key="gap_gaps_only")
 mandatory_only = t[1].toggle("Mandatory documentation only", key="gap_mandatory")
 mode = t[2].segmented_control("View", ["Table", "Workshop (one requirement)"], key="gap_mode",
                               default="Workshop (one requirement)" if st.query_params.get("req") else "Table")
-
-view = table
-if areas[area] in ("clause", "control"):
-    view = view[view["kind"] == areas[area]]
-elif areas[area]:
-    view = view[view["group_title"] == areas[area]]
-if statuses:
-    view = view[view["status"].isin(statuses)]
-if owner == "(no owner)":
-    view = view[view["owner"] == ""]
-elif owner != "Any owner":
-    view = view[view["owner"] == owner]
-if gaps_only:
-    view = view[view["status"] == "gap"]
-if mandatory_only:
-    view = view[view["mandatory_doc"]]
-if search.strip():
-    needle = search.strip().lower()
-    guidance = {r.id: (r.guidance + " " + " ".join(r.questions)).lower() for r in cat.requirements.values()}
-    hay = (view["req_id"] + " " + view["title"] + " " + view["notes"] + " " + view["evidence"]).str.lower()
-    view = view[hay.str.contains(needle, regex=False) | view["req_id"].map(guidance).str.contains(needle, regex=False)]
+view = filters.filter_requirements(table, cat, area=areas[area], statuses=statuses, owner=owner, gaps_only=gaps_only,
+                                   mandatory_only=mandatory_only, search=search)
 
 st.caption(f"Showing {len(view)} of {len(table)} requirements.")
 
 
 def save(changes: dict) -> bool:
-    try:
-        n = assessments.save(con, ws["id"], cat, changes)
-    except ValidationError as exc:
-        chrome.show_problems(exc)
-        return False
-    chrome.flash(f"Saved {n} change{'s' if n != 1 else ''}." if n else "Nothing had changed.")
-    return True
+    return chrome.saved(lambda: assessments.save(con, ws["id"], cat, changes),
+                        lambda n: f"Saved {n} change{'s' if n != 1 else ''}." if n else "Nothing had changed.")
 
 
 # ---- table view -------------------------------------------------------------------------------

@@ -28,12 +28,7 @@ with tab_one:
     if systems.empty:
         st.info("Add AI systems to the inventory first.")
         st.stop()
-    ids = list(systems["id"])
-    names = dict(zip(systems["id"], systems["id"] + "  " + systems["name"] + "  (" + systems["ai_act_category"] + ")"))
-    wanted = st.query_params.get("system")
-    sid = st.selectbox("AI system", ids, index=ids.index(wanted) if wanted in ids else 0, format_func=names.get,
-                       key="ia_system")
-    st.query_params["system"] = sid
+    sid = chrome.system_picker(systems, "ia_system")
     mine = everything[everything["system_id"] == sid]
     if mine.empty:
         st.info("No impact assessment for this system yet.", icon=":material/info:")

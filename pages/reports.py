@@ -174,9 +174,9 @@ if upload is not None:
                     st.cache_data.clear()
                     _reset_upload()
                     chrome.flash(f"Imported: {result['added']} added, {result['changed']} changed "
-                             f"({result['fields']} fields), {result['deleted']} deleted."
-                             + (f" {result['deletions_skipped']} deleted in Excel were kept." if result["deletions_skipped"] else "")
-                             + (f" {result['deletions_blocked']} could not be deleted (see the preview)."
+                                 f"({result['fields']} fields), {result['deleted']} deleted."
+                                 + (f" {result['deletions_skipped']} deleted in Excel were kept." if result["deletions_skipped"] else "")
+                                 + (f" {result['deletions_blocked']} could not be deleted (see the preview)."
                                 if result["deletions_blocked"] else "")
                              + (f" Backup: {result['backup']}" if result["backup"] else ""))
                     st.rerun()

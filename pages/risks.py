@@ -2,6 +2,7 @@
 traceability to systems and Annex A controls, and the workspace's risk criteria."""
 import streamlit as st
 
+from aims.common.frames import ANY_OWNER
 from aims.risk import filters
 from aims.risk import intake as risk_intake
 from aims.risk import register as risks
@@ -53,7 +54,7 @@ if tabs["Register"].open:
         status = f[2].multiselect("Status", risks.STATUSES, default=["open", "in treatment", "accepted"],
                                   key="risks_status", placeholder="Any status")
         levels = f[3].multiselect("Current level", rs.LEVELS, key="risks_levels", placeholder="Any level")
-        owners = [filters.ANY_OWNER] + sorted(o for o in table["owner"].unique() if o)
+        owners = [ANY_OWNER] + sorted(o for o in table["owner"].unique() if o)
         owner = f[4].selectbox("Owner", owners, key="risks_owner")
         t = st.columns([1.4, 1.4, 5])
         above_only = t[0].toggle("Above appetite only", key="risks_above")

@@ -79,13 +79,8 @@ editing.pending_editor(
 
 
 def save(changes: dict) -> bool:
-    try:
-        n = assessments.save(con, ws["id"], cat, changes)
-    except ValidationError as exc:
-        chrome.show_problems(exc)
-        return False
-    chrome.flash(f"Saved {n} change{'s' if n != 1 else ''} to the Statement of Applicability.")
-    return True
+    return chrome.saved(lambda: assessments.save(con, ws["id"], cat, changes),
+                        lambda n: f"Saved {n} change{'s' if n != 1 else ''} to the Statement of Applicability.")
 
 
 editing.save_bar(PENDING, save, "soa", view.reset_index(drop=True), columns)

@@ -3,6 +3,7 @@ from datetime import date
 
 import pandas as pd
 
+from aims.common.frames import NO_OWNER
 from aims.roadmap import filters
 
 TODAY = date(2026, 3, 2)
@@ -31,7 +32,7 @@ def ids(frame):
 def test_filters_combine_and_search_covers_links():
     assert ids(filters.filter_actions(acts())) == ["ACT-001", "ACT-002", "ACT-003", "ACT-004"]
     assert ids(filters.filter_actions(acts(), phases=["PH-2"], statuses=["blocked"])) == ["ACT-002"]
-    assert ids(filters.filter_actions(acts(), owner=filters.NO_OWNER)) == ["ACT-002"]
+    assert ids(filters.filter_actions(acts(), owner=NO_OWNER)) == ["ACT-002"]
     assert ids(filters.filter_actions(acts(), owner="Priya Shah", priorities=["high", "medium"])) == ["ACT-001", "ACT-004"]
     assert ids(filters.filter_actions(acts(), overdue_only=True)) == ["ACT-001", "ACT-003"]
     assert ids(filters.filter_actions(acts(), search="r-002")) == ["ACT-003"]       # a linked risk

@@ -23,3 +23,30 @@ def group_lists(keys, values) -> dict[str, list]:
                     values.tolist() if hasattr(values, "tolist") else values):
         out.setdefault(k, []).append(v)
     return out
+
+
+ANY_OWNER, NO_OWNER = "Any owner", "(no owner)"
+
+
+def one_of(frame: pd.DataFrame, column: str, values) -> pd.DataFrame:
+    """Rows whose `column` is one of `values`; all rows when no value is chosen."""
+    return frame[frame[column].isin(list(values))] if values else frame
+
+
+def owned_by(frame: pd.DataFrame, owner: str) -> pd.DataFrame:
+    """Rows of `owner` (an 'owner' column): all for ANY_OWNER, those without one for NO_OWNER."""
+    if owner == ANY_OWNER:
+        return frame
+    return frame[frame["owner"] == ("" if owner == NO_OWNER else owner)]
+
+
+def containing(frame: pd.DataFrame, columns: list[str], search: str) -> pd.Series:
+    """A mask of the rows whose text columns, joined, contain `search` (trimmed, case-insensitive,
+    literal); all True for an empty search."""
+    needle = search.strip().lower()
+    if not needle:
+        return pd.Series(True, index=frame.index)
+    hay = frame[columns[0]].astype(str)
+    for c in columns[1:]:
+        hay = hay + " " + frame[c].astype(str)
+    return hay.str.lower().str.contains(needle, regex=False)

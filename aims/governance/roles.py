@@ -198,6 +198,28 @@ def _delete(con, workspace_id: int, entity: str, item_id: str, current: pd.DataF
 
 # ---- writes: people ---------------------------------------------------------------------------
 
+def _insert_all(con, workspace_id: int, cleaned: list[dict], table: str, prefix: str, write) -> list[str]:
+    """Give each cleaned row the next local ID of `table` ('PE-001') and write(cur, id, row) it, all
+    in one transaction; returns the IDs in order."""
+    ids = []
+    with db.writing(con) as cur:
+        db.require_workspace(cur, workspace_id)
+        for row in cleaned:
+            ids.append(db.next_local_id(cur, table, int(workspace_id), prefix))
+            write(cur, ids[-1], row)
+    return ids
+
+
+def _new_rows(rows: list[dict], clean, existing: pd.DataFrame, clash: str) -> list[dict]:
+    """The rows cleaned by clean(data, problems), refused (ValidationError with every problem) when
+    any is invalid or its name is taken, in `existing` or twice among `rows`; `clash` names one."""
+    p: list[str] = []
+    cleaned = [clean(r, p) for r in rows]
+    _flag_clashes([row["name"] for row in cleaned], set(existing["name"].str.lower()), clash, p)
+    raise_if(p)
+    return cleaned
+
+
 def _clean_person(data: dict, p: list[str]) -> dict:
     return {"name": text(data.get("name"), "Person's name", p, limit=120, required=True),
             "job_title": text(data.get("job_title"), "Job title", p, limit=120)}
@@ -210,21 +232,15 @@ def add_person(con, workspace_id: int, data: dict, who: str | None = None) -> st
 
 def add_people(con, workspace_id: int, rows: list[dict], who: str | None = None) -> list[str]:
     """Add several people in one transaction; returns their IDs. All or nothing."""
-    p: list[str] = []
-    cleaned = [_clean_person(r, p) for r in rows]
-    _flag_clashes([row["name"] for row in cleaned], set(persons(con, workspace_id)["name"].str.lower()),
-                  "A person named {!r} is already listed; use another name (add an initial).", p)
-    raise_if(p)
-    ids = []
-    with db.writing(con) as cur:
-        db.require_workspace(cur, workspace_id)
-        for row in cleaned:
-            pid = db.next_local_id(cur, "gov_person", int(workspace_id), "PE")
-            cur.execute("INSERT INTO gov_person VALUES (?, ?, ?, ?, ?)",
-                        [int(workspace_id), pid, row["name"], row["job_title"], datetime.now()])
-            db.log_diff(cur, int(workspace_id), "person", pid, {}, row, who)
-            ids.append(pid)
-    return ids
+    cleaned = _new_rows(rows, _clean_person, persons(con, workspace_id),
+                        "A person named {!r} is already listed; use another name (add an initial).")
+
+    def write(cur, pid: str, row: dict) -> None:
+        cur.execute("INSERT INTO gov_person VALUES (?, ?, ?, ?, ?)",
+                    [int(workspace_id), pid, row["name"], row["job_title"], datetime.now()])
+        db.log_diff(cur, int(workspace_id), "person", pid, {}, row, who)
+
+    return _insert_all(con, workspace_id, cleaned, "gov_person", "PE", write)
 
 
 def save_people(con, workspace_id: int, changes: dict[str, dict], who: str | None = None) -> int:
@@ -298,27 +314,21 @@ def add_standard_roles(con, workspace_id: int, who: str | None = None) -> list[s
 def add_roles(con, workspace_id: int, rows: list[dict], who: str | None = None, standard: bool = False) -> list[str]:
     """Add several roles in one transaction; returns their IDs. All or nothing."""
     people_df = persons(con, workspace_id)
-    p: list[str] = []
-    cleaned = [_clean_role(r, people_df, p) for r in rows]
-    _flag_clashes([row["name"] for row in cleaned], set(roles(con, workspace_id)["name"].str.lower()),
-                  "A role named {!r} already exists; edit it instead or choose another name.", p)
-    raise_if(p)
+    cleaned = _new_rows(rows, lambda data, p: _clean_role(data, people_df, p), roles(con, workspace_id),
+                        "A role named {!r} already exists; edit it instead or choose another name.")
     std = {n.lower() for n in standard_roles()}
-    ids = []
-    with db.writing(con) as cur:
-        db.require_workspace(cur, workspace_id)
-        for row in cleaned:
-            rid = db.next_local_id(cur, "gov_role", int(workspace_id), "RO")
-            cur.execute("INSERT INTO gov_role VALUES (?, ?, ?, ?, ?, ?)",
-                        [int(workspace_id), rid, row["name"], row["responsibilities"],
-                         standard or row["name"].lower() in std, datetime.now()])
-            for pid in row["holders"]:
-                cur.execute("INSERT INTO gov_role_holder VALUES (?, ?, ?)", [int(workspace_id), rid, pid])
-            db.log_diff(cur, int(workspace_id), "role", rid, {},
-                        {"name": row["name"], "responsibilities": row["responsibilities"],
-                         "holders": ", ".join(row["holders"])}, who)
-            ids.append(rid)
-    return ids
+
+    def write(cur, rid: str, row: dict) -> None:
+        cur.execute("INSERT INTO gov_role VALUES (?, ?, ?, ?, ?, ?)",
+                    [int(workspace_id), rid, row["name"], row["responsibilities"],
+                     standard or row["name"].lower() in std, datetime.now()])
+        for pid in row["holders"]:
+            cur.execute("INSERT INTO gov_role_holder VALUES (?, ?, ?)", [int(workspace_id), rid, pid])
+        db.log_diff(cur, int(workspace_id), "role", rid, {},
+                    {"name": row["name"], "responsibilities": row["responsibilities"],
+                     "holders": ", ".join(row["holders"])}, who)
+
+    return _insert_all(con, workspace_id, cleaned, "gov_role", "RO", write)
 
 
 def save_roles(con, workspace_id: int, changes: dict[str, dict], who: str | None = None) -> int:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from aims.common.frames import ANY_OWNER, containing, one_of, owned_by
 from aims.risk import scoring as rs
 
 ALL_RISKS, ORGANISATION_LEVEL = "All risks", "Organisation-level"
-ANY_OWNER = "Any owner"
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -21,21 +21,14 @@ def filter_register(table: pd.DataFrame, *, search: str = "", scope: str = ALL_R
     """The register rows that pass every filter given. `search` matches ID, title, description and
     owner (case-insensitive, literal); `scope` is ALL_RISKS, ORGANISATION_LEVEL or an AI system ID;
     empty `statuses` or `levels` mean any."""
-    view = table
-    needle = search.strip().lower()
-    if needle:
-        hay = (view["id"] + " " + view["title"] + " " + view["description"] + " " + view["owner"]).str.lower()
-        view = view[hay.str.contains(needle, regex=False)]
+    view = table[containing(table, ["id", "title", "description", "owner"], search)]
     if scope == ORGANISATION_LEVEL:
         view = view[view["organisation_level"]]
     elif scope != ALL_RISKS:
         view = view[view["systems"].map(lambda s: scope in s)]
-    if statuses:
-        view = view[view["status"].isin(list(statuses))]
-    if levels:
-        view = view[view["current_level"].isin(list(levels))]
-    if owner != ANY_OWNER:
-        view = view[view["owner"] == owner]
+    view = one_of(view, "status", statuses)
+    view = one_of(view, "current_level", levels)
+    view = owned_by(view, owner)
     if above_only:
         view = view[view["above_appetite"]]
     if attention_only:
@@ -64,10 +57,7 @@ def attention_notes(stats: dict, new_proposals: int) -> list[str]:
 def filter_library(lib: pd.DataFrame, *, search: str = "", objective: str | None = None,
                    source: str | None = None) -> pd.DataFrame:
     """Library entries whose title or description contains `search`, of the given objective and risk source."""
-    out = lib
-    needle = search.strip().lower()
-    if needle:
-        out = out[(out["title"] + " " + out["description"]).str.lower().str.contains(needle, regex=False)]
+    out = lib[containing(lib, ["title", "description"], search)]
     if objective:
         out = out[out["objective"] == objective]
     if source:

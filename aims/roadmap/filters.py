@@ -6,9 +6,8 @@ from datetime import date
 
 import pandas as pd
 
+from aims.common.frames import ANY_OWNER, one_of, owned_by
 from aims.roadmap.actions import PRIORITIES
-
-ANY_OWNER, NO_OWNER = "Any owner", "(no owner)"
 
 
 def filter_actions(acts: pd.DataFrame, *, phases=(), statuses=(), owner: str = ANY_OWNER, priorities=(),
@@ -17,16 +16,10 @@ def filter_actions(acts: pd.DataFrame, *, phases=(), statuses=(), owner: str = A
     `owner` is ANY_OWNER, NO_OWNER or a name; `search` matches ID, title, notes, owner, linked
     requirements and risks (case-insensitive, literal)."""
     out = acts
-    if phases:
-        out = out[out["phase_id"].isin(list(phases))]
-    if statuses:
-        out = out[out["status"].isin(list(statuses))]
-    if owner == NO_OWNER:
-        out = out[out["owner"] == ""]
-    elif owner != ANY_OWNER:
-        out = out[out["owner"] == owner]
-    if priorities:
-        out = out[out["priority"].isin(list(priorities))]
+    out = one_of(out, "phase_id", phases)
+    out = one_of(out, "status", statuses)
+    out = owned_by(out, owner)
+    out = one_of(out, "priority", priorities)
     if overdue_only:
         out = out[out["overdue"]]
     needle = search.strip().lower()

@@ -264,6 +264,28 @@ def show_flash() -> None:
     st.success(item["text"], icon=":material/check_circle:")
 
 
+def system_picker(systems: pd.DataFrame, key: str) -> str:
+    """Pick one AI system (ID, name and EU AI Act category); the choice is kept in the URL (?system=)."""
+    ids = list(systems["id"])
+    names = dict(zip(ids, systems["id"] + "  " + systems["name"] + "  (" + systems["ai_act_category"] + ")"))
+    wanted = st.query_params.get("system")
+    sid = st.selectbox("AI system", ids, index=ids.index(wanted) if wanted in ids else 0, format_func=names.get, key=key)
+    st.query_params["system"] = sid
+    return sid
+
+
+def saved(write: Callable[[], object], message: Callable[[object], str]) -> bool:
+    """Run a write; on success queue message(result) (see flash) and return True, on refusal show
+    the problems (nothing was written) and return False."""
+    try:
+        result = write()
+    except ValidationError as exc:
+        show_problems(exc)
+        return False
+    flash(message(result))
+    return True
+
+
 def owner_options(con, workspace_id: int, *current) -> list[str]:
     """Owners to offer: the people of the roles register plus every owner already typed (so old
     free-text owners stay selectable), sorted, with '' (no owner) first."""

@@ -87,7 +87,7 @@ def open_risk_panel(r: Register) -> None:
                 try:
                     n = risks.update(con, WS, current, values)
                     chrome.flash(f"Saved {n} change{'s' if n != 1 else ''} to {current}." if n
-                             else "Nothing had changed.")
+                                 else "Nothing had changed.")
                     st.rerun()
                 except ValidationError as exc:
                     chrome.show_problems(exc)
@@ -270,8 +270,8 @@ def proposals_tab(r: Register) -> None:
                 added = [rid for rid, new in done if new]
                 held = [rid for rid, new in done if not new]
                 chrome.flash(f"Added {len(added)} risk{'s' if len(added) != 1 else ''} to the register"
-                         + (f" ({', '.join(added)})" if added else "")
-                         + (f"; already in the register: {', '.join(held)}" if held else "") + ".")
+                             + (f" ({', '.join(added)})" if added else "")
+                             + (f"; already in the register: {', '.join(held)}" if held else "") + ".")
                 st.rerun()
             except ValidationError as exc:
                 chrome.show_problems(exc, "Nothing was added")
@@ -400,7 +400,7 @@ def criteria_tab(r: Register) -> None:
                     n = risks.save_criteria(con, WS, new)
                     st.session_state["risks_crit_v"] = cv + 1
                     chrome.flash(f"Saved {n} change{'s' if n != 1 else ''} to the risk criteria."
-                             if n else "Nothing had changed.")
+                                 if n else "Nothing had changed.")
                     st.rerun()
                 except ValidationError as exc:
                     chrome.show_problems(exc)

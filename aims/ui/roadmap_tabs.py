@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from aims.catalog.standard import Catalog
+from aims.common.frames import ANY_OWNER, NO_OWNER
 from aims.common.validate import ValidationError
 from aims.roadmap import actions as roadmap
 from aims.roadmap import charts, filters, forecast
@@ -57,7 +58,7 @@ def filter_actions(m: Roadmap, df: pd.DataFrame, prefix: str, with_search: bool 
                               placeholder="All phases")
     statuses = f[1].multiselect("Status", roadmap.STATUSES, key=f"{prefix}_status", placeholder="Any status")
     owners = sorted(o for o in df["owner"].unique() if o)
-    owner = f[2].selectbox("Owner", [filters.ANY_OWNER, filters.NO_OWNER] + owners, key=f"{prefix}_owner")
+    owner = f[2].selectbox("Owner", [ANY_OWNER, NO_OWNER] + owners, key=f"{prefix}_owner")
     prios = f[3].multiselect("Priority", roadmap.PRIORITIES, key=f"{prefix}_priority", placeholder="Any priority")
     search = f[4].text_input("Search", key=f"{prefix}_search", placeholder="ID, title, requirement, notes...") \
         if with_search else ""
@@ -159,7 +160,7 @@ def actions_tab(m: Roadmap) -> None:
             try:
                 res = roadmap_generation.generate_from_risks(con, WS, cat, today)
                 chrome.flash(f"Created {len(res.created)} action(s) from risk treatment plans"
-                         + (f"; {len(res.skipped_open)} risk(s) already have an open action." if res.skipped_open
+                             + (f"; {len(res.skipped_open)} risk(s) already have an open action." if res.skipped_open
                             else "."))
                 st.rerun()
             except ValidationError as exc:
@@ -341,13 +342,8 @@ def manager_tab(m: Roadmap) -> None:
 def save_phase_edits(m: Roadmap, changes: dict) -> bool:
     """Save the edited cells of the phases table; False (problems shown) when refused."""
     con, WS = m.con, m.ws_id
-    try:
-        n = roadmap_phases.save_phases(con, WS, changes)
-    except ValidationError as exc:
-        chrome.show_problems(exc)
-        return False
-    chrome.flash(f"Saved {n} change{'s' if n != 1 else ''} to the phases.")
-    return True
+    return chrome.saved(lambda: roadmap_phases.save_phases(con, WS, changes),
+                        lambda n: f"Saved {n} change{'s' if n != 1 else ''} to the phases.")
 
 
 def phases_tab(m: Roadmap) -> None:
