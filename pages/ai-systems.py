@@ -180,10 +180,12 @@ with tab_register:
                         st.rerun()
 
 with tab_add:
-    values = system_form("inv_add", {}, "Add AI system")
+    add_v = st.session_state.get("inv_add_v", 0)      # bumped after an add: the next form starts empty
+    values = system_form(f"inv_add_{add_v}", {}, "Add AI system")
     if values is not None:
         try:
             new_id = inventory.create(con, ws["id"], values)
+            st.session_state["inv_add_v"] = add_v + 1
             st.query_params["system"] = new_id
             chrome.flash(f"Added {new_id} {values['name']}. Classify it under the EU AI Act next.")
             st.rerun()

@@ -39,7 +39,7 @@ with tab_one:
         st.stop()
     versions = list(mine["id"])
     labels = {r["id"]: f"{r['id']}  version {r['version']}  ({r['status']})" for _, r in mine.iterrows()}
-    aid = st.selectbox("Version", versions, format_func=labels.get, key=f"ia_version_{sid}")
+    aid = chrome.labelled_picker("Version", versions, labels, f"ia_version_{sid}")
     a = impact.get(con, ws["id"], aid)
     answers = impact.answers(con, ws["id"], aid)
     s = impact.score({q: x["value"] for q, x in answers.items()})
@@ -93,7 +93,9 @@ with tab_one:
                     act(lambda: impact.set_status(con, ws["id"], aid, "approved", approver, approved_on, next_review),
                         f"{aid} approved.")
     if read_only and aid == versions[0] and c[0].button("Start a re-assessment", key="ia_reassess"):
-        act(lambda: impact.start(con, ws["id"], sid, a["assessor"]), "Re-assessment started from the approved answers.")
+        def reassess():      # open the new version, not the approved one it starts from
+            st.session_state[f"ia_version_{sid}"] = impact.start(con, ws["id"], sid, a["assessor"])
+        act(reassess, "Re-assessment started from the approved answers.")
 
     proposed = impact.proposed_risks(con, ws["id"])
     proposed = proposed[proposed["assessment_id"] == aid]

@@ -17,11 +17,12 @@ chrome.show_flash()
 
 
 def open_workspace(ws_id: int, message: str) -> None:
-    st.session_state[chrome.WS_KEY] = ws_id
-    st.query_params["ws"] = str(ws_id)
-    st.session_state["_ws_url_seen"] = str(ws_id)
-    chrome.flash(message)
-    st.rerun()
+    """Switch to the workspace, and start the add forms afresh (empty) on the next run."""
+    st.session_state["ws_forms_v"] = st.session_state.get("ws_forms_v", 0) + 1
+    chrome.switch_workspace(ws_id, message)
+
+
+FORMS_V = st.session_state.get("ws_forms_v", 0)     # bumped after a save: forms re-read the stored values
 
 
 def workspace_form(key: str, values: dict, submit: str) -> dict | None:
@@ -62,7 +63,7 @@ with tabs[0]:
     if ws is None:
         st.info("No active workspace. Create one in the next tab, or restore an archived one.")
     else:
-        values = workspace_form("ws_edit", ws, "Save changes")
+        values = workspace_form(f"ws_edit_{ws['id']}_{FORMS_V}", ws, "Save changes")
         if values is not None:
             try:
                 n = workspaces.update(con, ws["id"], values)
@@ -70,7 +71,7 @@ with tabs[0]:
             except ValidationError as exc:
                 chrome.show_problems(exc)
 with tabs[1]:
-    values = workspace_form("ws_new", {"default_target": 3}, "Create workspace")
+    values = workspace_form(f"ws_new_{FORMS_V}", {"default_target": 3}, "Create workspace")
     if values is not None:
         try:
             new_id = workspaces.create(con, values)
@@ -86,7 +87,7 @@ with tabs[2]:
     if ws is None:
         st.info("Select a workspace to duplicate.")
     else:
-        with st.form("ws_dup"):
+        with st.form(f"ws_dup_{ws['id']}_{FORMS_V}"):
             name = st.text_input(f"Name of the copy of {ws['name']}", f"{ws['name']} (copy)"[:80], max_chars=80)
             if st.form_submit_button("Duplicate", type="primary"):
                 try:
@@ -99,7 +100,8 @@ with tabs[3]:
         st.info("There are no workspaces yet.")
     else:
         names = dict(zip(all_ws["id"].astype(int), all_ws["name"] + all_ws["archived"].map({True: " (archived)", False: ""})))
-        target = st.selectbox("Workspace", list(names), format_func=names.get, key="ws_archive_pick")
+        target = chrome.labelled_picker("Workspace", list(names), names, f"ws_archive_pick_{ws['id'] if ws else 0}",
+                                        current=ws["id"] if ws else None)
         archived = bool(all_ws.set_index("id").loc[target, "archived"])
         st.caption("Archived workspaces keep all their data but leave the workspace picker.")
         if st.button("Restore" if archived else "Archive", key="ws_archive_btn"):
@@ -111,18 +113,17 @@ with tabs[4]:
         st.info("There are no workspaces yet.")
     else:
         names = dict(zip(all_ws["id"].astype(int), all_ws["name"]))
-        target = st.selectbox("Workspace to delete", list(names), format_func=names.get, key="ws_delete_pick")
+        target = chrome.labelled_picker("Workspace to delete", list(names), names,
+                                        f"ws_delete_pick_{ws['id'] if ws else 0}", current=ws["id"] if ws else None)
         st.warning(f"Deleting **{chrome.esc(names[target])}** removes all its assessments and records for good. "
                    "Take a backup first (see the README).", icon=":material/warning:")
-        with st.form("ws_delete"):
+        with st.form(f"ws_delete_{FORMS_V}"):
             typed = st.text_input("Type the workspace name to confirm", max_chars=80)
             if st.form_submit_button("Delete for good", type="primary"):
                 try:
                     workspaces.delete(con, target, typed)
-                    st.session_state.pop(chrome.WS_KEY, None)
-                    st.query_params.pop("ws", None)
-                    st.session_state.pop("_ws_url_seen", None)
-                    chrome.flash(f"Deleted {names[target]}.")
-                    st.rerun()
+                    st.session_state["ws_forms_v"] = FORMS_V + 1
+                    chrome.switch_workspace(None if ws is None or target == ws["id"] else ws["id"],
+                                            f"Deleted {names[target]}.")
                 except ValidationError as exc:
                     chrome.show_problems(exc)

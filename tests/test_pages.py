@@ -97,6 +97,18 @@ def test_creating_a_workspace_with_a_duplicate_name_shows_an_error(app):
     assert any("already exists" in e.value for e in app.error)
 
 
+def test_creating_a_workspace_opens_it_and_empties_the_form(app):
+    open_page(app, "pages/workspaces.py")
+    [t for t in app.text_input if t.label == "Workspace name *"][1].input("Zeta Insurance")
+    next(b for b in app.button if b.label == "Create workspace").click().run()
+    assert not app.exception, app.exception
+    new_id = int(workspaces.list_all(live(app)).set_index("name").loc["Zeta Insurance", "id"])
+    assert app.sidebar.selectbox[0].value == new_id                  # the picker shows the new workspace
+    assert str(new_id) in str(app.query_params["ws"])
+    assert [t for t in app.text_input if t.label == "Workspace name *"][1].value == ""
+    assert any("Created workspace Zeta Insurance" in s.value for s in app.success)
+
+
 def test_a_link_with_a_workspace_id_opens_that_workspace(tmp_path, monkeypatch):
     path = tmp_path / "link.duckdb"
     con = db.open_database(path)

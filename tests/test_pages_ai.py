@@ -26,19 +26,21 @@ def test_ai_pages_render_with_the_demo(app, page):
 
 def test_adding_a_system_from_the_form(app):
     go(app, "pages/ai-systems.py")
-    name = next(t for t in app.text_input if t.key == "inv_add_name")
+    name = next(t for t in app.text_input if t.key == "inv_add_0_name")
     name.input("Loan document reader")
     next(b for b in app.button if b.label == "Add AI system").click().run()
     assert not app.exception and not app.error
     ws_id = int(workspaces.list_all(live()).iloc[0]["id"])
     assert "Loan document reader" in set(inventory.list_systems(live(), ws_id)["name"])
+    add_form = [t for t in app.text_input if t.key and t.key.startswith("inv_add_") and t.key.endswith("_name")]
+    assert [t.value for t in add_form] == [""]          # the next system starts from an empty form
 
 
 def test_a_duplicate_name_shows_an_error_and_adds_nothing(app):
     go(app, "pages/ai-systems.py")
     ws_id = int(workspaces.list_all(live()).iloc[0]["id"])
     before = len(inventory.list_systems(live(), ws_id))
-    next(t for t in app.text_input if t.key == "inv_add_name").input("credit scoring MODEL")
+    next(t for t in app.text_input if t.key == "inv_add_0_name").input("credit scoring MODEL")
     next(b for b in app.button if b.label == "Add AI system").click().run()
     assert any("already exists" in e.value for e in app.error)
     assert len(inventory.list_systems(live(), ws_id)) == before

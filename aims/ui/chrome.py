@@ -10,6 +10,7 @@ navigation, which switches the server to the entry point for good, and reruns th
 from __future__ import annotations
 
 import gc
+import hashlib
 import html
 import time
 from datetime import date
@@ -24,6 +25,7 @@ from aims.demo import client as demo
 from aims.store import db, workspaces
 
 WS_KEY = "ws_picker"
+_WS_NEXT = "_ws_next"       # the workspace the next run's picker opens (see switch_workspace)
 PAGE_KEY = "_page"          # the URL path of the page running (set by the frame)
 _FRAMED = "_framed"         # set by entry() for the page it runs: the frame is drawn
 
@@ -177,27 +179,46 @@ def cached(fn, con, *args, **kwargs):
 def pick_workspace(con) -> dict | None:
     """Draw the sidebar workspace picker and keep the choice in the URL (?ws=ID).
 
-    A workspace named in the URL wins when the URL changed (new tab, shared link); otherwise the
-    picker's own state is kept. Returns the chosen workspace, or None when there is none.
-    """
+    Which workspace opens, first rule that applies: a switch asked for by the last run
+    (switch_workspace); the URL when it changed (new tab, shared link); the picker as the user
+    left it; the last choice; the first workspace. The widget's key carries a digest of the
+    names, so a renamed workspace shows its new name (Streamlit keeps a keyed selectbox's old
+    labels). Returns the chosen workspace, or None when there is none."""
     ws = workspaces.list_all(con)
     if ws.empty:
         st.session_state.pop(WS_KEY, None)
         return None
     ids = [int(i) for i in ws["id"]]
     names = dict(zip(ids, ws["name"]))
+    widget = f"{WS_KEY}_{hashlib.md5(repr(sorted(names.items())).encode()).hexdigest()[:10]}"
     raw = st.query_params.get("ws")
     from_url = int(raw) if raw and raw.isdigit() and int(raw) in ids else None
-    if from_url is not None and raw != st.session_state.get("_ws_url_seen"):
-        st.session_state[WS_KEY] = from_url
-    if st.session_state.get(WS_KEY) not in ids:
-        st.session_state[WS_KEY] = ids[0]
-    st.sidebar.selectbox("Workspace (client engagement)", ids, format_func=names.get, key=WS_KEY,
+    if _WS_NEXT in st.session_state:
+        chosen = st.session_state.pop(_WS_NEXT)
+    elif from_url is not None and raw != st.session_state.get("_ws_url_seen"):
+        chosen = from_url
+    elif st.session_state.get(widget) in ids:
+        chosen = st.session_state[widget]
+    else:
+        chosen = st.session_state.get(WS_KEY)
+    chosen = int(chosen) if chosen in ids else ids[0]
+    st.session_state[widget] = chosen              # set before the widget is drawn: allowed
+    st.sidebar.selectbox("Workspace (client engagement)", ids, format_func=names.get, key=widget,
                          help="Each workspace is one client engagement. Manage them on the Workspaces page.")
-    chosen = int(st.session_state[WS_KEY])
+    st.session_state[WS_KEY] = chosen
     st.query_params["ws"] = str(chosen)
     st.session_state["_ws_url_seen"] = str(chosen)
     return workspaces.get(con, chosen)
+
+
+def switch_workspace(workspace_id: int | None, message: str) -> None:
+    """Open another workspace (None: the first there is) after a change, with a message, and rerun.
+
+    The picker is already drawn when a page saves, and Streamlit refuses a change to a drawn
+    widget's state, so the switch is handed to the next run's picker (see pick_workspace)."""
+    st.session_state[_WS_NEXT] = None if workspace_id is None else int(workspace_id)
+    flash(message)
+    st.rerun()
 
 
 def current_workspace() -> dict | None:
@@ -264,12 +285,25 @@ def show_flash() -> None:
     st.success(item["text"], icon=":material/check_circle:")
 
 
+def labelled_picker(label: str, options: list, labels: dict, key: str, current=None):
+    """A selectbox whose option labels change after a save (a status, a category), opened on
+    `current` (else the last choice, else the first option).
+
+    Streamlit keeps showing a keyed selectbox's old label when only its labels change, so the
+    widget's key carries a digest of the labels, and the choice is kept under `key` itself."""
+    digest = hashlib.md5("\x1f".join(str(labels.get(o, o)) for o in options).encode()).hexdigest()[:10]
+    chosen = current if current in options else st.session_state.get(key)
+    value = st.selectbox(label, options, index=options.index(chosen) if chosen in options else 0,
+                         format_func=lambda o: labels.get(o, str(o)), key=f"{key}_{digest}")
+    st.session_state[key] = value
+    return value
+
+
 def system_picker(systems: pd.DataFrame, key: str) -> str:
     """Pick one AI system (ID, name and EU AI Act category); the choice is kept in the URL (?system=)."""
     ids = list(systems["id"])
     names = dict(zip(ids, systems["id"] + "  " + systems["name"] + "  (" + systems["ai_act_category"] + ")"))
-    wanted = st.query_params.get("system")
-    sid = st.selectbox("AI system", ids, index=ids.index(wanted) if wanted in ids else 0, format_func=names.get, key=key)
+    sid = labelled_picker("AI system", ids, names, key, current=st.query_params.get("system"))
     st.query_params["system"] = sid
     return sid
 

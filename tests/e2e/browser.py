@@ -24,3 +24,24 @@ def message(page, text, timeout: int = 30_000):
     except PlaywrightTimeout:
         raise AssertionError(f"no message {text!r} on the page; it shows: {shown.all_inner_texts()}") from None
     return found
+
+
+def no_exception(page, action: str) -> None:
+    """Fail, naming the page and the action, when the page shows an exception box."""
+    boxes = page.locator("[data-testid='stException']")
+    if boxes.count():
+        raise AssertionError(f"exception on {page.url} after '{action}': {boxes.first.inner_text()[:600]}")
+
+
+def selectbox_value(page, label: str, where: str = "stMain") -> str:
+    """The option a selectbox shows (its combobox's text), found by its label in the main area
+    ('stMain') or the sidebar ('stSidebar')."""
+    return page.locator(f"[data-testid='{where}'] [role='combobox'][aria-label='{label}']").first.input_value()
+
+
+def expect_selectbox(page, label: str, value: str, where: str = "stMain", timeout: int = 15_000) -> None:
+    """Wait until the selectbox labelled `label` shows `value` (the page may still be drawing)."""
+    from playwright.sync_api import expect
+
+    box = page.locator(f"[data-testid='{where}'] [role='combobox'][aria-label='{label}']").first
+    expect(box).to_have_value(value, timeout=timeout)

@@ -1,5 +1,5 @@
 """Browser journey: add an AI system, classify it as high-risk, see it on the overview."""
-from browser import message, wait_idle
+from browser import message, no_exception, selectbox_value, wait_idle
 
 
 def test_add_classify_and_see_it_on_the_overview(server, page):
@@ -20,8 +20,34 @@ def test_add_classify_and_see_it_on_the_overview(server, page):
     page.get_by_role("button", name="Classify and save").click()
     wait_idle(page)
     page.get_by_text("Result: HIGH-RISK").first.wait_for(state="visible")
+    no_exception(page, "classify and save")
+    assert "(high-risk)" in selectbox_value(page, "AI system"), selectbox_value(page, "AI system")   # not the old label
 
     page.goto(f"{server}/?ws={ws}")
     wait_idle(page)
     link = page.get_by_text("Browser test: tenant screening", exact=False).first
     link.wait_for(state="visible")   # listed under high-risk systems without an approved impact assessment
+
+
+def test_the_version_picker_follows_the_status_of_an_impact_assessment(server, page):
+    page.goto(server + "/ai-systems")
+    wait_idle(page)
+    ws = page.url.split("ws=")[1].split("&")[0]
+    page.get_by_role("tab", name="Add a system").click()
+    page.get_by_label("Name *").fill("Browser test: chatbot triage")
+    page.get_by_role("button", name="Add AI system").click()
+    wait_idle(page)
+    system_id = page.url.split("system=")[1].split("&")[0]
+
+    page.goto(f"{server}/impact?ws={ws}&system={system_id}")
+    wait_idle(page)
+    page.get_by_role("button", name="Start the impact assessment").click()
+    wait_idle(page)
+    no_exception(page, "start the impact assessment")
+    assert "(draft)" in selectbox_value(page, "Version")
+    page.get_by_role("button", name="Send for review").click()
+    wait_idle(page)
+    no_exception(page, "send for review")
+    message(page, "Sent for review")
+    assert "(in review)" in selectbox_value(page, "Version"), selectbox_value(page, "Version")
+    assert f"system={system_id}" in page.url                    # still on the same system

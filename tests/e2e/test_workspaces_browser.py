@@ -1,0 +1,57 @@
+"""Browser journey of a consultant's first minutes with a new client: create the workspace, save
+its settings, add two AI systems, then open the delete tab. After every action: no exception
+box, the picker and the URL show the workspace just saved, and forms meant to start empty are."""
+import uuid
+
+from browser import expect_selectbox, message, no_exception, wait_idle
+
+
+def expect_picker(page, name: str) -> None:
+    expect_selectbox(page, "Workspace (client engagement)", name, "stSidebar")
+
+
+def test_create_a_workspace_save_its_settings_and_add_systems(server, page):
+    tag = uuid.uuid4().hex[:6]
+    name = f"Client {tag}"
+    page.goto(server + "/workspaces")
+    wait_idle(page)
+
+    page.get_by_role("tab", name="New workspace").click()
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Create workspace"))
+    form.get_by_label("Workspace name *", exact=True).fill(name)
+    form.get_by_label("Organisation", exact=True).fill(f"Org {tag}")
+    page.get_by_role("button", name="Create workspace").click()
+    wait_idle(page)
+    no_exception(page, "create a workspace")
+    message(page, f"Created workspace {name}")
+    expect_picker(page, name)                        # switched to the new workspace
+    ws = page.url.split("ws=")[1].split("&")[0]
+    page.get_by_role("tab", name="New workspace").click()
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Create workspace"))
+    assert form.get_by_label("Workspace name *", exact=True).input_value() == ""          # the add form starts empty
+    assert form.get_by_label("Organisation", exact=True).input_value() == ""
+
+    page.get_by_role("tab", name="Edit current").click()
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Save changes"))
+    form.get_by_label("Workspace name *", exact=True).fill(f"{name} renamed")
+    page.get_by_role("button", name="Save changes").click()
+    wait_idle(page)
+    no_exception(page, "save the workspace settings")
+    message(page, f"to {name} renamed")
+    expect_picker(page, f"{name} renamed")
+    assert f"ws={ws}" in page.url                                             # still the same workspace
+    page.get_by_role("tab", name="Delete").click()
+    expect_selectbox(page, "Workspace to delete", f"{name} renamed")          # the open one is preselected
+
+    page.goto(f"{server}/ai-systems?ws={ws}")
+    wait_idle(page)
+    for n in (1, 2):
+        page.get_by_role("tab", name="Add a system").click()
+        form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Add AI system"))
+        assert form.get_by_label("Name *").input_value() == ""                # nothing inherited from the last add
+        form.get_by_label("Name *").fill(f"System {n} {tag}")
+        page.get_by_role("button", name="Add AI system").click()
+        wait_idle(page)
+        no_exception(page, f"add AI system {n}")
+        message(page, f"System {n} {tag}")
+        expect_picker(page, f"{name} renamed")
