@@ -2,16 +2,22 @@
 from browser import message, no_exception, selectbox_value, wait_idle
 
 
-def test_add_classify_and_see_it_on_the_overview(server, page):
+def add_system(server, page, name: str) -> tuple[str, str]:
+    """Add an AI system through the inventory's form; returns (workspace ID, system ID)."""
     page.goto(server + "/ai-systems")
     wait_idle(page)
     ws = page.url.split("ws=")[1].split("&")[0]
     page.get_by_role("tab", name="Add a system").click()
-    page.get_by_label("Name *").fill("Browser test: tenant screening")
+    page.get_by_label("Name *").fill(name)
     page.get_by_role("button", name="Add AI system").click()
     wait_idle(page)
+    no_exception(page, "add an AI system")
     message(page, "Added AIS-")
-    system_id = page.url.split("system=")[1].split("&")[0]
+    return ws, page.url.split("system=")[1].split("&")[0]
+
+
+def test_add_classify_and_see_it_on_the_overview(server, page):
+    ws, system_id = add_system(server, page, "Browser test: tenant screening")
 
     page.goto(f"{server}/ai-act?ws={ws}&system={system_id}")
     wait_idle(page)
@@ -30,14 +36,7 @@ def test_add_classify_and_see_it_on_the_overview(server, page):
 
 
 def test_the_version_picker_follows_the_status_of_an_impact_assessment(server, page):
-    page.goto(server + "/ai-systems")
-    wait_idle(page)
-    ws = page.url.split("ws=")[1].split("&")[0]
-    page.get_by_role("tab", name="Add a system").click()
-    page.get_by_label("Name *").fill("Browser test: chatbot triage")
-    page.get_by_role("button", name="Add AI system").click()
-    wait_idle(page)
-    system_id = page.url.split("system=")[1].split("&")[0]
+    ws, system_id = add_system(server, page, "Browser test: chatbot triage")
 
     page.goto(f"{server}/impact?ws={ws}&system={system_id}")
     wait_idle(page)
