@@ -82,13 +82,8 @@ with tab_history:
     if h.empty:
         st.info("No classification has been recorded yet.")
     else:
-        names = dict(zip(systems["id"], systems["name"]))
-        h = h.assign(system=h["system_id"].map(lambda s: f"{s} {names.get(s, '(retired)')}"),
-                     category=h["category"].str.replace("_", "-"))
-        st.dataframe(h[["system", "version", "category", "basis", "gpai", "role", "classified_at", "classified_by"]],
-                     hide_index=True, column_config={
-                         "classified_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"),
-                         "classified_by": "By"})
+        st.dataframe(classification.history_table(h, dict(zip(systems["id"], systems["name"]))), hide_index=True,
+                     column_config={"When": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
 
 with tab_dates:
     st.markdown(f"Dates from which each part of the EU AI Act applies, as last checked on **{checked}**. "

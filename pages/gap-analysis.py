@@ -31,7 +31,7 @@ search = f[3].text_input("Search", key="gap_search", placeholder="ID, title, gui
 t = st.columns([1.3, 1.6, 3])
 gaps_only = t[0].toggle("Gaps only", key="gap_gaps_only")
 mandatory_only = t[1].toggle("Mandatory documentation only", key="gap_mandatory")
-mode = t[2].segmented_control("View", ["Table", "Workshop (one requirement)"], key="gap_mode",
+mode = t[2].segmented_control("View", ["Table", "Workshop (one requirement)"], key="gap_mode", required=True,
                               default="Workshop (one requirement)" if st.query_params.get("req") else "Table")
 view = filters.filter_requirements(table, cat, area=areas[area], statuses=statuses, owner=owner, gaps_only=gaps_only,
                                    mandatory_only=mandatory_only, search=search)

@@ -58,7 +58,10 @@ with tab_one:
                    icon=":material/verified:")
 
     qs = impact.questionnaire()["sections"]
-    tabs = st.tabs([f"{sec['title']} · {LEVEL_MARK[s['sections'][sec['id']]]}" for sec in qs])
+    titles = [f"{sec['title']} · {LEVEL_MARK[s['sections'][sec['id']]]}" for sec in qs]
+    OPEN = f"ia_open_section_{aid}"          # the section last saved stays open after the rerun
+    tabs = st.tabs(titles, default=next((ti for ti, sec in zip(titles, qs) if sec["id"] == st.session_state.get(OPEN)),
+                                        None), key=f"ia_sections_{aid}_{chrome.digest(titles)}")
     for tab, sec in zip(tabs, qs):
         with tab, st.form(f"ia_form_{aid}_{sec['id']}", border=False):
             changes = {}
@@ -75,6 +78,7 @@ with tab_one:
                                      placeholder="Note or evidence for this answer")
                 changes[q["id"]] = {"value": value, "note": note}
             if st.form_submit_button("Save this section", type="primary", disabled=read_only):
+                st.session_state[OPEN] = sec["id"]
                 act(lambda: impact.save_answers(con, ws["id"], aid, changes), f"Saved the section {sec['title']}.")
 
     st.subheader("Review and approval")

@@ -143,3 +143,17 @@ def test_bad_classification_input_writes_nothing(con, ws_id, answers, role, mess
 def test_unknown_system_is_refused(con, ws_id):
     with pytest.raises(ValidationError, match="no AI system"):
         cls.record(con, ws_id, "AIS-404", {}, "provider")
+
+
+def test_the_history_is_shown_in_words_without_internal_codes():
+    import pandas as pd
+    hist = pd.DataFrame({"system_id": ["AIS-001", "AIS-009"], "version": [2, 1],
+                         "category": ["high_risk", "limited"], "basis": ["annex_iii", ""], "gpai": [False, True],
+                         "role": ["product_manufacturer", "deployer"], "classified_at": [None, None],
+                         "classified_by": ["ana", "ben"]})
+    t = cls.history_table(hist, {"AIS-001": "Credit scoring"})
+    assert list(t["System"]) == ["AIS-001 Credit scoring", "AIS-009 (retired)"]
+    assert list(t["Result"]) == ["high-risk", "limited"]
+    assert list(t["Basis"]) == ["Annex III (high-risk area)", ""]
+    assert list(t["GPAI"]) == ["no", "yes"] and list(t["Role"]) == ["product manufacturer", "deployer"]
+    assert not any("_" in str(v) for col in ("Result", "Basis", "Role") for v in t[col])

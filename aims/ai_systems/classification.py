@@ -256,6 +256,24 @@ def history(con, workspace_id: int, system_id: str | None = None) -> pd.DataFram
         return cur.execute(sql + " ORDER BY system_id, version DESC", params).df()
 
 
+BASIS_LABEL = {"annex_i": "Annex I (safety component)", "annex_iii": "Annex III (high-risk area)", "": ""}
+
+
+def history_table(hist: pd.DataFrame, names: dict) -> pd.DataFrame:
+    """The history (see history) in words: system 'AIS-001 Name' ('(retired)' when no longer in
+    `names`), version, result, basis, GPAI yes/no, the organisation's role, when and by whom."""
+    return pd.DataFrame({
+        "System": [f"{s} {names.get(s, '(retired)')}" for s in hist["system_id"]],
+        "Version": hist["version"],
+        "Result": [CATEGORY_LABEL.get(c, c) for c in hist["category"]],
+        "Basis": [BASIS_LABEL.get(b or "", b) for b in hist["basis"]],
+        "GPAI": ["yes" if g else "no" for g in hist["gpai"]],
+        "Role": [(r or "").replace("_", " ") for r in hist["role"]],
+        "When": hist["classified_at"],
+        "By": hist["classified_by"],
+    })
+
+
 def latest_answers(con, workspace_id: int, system_id: str) -> tuple[dict, str | None]:
     """The answers and role of the latest classification ({} and None when never classified)."""
     h = history(con, workspace_id, system_id)

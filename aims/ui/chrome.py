@@ -190,7 +190,7 @@ def pick_workspace(con) -> dict | None:
         return None
     ids = [int(i) for i in ws["id"]]
     names = dict(zip(ids, ws["name"]))
-    widget = f"{WS_KEY}_{hashlib.md5(repr(sorted(names.items())).encode()).hexdigest()[:10]}"
+    widget = f"{WS_KEY}_{digest(sorted(names.items()))}"
     raw = st.query_params.get("ws")
     from_url = int(raw) if raw and raw.isdigit() and int(raw) in ids else None
     if _WS_NEXT in st.session_state:
@@ -285,16 +285,22 @@ def show_flash() -> None:
     st.success(item["text"], icon=":material/check_circle:")
 
 
+def digest(values) -> str:
+    """A short fingerprint of labels: widgets whose labels change after a save put it in their key,
+    because Streamlit keeps showing a keyed widget's old labels."""
+    return hashlib.md5(repr(list(values)).encode()).hexdigest()[:10]
+
+
 def labelled_picker(label: str, options: list, labels: dict, key: str, current=None):
     """A selectbox whose option labels change after a save (a status, a category), opened on
     `current` (else the last choice, else the first option).
 
     Streamlit keeps showing a keyed selectbox's old label when only its labels change, so the
     widget's key carries a digest of the labels, and the choice is kept under `key` itself."""
-    digest = hashlib.md5("\x1f".join(str(labels.get(o, o)) for o in options).encode()).hexdigest()[:10]
     chosen = current if current in options else st.session_state.get(key)
+    shown = [labels.get(o, str(o)) for o in options]
     value = st.selectbox(label, options, index=options.index(chosen) if chosen in options else 0,
-                         format_func=lambda o: labels.get(o, str(o)), key=f"{key}_{digest}")
+                         format_func=lambda o: labels.get(o, str(o)), key=f"{key}_{digest(shown)}")
     st.session_state[key] = value
     return value
 

@@ -280,7 +280,7 @@ def proposals_tab(r: Register) -> None:
 def traceability_tab(r: Register) -> None:
     con, WS, cat, systems = r.con, r.ws_id, r.cat, r.systems
     sys_label, ctl_label = r.sys_label, r.ctl_label
-    mode = st.segmented_control("Trace", ["By AI system", "By Annex A control"], default="By AI system",
+    mode = st.segmented_control("Trace", ["By AI system", "By Annex A control"], default="By AI system", required=True,
                                 key="risks_trace_mode")
     trace = chrome.cached(risk_trace.controls_trace, con, WS, cat)
     if mode == "By Annex A control":

@@ -89,7 +89,7 @@ def plan_tab(m: Roadmap) -> None:
     """The Gantt chart of the phases and, filtered, the actions."""
     con, WS, today, target, phases, acts, progress = m.con, m.ws_id, m.today, m.target, m.phases, m.acts, m.progress
     c = st.columns([2, 5])
-    level = c[0].segmented_control("Show", ["Phases", "Phases and actions"], key="roadmap_gantt_level",
+    level = c[0].segmented_control("Show", ["Phases", "Phases and actions"], key="roadmap_gantt_level", required=True,
                                    default="Phases and actions")
     c[1].caption("Phase bars show the planned window and the effort-weighted progress. Action bars are coloured "
                  "by status and say it in words; an outlined bar marked ⚠ is overdue. The dotted line is today, "

@@ -44,6 +44,18 @@ def test_the_version_picker_follows_the_status_of_an_impact_assessment(server, p
     wait_idle(page)
     no_exception(page, "start the impact assessment")
     assert "(draft)" in selectbox_value(page, "Version")
+
+    # answer a question of the second section and save it: that section stays open
+    page.get_by_role("tab", name="Intended and unintended uses").click()
+    panel = page.get_by_role("tabpanel").filter(visible=True).filter(
+        has=page.get_by_role("button", name="Save this section")).first
+    panel.get_by_role("radio").nth(1).check(force=True)
+    panel.get_by_role("button", name="Save this section").click()
+    wait_idle(page)
+    no_exception(page, "save a section")
+    message(page, "Saved the section Intended and unintended uses")
+    selected = page.get_by_role("tab", selected=True).all_inner_texts()
+    assert any(s.startswith("Intended and unintended uses") for s in selected), selected
     page.get_by_role("button", name="Send for review").click()
     wait_idle(page)
     no_exception(page, "send for review")

@@ -30,3 +30,14 @@ def test_a_rating_changed_in_the_browser_changes_the_overview(server, page):
     after = metric_value(page, "Overall readiness")
     assert after != before, (before, after)
     assert int(after.rstrip("%")) > int(before.rstrip("%"))
+
+
+def test_clicking_the_selected_view_keeps_it_selected(server, page):
+    page.goto(server + "/gap-analysis")
+    wait_idle(page)
+    control = page.locator("[data-testid='stButtonGroup']").filter(has_text="Workshop (one requirement)").first
+    control.get_by_text("Table", exact=True).click()          # already the selected view
+    wait_idle(page)
+    active = control.locator("[role='radio'][aria-checked='true']")
+    assert active.all_inner_texts() == ["Table"], active.all_inner_texts()
+    assert page.locator("[data-testid='stException']").count() == 0
