@@ -12,8 +12,10 @@ Rules (also shown on the Roadmap page):
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pandas as pd
 
@@ -225,31 +227,8 @@ def generate_from_risks(con, ws_id: int, catalog: Catalog, today: date | None = 
 
 # ---- demo content ----------------------------------------------------------------------------------
 
-# Programme work of the fictional Northwind Lending engagement, by hand: (title, phase template,
-# owner, effort, start and due in days from today, status, percent, done days ago, notes).
-_DEMO_PROGRAMME = [
-    ("Kick-off with the executive sponsor and agree the programme", "gap_analysis",
-     "Aisha Karim (Head of Compliance)", "S", -49, -45, "done", 100, 46, "Sponsor: Priya Shah (CRO)."),
-    ("Collect existing policies, model risk standards and audit reports", "gap_analysis",
-     "Aisha Karim (Head of Compliance)", "M", -45, -35, "done", 100, 36, ""),
-    ("Agree the scope of the AI management system with the executive committee", "gap_analysis",
-     "Priya Shah (CRO)", "M", -40, -26, "done", 100, 27, "Scope covers the four AI systems in production or validation."),
-    ("Gap analysis workshops for clauses 4 to 10", "gap_analysis",
-     "Aisha Karim (Head of Compliance)", "L", -35, -20, "done", 100, 21, ""),
-    ("Gap analysis workshops for the Annex A controls", "gap_analysis",
-     "Aisha Karim (Head of Compliance)", "L", -21, -6, "done", 100, 8, ""),
-    ("List the AI systems with their business and technical owners", "ai_inventory",
-     "Tom Becker (Head of Data Science)", "M", -35, -14, "done", 100, 15, ""),
-    ("Classify each AI system under the EU AI Act", "ai_inventory",
-     "Lena Novak (DPO)", "M", -14, 10, "in progress", 60, None, "Credit scoring is high-risk (Annex III 5(b))."),
-    ("Obtain the model documentation of the vendor CV screening product", "ai_inventory",
-     "Marc Olsen (CIO)", "M", -20, -3, "blocked", 20, None,
-     "Waiting for the HR software vendor's model card and bias testing report; escalated to procurement."),
-    ("Present the roadmap and budget to the executive committee", "policy",
-     "Priya Shah (CRO)", "S", -7, 7, "in progress", 50, None, ""),
-    ("Choose a certification body and book the Stage 1 audit", "stage1",
-     "Aisha Karim (Head of Compliance)", "S", 60, 90, "to do", 0, None, "Ask three bodies accredited for ISO/IEC 42001."),
-]
+# Programme work of the fictional Northwind Lending engagement, entered by hand (data/demo/).
+DEMO_PROGRAMME = Path(__file__).resolve().parents[2] / "data" / "demo" / "northwind_programme.json"
 
 
 def build_demo(con, ws_id: int, catalog: Catalog, today: date | None = None, who: str | None = "demo") -> None:
@@ -264,12 +243,12 @@ def build_demo(con, ws_id: int, catalog: Catalog, today: date | None = None, who
     ph = phases(con, ws_id).set_index("template")
     save_phases(con, ws_id, {ph.at["gap_analysis", "id"]: {"start": today - timedelta(days=49)},
                              ph.at["ai_inventory", "id"]: {"start": today - timedelta(days=35)}}, who)
-    for title, key, owner, effort, start, due, status, pct, done_ago, notes in _DEMO_PROGRAMME:
+    for a in json.loads(DEMO_PROGRAMME.read_text(encoding="utf-8"))["actions"]:
         create_action(con, ws_id, catalog, {
-            "title": title, "phase_id": ph.at[key, "id"], "owner": owner, "effort": effort,
-            "start": today + timedelta(days=start), "due": today + timedelta(days=due), "status": status,
-            "percent": pct, "notes": notes,
-            "done_at": today - timedelta(days=done_ago) if done_ago is not None else None}, today, who)
+            "title": a["title"], "phase_id": ph.at[a["phase"], "id"], "owner": a["owner"], "effort": a["effort"],
+            "start": today + timedelta(days=a["start_day"]), "due": today + timedelta(days=a["due_day"]),
+            "status": a["status"], "percent": a["percent"], "notes": a["notes"],
+            "done_at": None if a["done_days_ago"] is None else today - timedelta(days=a["done_days_ago"])}, today, who)
     generate_from_gaps(con, ws_id, catalog, include_not_assessed=True, today=today, who=who)
     if risks_available(con):
         generate_from_risks(con, ws_id, catalog, today, who)
