@@ -62,3 +62,12 @@ def test_the_version_picker_follows_the_status_of_an_impact_assessment(server, p
     message(page, "Sent for review")
     assert "(in review)" in selectbox_value(page, "Version"), selectbox_value(page, "Version")
     assert f"system={system_id}" in page.url                    # still on the same system
+
+    # approving without an approver: the popover stays open and says what is missing
+    page.get_by_role("button", name="Approve", exact=True).click()
+    page.get_by_role("button", name="Approve this version").click()
+    wait_idle(page)
+    no_exception(page, "approve without an approver")
+    assert page.get_by_role("button", name="Approve this version").is_visible()
+    message(page, "Approver is required")
+    assert "(in review)" in selectbox_value(page, "Version")   # nothing was approved
