@@ -180,19 +180,27 @@ def _checked_edits(current: pd.DataFrame, changes: dict[str, dict], entity: str,
     return merged
 
 
-def _delete(con, workspace_id: int, entity: str, item_id: str, current: pd.DataFrame,
-            dependents: tuple[str, ...], who: str | None) -> None:
-    """Delete row `item_id` of gov_<entity> and its rows in `dependents` (keyed by <entity>_id) in one
+# Fixed statements deleting a person or a role with the rows that refer to it (dependents first).
+_DELETES = {
+    "person": ("DELETE FROM gov_role_holder WHERE workspace_id = ? AND person_id = ?",
+               "DELETE FROM training_attendance WHERE workspace_id = ? AND person_id = ?",
+               "DELETE FROM gov_person WHERE workspace_id = ? AND id = ?"),
+    "role": ("DELETE FROM gov_role_holder WHERE workspace_id = ? AND role_id = ?",
+             "DELETE FROM gov_raci WHERE workspace_id = ? AND role_id = ?",
+             "DELETE FROM gov_role WHERE workspace_id = ? AND id = ?"),
+}
+
+
+def _delete(con, workspace_id: int, entity: str, item_id: str, current: pd.DataFrame, who: str | None) -> None:
+    """Delete person or role `item_id` and the rows that refer to it (see _DELETES) in one
     transaction, logging the name it had. `current` holds the entity's rows (id, name); an unknown
     ID raises ValidationError."""
     names = dict(zip(current["id"], current["name"]))
     if item_id not in names:
         raise ValidationError(f"There is no {entity} {item_id!r} in this workspace.")
     with db.writing(con) as cur:
-        for table in dependents:
-            cur.execute(f"DELETE FROM {table} WHERE workspace_id = ? AND {entity}_id = ?",  # trusted identifiers
-                        [int(workspace_id), item_id])
-        cur.execute(f"DELETE FROM gov_{entity} WHERE workspace_id = ? AND id = ?", [int(workspace_id), item_id])
+        for sql in _DELETES[entity]:
+            cur.execute(sql, [int(workspace_id), item_id])
         db.log_change(cur, int(workspace_id), entity, item_id, "deleted", names[item_id], None, who)
 
 
@@ -260,8 +268,7 @@ def save_people(con, workspace_id: int, changes: dict[str, dict], who: str | Non
 
 def delete_person(con, workspace_id: int, person_id: str, who: str | None = None) -> None:
     """Remove a person with their role assignments and training attendance."""
-    _delete(con, workspace_id, "person", person_id, persons(con, workspace_id),
-            ("gov_role_holder", "training_attendance"), who)
+    _delete(con, workspace_id, "person", person_id, persons(con, workspace_id), who)
 
 
 # ---- writes: roles ----------------------------------------------------------------------------
@@ -356,7 +363,7 @@ def save_roles(con, workspace_id: int, changes: dict[str, dict], who: str | None
 
 def delete_role(con, workspace_id: int, role_id: str, who: str | None = None) -> None:
     """Remove a role with its holders and RACI letters (activities it was accountable for are then flagged)."""
-    _delete(con, workspace_id, "role", role_id, roles(con, workspace_id), ("gov_role_holder", "gov_raci"), who)
+    _delete(con, workspace_id, "role", role_id, roles(con, workspace_id), who)
 
 
 # ---- writes: RACI -----------------------------------------------------------------------------

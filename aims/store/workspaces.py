@@ -121,7 +121,9 @@ def duplicate(con, workspace_id: int, new_name: str, who: str | None = None) -> 
         new_id = _insert(cur, row)
         # Rows are keyed by IDs local to the workspace, so a plain copy keeps every link intact.
         for table in db.workspace_tables(cur):
-            cols = [c[0] for c in cur.execute(f"DESCRIBE {table}").fetchall() if c[0] != "workspace_id"]
+            cols = [c[0] for c in cur.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+                [table]).fetchall() if c[0] != "workspace_id"]
             col_list = ", ".join(cols)
             sql = f"INSERT INTO {table} (workspace_id, {col_list}) SELECT ?, {col_list} FROM {table} WHERE workspace_id = ?"
             cur.execute(sql, [new_id, int(workspace_id)])
