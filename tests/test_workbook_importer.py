@@ -401,3 +401,15 @@ def test_cell_id_and_link_problems_are_reported_together(demo, exported):
     problems = refused(con, ws_id, data, "column 'Target': must be a whole number",
                        "column 'AI systems': unknown ai system ID AIS-999")
     assert len(problems) == 2
+
+
+def test_a_new_partly_assessed_workspace_round_trips_without_a_warning(con, cat, ws_id):
+    """Clauses 5, 8 and 10 have nothing rated: their average maturity is missing, which the
+    Summary shows as '–' and reads back as such, so the unedited workbook warns of nothing."""
+    assessments.save(con, ws_id, cat, {"4.1": {"maturity": 2}, "6.1.1": {"maturity": 1}, "A.2.2": {"maturity": 3}})
+    data = export.build(con, ws_id, cat)
+    plan = importer.plan(con, ws_id, data, cat)
+    assert plan.warnings == [] and not any(s.changed or s.added or s.deleted for s in plan.sheets)
+    summary = load(data)["Summary"]
+    row = next(r for r in summary.iter_rows(values_only=True) if r[0] == "Clause 5")
+    assert row[7] == "–"                                   # no average maturity where nothing is assessed

@@ -15,6 +15,7 @@ Contract:
 from __future__ import annotations
 
 import gc
+import math
 import re
 import threading
 import zlib
@@ -452,6 +453,8 @@ def _value(cell, value) -> None:
         cell.data_type = "s"
         if value[:1] in TRIGGERS:
             cell.quotePrefix = True
+    elif isinstance(value, float) and math.isnan(value):
+        cell.value = None      # a missing figure is an empty cell: Excel has no NaN, a reader sees none
     else:
         cell.value = value
 

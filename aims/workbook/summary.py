@@ -3,6 +3,8 @@ objective as tables, with native Excel charts drawn from those tables, and a lin
 (AI systems, risks, roadmap ...) from the sheets that offer KPIs."""
 from __future__ import annotations
 
+import math
+
 from openpyxl.chart import BarChart, RadarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Alignment
@@ -12,6 +14,7 @@ from aims.governance import documents
 
 from . import engine
 from .gap_analysis import table
+
 from .registry import Context, Sheet
 
 GROUP_HEADERS = ("Group", "Title", "Applicable", "Assessed", "At target", "Open gaps", "Readiness",
@@ -61,6 +64,7 @@ def _group_table(ws, top: int, title: str, groups, first_col: int = 1) -> tuple[
         values = (label, g["group_title"].split(" ", 1)[1], g["applicable"], g["assessed"], g["at_target"],
                   g["open_gaps"], _pct(g["readiness_pct"]), g["avg_maturity"], g["avg_target"])
         for i, v in enumerate(values):
+            v = None if isinstance(v, float) and math.isnan(v) else v     # a group with nothing assessed
             c = ws.cell(row=r, column=first_col + i)
             engine.put(c, "–" if v is None else v)
             c.border = engine.BOX

@@ -52,3 +52,49 @@ def test_upload_an_edited_workbook_preview_and_apply(server, page, tmp_path):
         page.get_by_role("button", name="Download the workbook (.xlsx)").click()
     gap2 = openpyxl.load_workbook(io.BytesIO(again.value.path().read_bytes()))["Gap Analysis"]
     assert gap2.cell(row=row, column=heads.index("Notes") + 1).value == "Edited in the browser test"
+
+
+def test_a_workspace_created_in_the_app_round_trips_without_a_warning(server, page, tmp_path):
+    """A new client's workbook, downloaded and uploaded unedited after the user has opened every
+    page once (pages may fill in defaults such as the roadmap phases), imports as 'nothing to
+    import' with no warning: the import check never cries wolf."""
+    import uuid
+
+    from browser import no_exception
+
+    name = f"Round trip {uuid.uuid4().hex[:6]}"
+    page.goto(server + "/workspaces")
+    wait_idle(page)
+    page.get_by_role("tab", name="New workspace").click()
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Create workspace"))
+    form.get_by_label("Workspace name *", exact=True).fill(name)
+    page.get_by_role("button", name="Create workspace").click()
+    wait_idle(page)
+    no_exception(page, "create a workspace")
+    ws = page.url.split("ws=")[1].split("&")[0]
+    _open_reports_of(server, page, ws)
+    with page.expect_download() as first:
+        page.get_by_role("button", name="Download the workbook (.xlsx)").click()
+    for path in ("", "gap-analysis", "soa", "ai-systems", "ai-act", "impact", "risks", "roadmap", "governance",
+                 "documents"):
+        page.goto(f"{server}/{path}?ws={ws}")
+        wait_idle(page)
+        no_exception(page, f"open /{path}")
+    _open_reports_of(server, page, ws)
+    with page.expect_download() as second:
+        page.get_by_role("button", name="Download the workbook (.xlsx)").click()
+    for n, download in enumerate((second.value, first.value)):
+        saved = tmp_path / f"unedited{n}.xlsx"
+        download.save_as(saved)
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(saved))
+        wait_idle(page, 600)
+        no_exception(page, "upload the unedited workbook")
+        warnings = page.locator("[data-testid='stAlert']").filter(has_text="read only").all_inner_texts()
+        assert not warnings, warnings
+        if n == 0:
+            assert page.get_by_text("nothing to import").first.is_visible()
+
+
+def _open_reports_of(server, page, ws):
+    page.goto(f"{server}/reports?ws={ws}")
+    wait_idle(page)
