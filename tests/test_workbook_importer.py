@@ -143,6 +143,20 @@ def test_read_only_columns_are_ignored(demo, exported):
     assert any("Sheet 'Statement of Applicability': cells in grey-headed" in w for w in p.warnings)
 
 
+def test_a_clause_set_to_not_applicable_is_explained_not_imported(demo, exported):
+    """Clauses 4-10 always apply: the warning says so in plain words (not 'read-only column');
+    an Annex A control set to No here is pointed to the Statement of Applicability sheet."""
+    con, ws_id, _ = demo
+    data = edits(exported, [("Gap Analysis", "5.2", "Applicable", "No"), ("Gap Analysis", "A.2.2", "Applicable", "No")])
+    p = importer.plan(con, ws_id, data)
+    assert not p.has_changes
+    assert any("row" in w and "(5.2): clause 5.2 was set to not applicable, but clauses 4-10 always apply" in w
+               for w in p.warnings), p.warnings
+    assert any("(A.2.2): to exclude control A.2.2, set Applicable to No on the Statement of Applicability sheet" in w
+               for w in p.warnings), p.warnings
+    assert not any("grey-headed" in w for w in p.warnings)
+
+
 def test_a_value_changed_in_the_app_after_the_export_is_not_reverted(demo, exported):
     con, ws_id, path = demo
     assessments.save(con, ws_id, CAT, {"4.2": {"owner": "Changed in the app"}})

@@ -66,6 +66,18 @@ def change(con, ctx: Context, key: str, fields: dict, values: dict) -> None:
     assessments.save(con, ctx.ws_id, ctx.catalog, {key: fields})
 
 
+def read_only_note(key: str, cells: dict) -> str | None:
+    """Applicability is the one read-only edit a client often tries here: say what holds instead."""
+    if str(cells.get("applicable") or "").strip().lower() not in ("no", "false", "0"):
+        return None
+    if not key.startswith("A."):
+        return (f"clause {key} was set to not applicable, but clauses 4-10 always apply (only Annex A controls "
+                "can be excluded), so this is not imported.")
+    return (f"to exclude control {key}, set Applicable to No on the Statement of Applicability sheet and give "
+            "the exclusion justification there; the Applicable column of this sheet is not imported.")
+
+
 def sheet() -> Sheet:
     return Sheet("Gap Analysis", "Every requirement with maturity, target, gap, evidence, owner and due date.",
-                 COLUMNS, rows=rows, key="req_id", entity="requirement", change=change)
+                 COLUMNS, rows=rows, key="req_id", entity="requirement", change=change,
+                 read_only_note=read_only_note)

@@ -276,7 +276,11 @@ def _compare(sheet: Sheet, ctx: Context, parsed: list[tuple[int, dict]], exporte
             continue
         stored, _, fixed_print = (exported or {}).get(key, "").partition("~")
         if fixed_print and engine.read_only_print(values.get(READ_ONLY, ())) != fixed_print:
-            plan.ignored.append(f"row {n} ({key})")
+            note = sheet.read_only_note and sheet.read_only_note(key, _fixed_cells(sheet, values))
+            if note:
+                plan.warnings.append(f"{where}, row {n} ({key}): {note}")
+            else:
+                plan.ignored.append(f"row {n} ({key})")
         base = stored.split(".") if three_way else None
         row = RowPlan(n, key, row_values, label=titles[key])
         for i, c in enumerate(cols):
@@ -323,6 +327,12 @@ def _compare(sheet: Sheet, ctx: Context, parsed: list[tuple[int, dict]], exporte
                              "both in the app since the export and in the workbook; the workbook's value will be "
                              "used: " + ", ".join(conflicts[:6]) + (" ..." if len(conflicts) > 6 else "") + ".")
     return plan
+
+
+def _fixed_cells(sheet: Sheet, values: dict) -> dict:
+    """{field: cell as read} of a parsed row's read-only cells (those fingerprinted at export)."""
+    fields = [c.field for c in sheet.columns if not (c.editable or c.field == sheet.key) and c.formula is None]
+    return dict(zip(fields, values.get(READ_ONLY, ())))
 
 
 def _read_only_edits(wb, meta: dict) -> list[str]:

@@ -72,6 +72,9 @@ class Sheet:
     removable: Callable[[dict], bool] | None = None                # which rows a deletion can remove (default all)
     prepare: Callable[[Context], None] | None = None               # shared reads before any sheet is drawn
     decorate: Callable[..., None] | None = None                    # (ws, ctx, rows, list_refs): extras after drawing
+    # (key, {field: read-only cell as read}) -> why this row's read-only edit cannot be imported, in the
+    # sheet's own terms, or None for the generic read-only warning
+    read_only_note: Callable[[str, dict], str | None] | None = None
 
     @property
     def importable(self) -> bool:
