@@ -7,7 +7,7 @@ import streamlit as st
 from aims.ai_systems import classification, impact, inventory
 from aims.assessment import charts
 from aims.common.validate import ValidationError
-from aims.ui import chrome
+from aims.ui import chrome, inventory_form
 
 con, ws = chrome.page("AI system inventory", "ISO/IEC 42001 A.4 and 4.3: know every AI system in scope")
 
@@ -23,55 +23,6 @@ k[2].metric("Not classified yet", int((active["ai_act_category"] == "not classif
 k[3].metric("Deployed", int((active["lifecycle_stage"] == "deployed").sum()), border=True)
 k[4].metric("Reviews overdue", int((next_review < pd.Timestamp(today)).sum()), border=True,
             help="Active systems whose next review date has passed.")
-
-
-def system_form(key: str, values: dict, submit: str) -> dict | None:
-    """All inventory fields in a form; returns the typed values when submitted."""
-    v = {**inventory.DEFAULTS, **values}
-
-    def pick(col, field, help=None):
-        label, options = inventory.FIELDS[field]
-        return col.selectbox(label, options, index=list(options).index(v[field]) if v[field] in options else 0,
-                             help=help, key=f"{key}_{field}")
-
-    with st.form(key, border=True):
-        out = {}
-        c = st.columns([2, 1, 1])
-        out["name"] = c[0].text_input("Name *", v.get("name", ""), max_chars=200, key=f"{key}_name")
-        out["lifecycle_stage"] = pick(c[1], "lifecycle_stage")
-        out["business_unit"] = c[2].text_input("Business unit", v.get("business_unit", ""), max_chars=200)
-        out["description"] = st.text_area("Description", v.get("description", ""), max_chars=5000, height=68)
-        c = st.columns(2)
-        out["business_owner"] = chrome.owner_picker(c[0], "Business owner", owners, v.get("business_owner") or "",
-                                                    key=f"{key}_business_owner")
-        out["technical_owner"] = chrome.owner_picker(c[1], "Technical owner", owners, v.get("technical_owner") or "",
-                                                     key=f"{key}_technical_owner")
-        c = st.columns(3)
-        out["purpose"] = c[0].text_area("Purpose", v.get("purpose", ""), max_chars=5000, height=90)
-        out["intended_use"] = c[1].text_area("Intended uses and users", v.get("intended_use", ""), max_chars=5000, height=90)
-        out["foreseeable_misuse"] = c[2].text_area("Reasonably foreseeable misuse", v.get("foreseeable_misuse", ""),
-                                                   max_chars=5000, height=90)
-        c = st.columns(4)
-        out["sourcing"] = pick(c[0], "sourcing")
-        out["vendor"] = c[1].text_input("Vendor", v.get("vendor", ""), max_chars=200)
-        out["model"] = c[2].text_input("Model", v.get("model", ""), max_chars=200)
-        out["model_type"] = pick(c[3], "model_type")
-        c = st.columns(2)
-        out["data_sources"] = c[0].text_area("Data sources", v.get("data_sources", ""), max_chars=5000, height=68)
-        out["affected_persons"] = c[1].text_area("Affected persons", v.get("affected_persons", ""), max_chars=5000, height=68)
-        c = st.columns(4)
-        out["personal_data"] = c[0].checkbox("Personal data used", bool(v["personal_data"]))
-        out["special_categories"] = c[1].checkbox("Special categories of personal data", bool(v["special_categories"]))
-        out["eu_market"] = c[2].checkbox("Placed on or used in the EU market", bool(v["eu_market"]))
-        out["gpai"] = c[3].checkbox("General-purpose AI model involved", bool(v["gpai"]))
-        c = st.columns(2)
-        out["automation"] = pick(c[0], "automation")
-        out["org_role"] = pick(c[1], "org_role", help="The organisation's role for this system under the EU AI Act")
-        out["oversight"] = st.text_area("Human oversight mechanism", v.get("oversight", ""), max_chars=5000, height=68)
-        c = st.columns(2)
-        out["last_review"] = c[0].date_input("Last review", v.get("last_review"), format="YYYY-MM-DD")
-        out["next_review"] = c[1].date_input("Next review", v.get("next_review"), format="YYYY-MM-DD")
-        return out if st.form_submit_button(submit, type="primary") else None
 
 
 tab_register, tab_add, tab_import = st.tabs(["Register", "Add a system", "Import CSV"])
@@ -163,11 +114,12 @@ with tab_register:
                 except ImportError:
                     st.caption("The risk register is not available.")
             with st.expander("Edit this system", icon=":material/edit:"):
-                values = system_form(f"inv_edit_{wanted}", s, "Save changes")
+                values = inventory_form.system_form(f"inv_edit_{wanted}", s, "Save changes", owners)
                 if values is not None:
                     try:
-                        n = inventory.update(con, ws["id"], wanted, values)
-                        chrome.flash(f"Saved {n} change{'s' if n != 1 else ''} to {wanted}.")
+                        n = chrome.with_owners(con, ws["id"], inventory_form.owners_of([values]),
+                                               lambda tx: inventory.update(tx, ws["id"], wanted, values))
+                        chrome.flash(chrome.fields_saved(n, wanted))
                         st.rerun()
                     except ValidationError as exc:
                         chrome.show_problems(exc)
@@ -181,10 +133,11 @@ with tab_register:
 
 with tab_add:
     add_v = st.session_state.get("inv_add_v", 0)      # bumped after an add: the next form starts empty
-    values = system_form(f"inv_add_{add_v}", {}, "Add AI system")
+    values = inventory_form.system_form(f"inv_add_{add_v}", {}, "Add AI system", owners)
     if values is not None:
         try:
-            new_id = inventory.create(con, ws["id"], values)
+            new_id = chrome.with_owners(con, ws["id"], inventory_form.owners_of([values]),
+                                        lambda tx: inventory.create(tx, ws["id"], values))
             st.session_state["inv_add_v"] = add_v + 1
             st.query_params["system"] = new_id
             chrome.flash(f"Added {new_id} {values['name']}. Classify it under the EU AI Act next.")
@@ -210,7 +163,8 @@ with tab_import:
             st.dataframe(pd.DataFrame(rows), hide_index=True)
             if st.button(f"Import {len(rows)} system{'s' if len(rows) != 1 else ''}", type="primary", key="inv_csv_go"):
                 try:
-                    ids = inventory.create_many(con, ws["id"], rows)
+                    ids = chrome.with_owners(con, ws["id"], inventory_form.owners_of(rows),
+                                             lambda tx: inventory.create_many(tx, ws["id"], rows))
                     st.session_state["inv_csv_gen"] = gen + 1
                     chrome.flash(f"Imported {len(ids)} systems ({ids[0]} to {ids[-1]}).")
                     st.rerun()

@@ -6,7 +6,7 @@ import streamlit as st
 
 from aims.common.frames import ANY_OWNER, NO_OWNER
 from aims.common.validate import ValidationError
-from aims.governance import documents, evidence, filters, roles
+from aims.governance import documents, evidence, filters
 from aims.ui import chrome, editing
 
 con, ws = chrome.page("Documented information", "what ISO/IEC 42001 requires on file, and what to ask the client for")
@@ -51,8 +51,7 @@ with tab_register:
             notes.append("needs an owner")
         return "; ".join(notes)
 
-    people = roles.people(con, WS)
-    owner_options = list(dict.fromkeys(people + owners))
+    owner_options = chrome.owner_options(con, WS, owners)[1:]
     frame = pd.DataFrame({
         "ID": view["id"], "Document": view["document"], "Requirements": view["requirements"],
         "Status": view["status"], "Owner": [o or None for o in view["owner"]],
@@ -74,7 +73,8 @@ with tab_register:
             "Status": st.column_config.SelectboxColumn(options=list(documents.STATUSES), required=True, width="small",
                                                        help="Approved needs a version and where it lives"),
             "Owner": st.column_config.SelectboxColumn(options=owner_options, width="medium",
-                                                      help="People come from the roles register (Governance page)"),
+                                                      help="The workspace's people (Governance page) and "
+                                                           "owners named elsewhere"),
             "Version": st.column_config.TextColumn(max_chars=40, width="small"),
             "Location": st.column_config.TextColumn(max_chars=5000, width="medium", help="Link or file name"),
             "Last review": st.column_config.DateColumn(format="YYYY-MM-DD", max_value=date.today()),
@@ -86,34 +86,38 @@ with tab_register:
 
     def save(changes: dict) -> bool:
         try:
-            n = documents.save(con, WS, cat, {d: {k: ("" if v is None and k == "owner" else v) for k, v in c.items()}
-                                              for d, c in changes.items()})
+            clean = {d: {k: ("" if v is None and k == "owner" else v) for k, v in c.items()} for d, c in changes.items()}
+            n = chrome.with_owners(con, WS, [c.get("owner") for c in clean.values()],
+                                   lambda tx: documents.save(tx, WS, cat, clean))
         except ValidationError as exc:
             chrome.show_problems(exc)
             return False
-        chrome.flash(f"Saved {n} change{'s' if n != 1 else ''} to the register." if n else "Nothing had changed.")
+        chrome.flash(chrome.fields_saved(n, "the register", len(changes)))
         return True
 
     editing.save_bar(pending, save, "doc", frame, columns)
 
     c = st.columns(2)
     with c[0].expander("Add a document the organisation needs (7.5.1)", icon=":material/note_add:"):
-        with st.form("doc_add", clear_on_submit=True):
-            title = st.text_input("Document name *", max_chars=200, key="doc_add_title")
+        fv = chrome.form_version("doc_add")
+        with st.form(f"doc_add_{fv}"):
+            title = st.text_input("Document name *", max_chars=200, key=f"doc_add_title_{fv}")
             cc = st.columns(2)
-            reqs = cc[0].multiselect("Requirements it supports", list(cat.requirements), key="doc_add_reqs",
+            reqs = cc[0].multiselect("Requirements it supports", list(cat.requirements), key=f"doc_add_reqs_{fv}",
                                      format_func=lambda r: f"{r} {cat.requirements[r].title}")
-            d_owner = cc[1].selectbox("Owner", people, index=None, accept_new_options=True, key="doc_add_owner",
+            d_owner = cc[1].selectbox("Owner", chrome.owner_options(con, WS)[1:], index=None, accept_new_options=True,
+                                      key=f"doc_add_owner_{fv}",
                                       placeholder="Pick or type a name")
             cc = st.columns([1.2, 1, 2])
-            d_status = cc[0].selectbox("Status", documents.STATUSES, key="doc_add_status")
-            d_version = cc[1].text_input("Version", max_chars=40, key="doc_add_version")
-            d_location = cc[2].text_input("Where it lives", max_chars=5000, key="doc_add_location")
+            d_status = cc[0].selectbox("Status", documents.STATUSES, key=f"doc_add_status_{fv}")
+            d_version = cc[1].text_input("Version", max_chars=40, key=f"doc_add_version_{fv}")
+            d_location = cc[2].text_input("Where it lives", max_chars=5000, key=f"doc_add_location_{fv}")
             if st.form_submit_button("Add document", type="primary"):
                 try:
-                    new_id = documents.add(con, WS, cat, {"title": title, "requirements": reqs, "owner": d_owner or "",
-                                                          "status": d_status, "version": d_version,
-                                                          "location": d_location})
+                    new_id = chrome.with_owners(con, WS, [d_owner], lambda tx: documents.add(tx, WS, cat, {
+                        "title": title, "requirements": reqs, "owner": d_owner or "", "status": d_status,
+                        "version": d_version, "location": d_location}))
+                    chrome.form_done("doc_add")
                     chrome.flash(f"Added {title.strip()} to the register as {new_id}.")
                     st.rerun()
                 except ValidationError as exc:

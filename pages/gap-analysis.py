@@ -40,47 +40,50 @@ st.caption(f"Showing {len(view)} of {len(table)} requirements.")
 
 
 def save(changes: dict) -> bool:
-    return chrome.saved(lambda: assessments.save(con, ws["id"], cat, changes),
-                        lambda n: f"Saved {n} change{'s' if n != 1 else ''}." if n else "Nothing had changed.")
+    return chrome.saved(lambda: chrome.with_owners(con, ws["id"], [c.get("owner") for c in changes.values()],
+                                                   lambda tx: assessments.save(tx, ws["id"], cat, changes)),
+                        lambda n: chrome.fields_saved(n, rows=len(changes)))
 
 
 # ---- table view -------------------------------------------------------------------------------
 if mode != "Workshop (one requirement)":
     frame = pd.DataFrame({
-        "ID": view["req_id"], "Requirement": view["title"], "Clause / objective": view["sub_group_title"],
-        "Mandatory doc": view["mandatory_doc"], "Documents": view["req_id"].map(doc_summary).fillna(""),
+        "ID": view["req_id"], "Requirement": view["title"], "Mandatory doc": view["mandatory_doc"], "Documents": view["req_id"].map(doc_summary).fillna(""),
         "Status": view["status"],
         "Maturity": view["maturity"].map(assessments.maturity_label),
         "Target": view["target"].astype(int), "Gap": view["gap"],
         "Evidence strength": view["evidence_strength"], "Evidence": view["evidence"], "Owner": view["owner"],
         "Due": view["due"], "Notes": view["notes"],
         "Last changed": pd.to_datetime(view["updated_at"]).dt.strftime("%Y-%m-%d %H:%M").fillna(""),
+        "Clause / objective": view["sub_group_title"],
     }).reset_index(drop=True)
     columns = {"Maturity": "maturity", "Target": "target", "Evidence strength": "evidence_strength",
                "Evidence": "evidence", "Owner": "owner", "Due": "due", "Notes": "notes"}
     edited = editing.pending_editor(
         frame, PENDING, columns, key=f"gap_editor_{ws['id']}",
         column_config={
-            "ID": st.column_config.TextColumn(width="small", pinned=True),
-            "Requirement": st.column_config.TextColumn(width="large", pinned=True),
-            "Clause / objective": st.column_config.TextColumn(width="small"),
-            "Mandatory doc": st.column_config.CheckboxColumn("Doc", width="small",
+            # widths in pixels that fit each header and its longest value at 1440 px (a projector)
+            "ID": st.column_config.TextColumn(width=64, pinned=True),
+            "Requirement": st.column_config.TextColumn(width=340, pinned=True),
+            "Clause / objective": st.column_config.TextColumn(width=280),
+            "Mandatory doc": st.column_config.CheckboxColumn("Doc", width=56,
                                                              help="Documented information is mandatory"),
-            "Status": st.column_config.TextColumn(width="small"),
-            "Maturity": st.column_config.SelectboxColumn(options=MATURITY_OPTIONS, required=True, width="small",
+            "Status": st.column_config.TextColumn(width=110),
+            "Maturity": st.column_config.SelectboxColumn(options=MATURITY_OPTIONS, required=True, width=140,
                                                          help="0 none, 1 initial, 2 repeatable, 3 defined, "
                                                               "4 measured, 5 optimising"),
-            "Target": st.column_config.SelectboxColumn(options=[1, 2, 3, 4, 5], required=True, width="small"),
-            "Gap": st.column_config.NumberColumn(format="%d", width="small", help="Target minus current maturity"),
+            "Target": st.column_config.SelectboxColumn(options=[1, 2, 3, 4, 5], required=True, width=80),
+            "Gap": st.column_config.NumberColumn(format="%d", width=60, help="Target minus current maturity"),
             "Evidence strength": st.column_config.SelectboxColumn(options=list(assessments.EVIDENCE_STRENGTHS),
-                                                                  required=True),
-            "Evidence": st.column_config.TextColumn(max_chars=5000, width="medium"),
-            "Owner": st.column_config.SelectboxColumn(options=owners, help="People from the roles register "
-                                                      "(Governance page) and owners already named"),
-            "Documents": st.column_config.TextColumn(width="small", help="Required documents approved in the "
+                                                                  required=True, width=150),
+            "Evidence": st.column_config.TextColumn(max_chars=5000, width=240),
+            "Owner": st.column_config.SelectboxColumn(options=owners, width=200, help="The workspace's people "
+                                                      "(Governance page) and owners named elsewhere"),
+            "Documents": st.column_config.TextColumn(width=130, help="Required documents approved in the "
                                                      "documented-information register"),
-            "Due": st.column_config.DateColumn(format="YYYY-MM-DD"),
-            "Notes": st.column_config.TextColumn(max_chars=5000, width="medium"),
+            "Due": st.column_config.DateColumn(format="YYYY-MM-DD", width=110),
+            "Notes": st.column_config.TextColumn(max_chars=5000, width=240),
+            "Last changed": st.column_config.TextColumn(width=140),
         },
         disabled=["ID", "Requirement", "Clause / objective", "Mandatory doc", "Documents", "Status", "Gap",
                   "Last changed"],
@@ -110,7 +113,7 @@ else:
     req = cat.requirements[current]
     row = table.set_index("req_id").loc[current]
 
-    left, right = st.columns([3, 2], gap="large")
+    left, right = st.columns([1.1, 1], gap="large")
     with left:
         st.subheader(f"{req.id} {req.title}")
         st.caption(f"{row['sub_group_title']} · status: **{row['status']}**"
@@ -133,18 +136,20 @@ else:
             st.caption("  \n".join(refs))
     with right:
         with st.form(f"focus_{current}", border=True):
-            maturity = st.radio("Current maturity", MATURITY_OPTIONS, horizontal=False,
-                                captions=[assessments.MATURITY_HINTS[None]] + [assessments.MATURITY_HINTS[i] for i in range(6)],
-                                index=MATURITY_OPTIONS.index(assessments.maturity_label(row["maturity"])))
-            c = st.columns(2)
-            target = c[0].selectbox("Target maturity", [1, 2, 3, 4, 5], index=int(row["target"]) - 1)
+            # two columns and no radio captions, so Save stays above the fold at 1440x900
+            hints = "  \n".join(f"**{label}**: {assessments.MATURITY_HINTS[level]}"
+                                 for label, level in zip(MATURITY_OPTIONS, [None, *range(6)]))
+            c = st.columns([1, 1.15])
+            maturity = c[0].radio("Current maturity", MATURITY_OPTIONS, help=hints,
+                                  index=MATURITY_OPTIONS.index(assessments.maturity_label(row["maturity"])))
+            target = c[1].selectbox("Target maturity", [1, 2, 3, 4, 5], index=int(row["target"]) - 1)
             strength = c[1].selectbox("Evidence strength", assessments.EVIDENCE_STRENGTHS,
                                       index=assessments.EVIDENCE_STRENGTHS.index(row["evidence_strength"]))
-            evidence = st.text_area("Evidence notes and links", row["evidence"], max_chars=5000, height=90)
-            c = st.columns(2)
-            owner_in = chrome.owner_picker(c[0], "Owner", owners, row["owner"], key=f"focus_owner_{current}")
+            owner_in = chrome.owner_picker(c[1], "Owner", owners, row["owner"], key=f"focus_owner_{current}")
             due = c[1].date_input("Due", row["due"] if pd.notna(row["due"]) else None, format="YYYY-MM-DD")
-            notes = st.text_area("Notes", row["notes"], max_chars=5000, height=90)
+            c = st.columns(2)
+            evidence = c[0].text_area("Evidence notes and links", row["evidence"], max_chars=5000, height=80)
+            notes = c[1].text_area("Notes", row["notes"], max_chars=5000, height=80)
             b = st.columns(2)
             save_only = b[0].form_submit_button("Save", type="secondary", use_container_width=True)
             save_next = b[1].form_submit_button("Save and next", type="primary", use_container_width=True,

@@ -42,7 +42,7 @@ tabs = dict(zip(VIEWS, st.tabs(VIEWS, key="risks_view", on_change="rerun")))
 
 if tabs["Register"].open:
     with tabs["Register"]:
-        f = st.columns([2.2, 2, 2.4, 1.6, 1.6])
+        f = st.columns([2.4, 2.2, 1.7, 1.7])
         search = f[0].text_input("Search", key="risks_search", placeholder="ID, title, description, owner")
         scope_opts = [filters.ALL_RISKS, filters.ORGANISATION_LEVEL] + list(systems["id"])
         linked_system = st.query_params.get("system")  # deep link from the inventory: ?system=AIS-001
@@ -51,14 +51,14 @@ if tabs["Register"].open:
             st.session_state["_risks_system_seen"] = linked_system
         scope = f[1].selectbox("AI system", scope_opts, key="risks_scope",
                                format_func=lambda v: v if v in scope_opts[:2] else sys_label(v))
-        status = f[2].multiselect("Status", risks.STATUSES, default=["open", "in treatment", "accepted"],
-                                  key="risks_status", placeholder="Any status")
-        levels = f[3].multiselect("Current level", rs.LEVELS, key="risks_levels", placeholder="Any level")
+        levels = f[2].multiselect("Current level", rs.LEVELS, key="risks_levels", placeholder="Any level")
         owners = [ANY_OWNER] + sorted(o for o in table["owner"].unique() if o)
-        owner = f[4].selectbox("Owner", owners, key="risks_owner")
-        t = st.columns([1.4, 1.4, 5])
-        above_only = t[0].toggle("Above appetite only", key="risks_above")
-        attention_only = t[1].toggle("Needs attention only", key="risks_attention")
+        owner = f[3].selectbox("Owner", owners, key="risks_owner")
+        t = st.columns([4, 1.5, 1.5], vertical_alignment="bottom")
+        status = t[0].pills("Status (none picked: any)", risks.STATUSES, selection_mode="multi",
+                            default=["open", "in treatment", "accepted"], key="risks_status")
+        above_only = t[1].toggle("Above appetite only", key="risks_above")
+        attention_only = t[2].toggle("Needs attention only", key="risks_attention")
         view = filters.filter_register(table, search=search, scope=scope, statuses=status, levels=levels,
                                        owner=owner, above_only=above_only, attention_only=attention_only)
 

@@ -51,6 +51,7 @@ show = f[1].selectbox("Show", ["All controls", "Applicable", "Excluded", "Missin
                                "Not implemented"], key="soa_show")
 search = f[2].text_input("Search", key="soa_search", placeholder="ID or title")
 view = soa.filter_rows(rows, objective if objective != "All objectives" else None, show, search)
+view = view[[c for c in view.columns if c != "Objective"] + ["Objective"]]     # context last: the ID says it
 st.caption(f"Showing {len(view)} of {len(rows)} controls. Clauses 4-10 always apply and are not listed here.")
 
 columns = {"Applicable": "applicable", "Inclusion justification": "inclusion_reasons",
@@ -59,19 +60,22 @@ columns = {"Applicable": "applicable", "Inclusion justification": "inclusion_rea
 editing.pending_editor(
     view.reset_index(drop=True), PENDING, columns, key=f"soa_editor_{ws['id']}",
     column_config={
-        "ID": st.column_config.TextColumn(width="small", pinned=True),
-        "Control": st.column_config.TextColumn(width="medium", pinned=True),
-        "Applicable": st.column_config.CheckboxColumn(width="small"),
+        # widths in pixels that fit each header and its longest value at 1440 px (a projector)
+        "ID": st.column_config.TextColumn(width=70, pinned=True),
+        "Control": st.column_config.TextColumn(width=280, pinned=True),
+        "Applicable": st.column_config.CheckboxColumn(width=100),
         "Inclusion justification": st.column_config.MultiselectColumn(
-            options=list(assessments.INCLUSION_REASONS), width="medium",
+            options=list(assessments.INCLUSION_REASONS), width=280,
             help="Why the control is needed; several allowed"),
-        "Exclusion justification": st.column_config.TextColumn(max_chars=5000, width="medium",
+        "Exclusion justification": st.column_config.TextColumn(max_chars=5000, width=220,
                                                                help="Required when the control is excluded"),
-        "Implementation": st.column_config.SelectboxColumn(options=list(assessments.IMPLEMENTATION), required=True),
-        "Owner": st.column_config.SelectboxColumn(options=chrome.owner_options(con, ws["id"], rows["Owner"])),
-        "Evidence reference": st.column_config.TextColumn(max_chars=5000),
-        "Maturity": st.column_config.TextColumn(help="From the gap analysis"),
-        "Objective": st.column_config.TextColumn(width="small"),
+        "Implementation": st.column_config.SelectboxColumn(options=list(assessments.IMPLEMENTATION), required=True,
+                                                           width=130),
+        "Owner": st.column_config.SelectboxColumn(options=chrome.owner_options(con, ws["id"], rows["Owner"]),
+                                                  width=200),
+        "Evidence reference": st.column_config.TextColumn(max_chars=5000, width=220),
+        "Maturity": st.column_config.TextColumn(help="From the gap analysis", width=130),
+        "Objective": st.column_config.TextColumn(width=300),
     },
     height=min(720, 38 + 35 * len(view)),
     disabled=["ID", "Control", "Objective", "Maturity", "Check"],
@@ -79,8 +83,9 @@ editing.pending_editor(
 
 
 def save(changes: dict) -> bool:
-    return chrome.saved(lambda: assessments.save(con, ws["id"], cat, changes),
-                        lambda n: f"Saved {n} change{'s' if n != 1 else ''} to the Statement of Applicability.")
+    return chrome.saved(lambda: chrome.with_owners(con, ws["id"], [c.get("owner") for c in changes.values()],
+                                                   lambda tx: assessments.save(tx, ws["id"], cat, changes)),
+                        lambda n: chrome.fields_saved(n, "the Statement of Applicability", len(changes)))
 
 
 editing.save_bar(PENDING, save, "soa", view.reset_index(drop=True), columns)

@@ -67,7 +67,7 @@ with tabs[0]:
         if values is not None:
             try:
                 n = workspaces.update(con, ws["id"], values)
-                open_workspace(ws["id"], f"Saved {n} change{'s' if n != 1 else ''} to {values['name']}.")
+                open_workspace(ws["id"], chrome.fields_saved(n, values['name']))
             except ValidationError as exc:
                 chrome.show_problems(exc)
 with tabs[1]:

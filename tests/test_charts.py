@@ -23,7 +23,7 @@ def test_merged_updates_nested_dicts_and_replaces_other_values():
 def test_radar_marks_groups_with_nothing_assessed_and_closes_its_polygons():
     fig = charts.maturity_radar(GROUPS, "Maturity")
     target, current = fig.data
-    assert list(current.theta) == ["Clause 4", "Clause 5 (not assessed)", "A.2", "Clause 4"]
+    assert list(current.theta) == ["Clause 4", "Clause 5<br>(not assessed)", "A.2", "Clause 4"]
     assert list(current.r) == [2.5, 0, 4.0, 2.5] and list(target.r) == [3.0, 3.0, 3.0, 3.0]
     assert fig.layout.height == 440 and fig.layout.margin.l == 60 and fig.layout.legend.y == -0.08
     assert fig.layout.title.text == "Maturity"

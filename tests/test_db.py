@@ -88,3 +88,26 @@ def test_require_workspace_names_an_unknown_workspace(con, ws_id):
         db.require_workspace(cur, ws_id)                       # no error
         with pytest.raises(ValidationError, match="There is no workspace with id 999"):
             db.require_workspace(cur, 999)
+
+
+def test_the_local_user_name_is_asked_once_and_attributes_changes(con, monkeypatch):
+    """Without AIMS_USER, changes go to the name the local user gave (kept in the database), not
+    to the machine's login; AIMS_USER, when the operator sets it, wins; a blank name is refused."""
+    monkeypatch.delenv("AIMS_USER", raising=False)
+    monkeypatch.setattr(db, "_local_name", None)
+    assert db.local_user(con) is None
+    with pytest.raises(ValidationError, match="Your name is required"):
+        db.set_local_user(con, "   ")
+    with pytest.raises(ValidationError, match="the limit is 80"):
+        db.set_local_user(con, "x" * 81)
+    assert db.set_local_user(con, "  Jane Doe ") == "Jane Doe"
+    assert db.current_user() == "Jane Doe"
+    with db.writing(con) as cur:
+        db.log_change(cur, None, "test", "1", "field", "a", "b")
+    assert rows(con, "SELECT changed_by FROM change_log ORDER BY id DESC LIMIT 1")[0][0] == "Jane Doe"
+    monkeypatch.setattr(db, "_local_name", None)
+    assert db.local_user(con) == "Jane Doe"                  # remembered across restarts
+    db.set_local_user(con, "Jane Smith")
+    assert rows(con, "SELECT count(*) FROM app_setting")[0][0] == 1
+    monkeypatch.setenv("AIMS_USER", "operator")
+    assert db.current_user() == "operator"

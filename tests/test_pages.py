@@ -55,7 +55,7 @@ def test_a_rating_saved_in_the_table_changes_the_overview(app):
     app.session_state[key] = {"edited_rows": {pos: {"Maturity": "5 Optimising"}}, "added_rows": [], "deleted_rows": []}
     app.run()
     save = next(b for b in app.button if b.key == "gap_save")
-    assert save.label == "Save 1 change"
+    assert save.label == "Save 1 row"
     save.click().run()
     assert not app.exception
     t = assessments.table(con, int(ws["id"]), catalog.load(), 3).set_index("req_id")
@@ -144,3 +144,24 @@ def test_a_database_held_by_another_process_shows_a_clear_message(tmp_path, monk
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_without_a_configured_user_the_sidebar_asks_for_a_name_once(tmp_path, monkeypatch):
+    """No AIMS_USER: the sidebar asks who is working; the name given is recorded with the next
+    change and then shown instead of the question (changes were recorded as the machine login)."""
+    from helpers import start_app
+    monkeypatch.delenv("AIMS_USER")
+    monkeypatch.setattr(db, "_local_name", None)
+    at = start_app(tmp_path / "who.duckdb", monkeypatch)
+    assert any("Who is working?" in m.value for m in at.sidebar.markdown)
+    name = next(t for t in at.sidebar.text_input if t.label == "Your name")
+    name.input("")
+    next(b for b in at.sidebar.button if b.label == "Save my name").click().run()
+    assert any("Your name is required" in e.value for e in at.sidebar.error)
+    name = next(t for t in at.sidebar.text_input if t.label == "Your name")
+    name.input("Jane Doe")
+    next(b for b in at.sidebar.button if b.label == "Save my name").click().run()
+    assert not at.exception and not any("Who is working?" in m.value for m in at.sidebar.markdown)
+    assert db.current_user() == "Jane Doe"
+    assert [t.value for t in at.sidebar.text_input if t.label == "Your name"] == ["Jane Doe"]
+    monkeypatch.setattr(db, "_local_name", None)

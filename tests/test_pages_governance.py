@@ -101,7 +101,7 @@ def test_a_second_accountable_role_in_the_raci_is_refused(app):
     owner = roles.roles(con, ws).set_index("name").at["Model owner", "id"]
     before = roles.raci(con, ws)
     edit(app, f"gov_raci_{ws}", owner, {"Policy": "A"})
-    button(app, "Save 1 change").click().run()
+    button(app, "Save 1 row").click().run()
     assert "AI policy would have 2 accountable roles (Model owner, Top management sponsor)" in errors(app)
     assert roles.raci(con, ws).equals(before)
 
@@ -111,7 +111,7 @@ def test_naming_the_accountable_role_for_data_governance_clears_the_flag(app):
     con, ws = live(), ws_id()
     officer = roles.roles(con, ws).set_index("name").at["AI governance officer", "id"]
     edit(app, f"gov_raci_{ws}", officer, {"Data": "A"})
-    button(app, "Save 1 change").click().run()
+    button(app, "Save 1 row").click().run()
     assert not app.error, errors(app)
     assert metric(app, "RACI check") == "consistent"
 
@@ -120,22 +120,24 @@ def test_adding_a_person_with_a_role_from_the_form(app):
     go(app, "pages/governance.py")
     con, ws = live(), ws_id()
     steward = roles.roles(con, ws).set_index("name").at["Data steward", "id"]
-    app.text_input(key="gov_person_add_name").input("Nadia Haddad")
-    app.text_input(key="gov_person_add_title").input("Fraud Data Steward")
-    app.multiselect(key="gov_person_add_roles").set_value([steward])
+    app.text_input(key="gov_person_add_name_0").input("Nadia Haddad")
+    app.text_input(key="gov_person_add_title_0").input("Fraud Data Steward")
+    app.multiselect(key="gov_person_add_roles_0").set_value([steward])
     button(app, "Add person").click().run()
     assert not app.error, errors(app)
     assert "Nadia Haddad (Fraud Data Steward)" in roles.people(con, ws)
     assert "Nadia Haddad (Fraud Data Steward)" in roles.roles(con, ws).set_index("id").at[steward, "holder_labels"]
+    assert app.text_input(key="gov_person_add_name_1").value == ""                # the next add starts empty
 
 
 def test_a_duplicate_person_shows_an_error_and_adds_nothing(app):
     go(app, "pages/governance.py")
     before = roles.people(live(), ws_id())
-    app.text_input(key="gov_person_add_name").input("tom becker")
+    app.text_input(key="gov_person_add_name_0").input("tom becker")
     button(app, "Add person").click().run()
     assert "'tom becker' is already listed" in errors(app)
     assert roles.people(live(), ws_id()) == before
+    assert app.text_input(key="gov_person_add_name_0").value == "tom becker"      # kept to fix, not cleared
 
 
 def test_recording_a_completion_raises_coverage(app):
@@ -146,7 +148,7 @@ def test_recording_a_completion_raises_coverage(app):
     ravi = roles.persons(con, ws).set_index("name").at["Ravi Patel", "id"]
     before = training.summary(con, ws)["completed"]
     edit(app, f"gov_att_{ws}_{sid}", ravi, {"Status": "completed"})
-    button(app, "Save 1 change").click().run()
+    button(app, "Save 1 row").click().run()
     assert not app.error, errors(app)
     assert training.summary(con, ws)["completed"] == before + 1
 
@@ -157,7 +159,7 @@ def test_a_status_change_in_the_register_updates_stage1(app):
     before = documents.stage1_readiness(con, ws, cat)
     edit(app, f"doc_editor_{ws}", "AI risk treatment plan",
          {"Status": "approved", "Version": "1.0", "Location": "SharePoint > AIMS > Risk"})
-    button(app, "Save 3 changes").click().run()
+    button(app, "Save 1 row").click().run()
     assert not app.error, errors(app)
     after = documents.stage1_readiness(con, ws, cat)
     assert after["approved"] == before["approved"] + 1
@@ -168,15 +170,15 @@ def test_approving_a_document_without_version_shows_the_problem_and_saves_nothin
     go(app, "pages/documents.py")
     con, ws, cat = live(), ws_id(), catalog.load()
     edit(app, f"doc_editor_{ws}", "AI risk treatment plan", {"Status": "approved"})
-    button(app, "Save 1 change").click().run()
+    button(app, "Save 1 row").click().run()
     assert "AI risk treatment plan: an approved document needs a version and where it lives" in errors(app)
     assert documents.register(con, ws, cat).set_index("id").at["AI risk treatment plan", "status"] == "missing"
 
 
 def test_adding_a_document_from_the_form(app):
     go(app, "pages/documents.py")
-    app.text_input(key="doc_add_title").input("AI acceptable use standard")
-    app.multiselect(key="doc_add_reqs").set_value(["A.9.2"])
+    app.text_input(key="doc_add_title_0").input("AI acceptable use standard")
+    app.multiselect(key="doc_add_reqs_0").set_value(["A.9.2"])
     button(app, "Add document").click().run()
     assert not app.error, errors(app)
     reg = documents.register(live(), ws_id(), catalog.load())

@@ -141,12 +141,15 @@ def test_a_link_from_the_inventory_shows_one_systems_risks(app):
 def test_a_deep_link_opens_a_risk_and_its_edit_form_saves(app):
     open_page(app, risk="R-002")
     assert any(s.value.startswith("R-002 ") for s in app.subheader)
-    owner = next(w for w in app.text_input
+    owner = next(w for w in app.selectbox
                  if w.key and w.key.startswith("risk_edit_R-002") and w.key.endswith("_owner"))
-    owner.input("New owner (Head of Model Risk)")
+    from aims.governance import roles
+    assert owner.options[1:] == roles.owner_names(live(), ws_id())      # the one people list ('' first)
+    chosen = next(o for o in owner.options[1:] if o != owner.value)
+    owner.set_value(chosen)
     next(b for b in app.button if b.label == "Save changes").click().run()
     assert not app.error, [e.value for e in app.error]
-    assert risks.get(live(), ws_id(), "R-002")["owner"] == "New owner (Head of Model Risk)"
+    assert risks.get(live(), ws_id(), "R-002")["owner"] == chosen
 
 
 def test_closing_the_open_risk_keeps_it_closed(app):

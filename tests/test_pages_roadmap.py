@@ -78,7 +78,7 @@ def test_marking_an_action_done_saves_and_invites_a_rerating(app):
     if row["id"] not in list(app.session_state[f"roadmap_editor_{ws_id}__frame"]["ID"]):
         next(t for t in app.text_input if t.key == "roadmap_actions_search").input(row["id"]).run()
     edit(app, ws_id, row["id"], {"Status": "done"})
-    assert button(app, "roadmap_save").label == "Save 1 change"
+    assert button(app, "roadmap_save").label == "Save 1 row"
     button(app, "roadmap_save").click().run()
     assert not app.exception and not app.error, [e.value for e in app.error]
     after = roadmap.actions(live(), ws_id, cat, 3).set_index("id").loc[row["id"]]
@@ -104,7 +104,7 @@ def test_a_due_date_before_the_start_is_refused_with_nothing_written(app):
     assert "is not a recognisable owner" in errors and "'XXL' is not on the scale" in errors
     assert live().execute("SELECT count(*) FROM change_log").fetchone()[0] == logs
     assert roadmap.actions(live(), ws_id, catalog.load(), 3).set_index("id").loc[aid, "due"] != date(2020, 1, 1)
-    assert button(app, "roadmap_save").label == "Save 3 changes"     # the typed edits are kept to fix
+    assert button(app, "roadmap_save").label == "Save 1 row"     # the typed edits are kept to fix
 
 
 def test_generating_from_the_button_twice_creates_no_duplicates(app):

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 
 from helpers import TODAY, action_rows, by_ref, generated
 
+from aims.assessment import requirements as assessments
 from aims.roadmap import actions as roadmap
 from aims.roadmap import generation as roadmap_generation
 from aims.roadmap import phases as roadmap_phases
@@ -11,7 +12,7 @@ from aims.store import workspaces
 
 def test_generating_from_gaps_creates_one_action_per_requirement_below_target(con, cat, rated):
     result = generated(con, cat, rated)
-    assert result.created == ["ACT-001", "ACT-002", "ACT-003"] and result.note == ""
+    assert result.created == ["ACT-001", "ACT-002", "ACT-003"] and "the plan starts on 2026-03-02" in result.note
     df = by_ref(con, cat, rated)
     assert set(df.index) == {"5.2", "7.3", "A.7.4"}                        # 4.1 is at target
     policy = df.loc["5.2"]
@@ -106,3 +107,37 @@ def test_the_demo_roadmap_has_realistic_progress_and_a_dated_forecast(con, cat):
     again = roadmap.actions(con, demo.create(con, cat), cat, 3)
     cols = ["id", "title", "status", "percent", "effort", "start", "due", "done_at", "priority"]
     assert again[cols].equals(acts[cols])
+
+
+def test_generated_due_dates_are_spread_over_the_phase_by_priority():
+    """Phase window 2027-01-01 .. 2027-01-31 (30 days), three actions: high due a third of the
+    way (01-11), medium two thirds (01-21), low on the phase's end (01-31), all starting with the
+    window. In a 2-day window an action of 5 days is due 5 days after the start, not sooner."""
+    from aims.roadmap.generation import stagger
+
+    def row(phase, rank, days, start, end):
+        return {"phase_id": phase, "_rank": rank, "_days": days, "start": start, "due": end, "_end": end}
+
+    jan, jan31 = date(2027, 1, 1), date(2027, 1, 31)
+    rows = [row("P1", 2, 5, jan, jan31), row("P1", 1, 10, jan, jan31), row("P1", 3, 2, jan, jan31),
+            row("P2", 1, 5, date(2027, 2, 1), date(2027, 2, 3)), row("P2", 1, 5, date(2027, 2, 1), date(2027, 2, 3))]
+    stagger(rows, date(2026, 12, 1))
+    assert [r["due"] for r in rows[:3]] == [date(2027, 1, 21), date(2027, 1, 11), date(2027, 1, 31)]
+    assert {r["start"] for r in rows[:3]} == {jan}
+    assert [r["due"] for r in rows[3:]] == [date(2027, 2, 6), date(2027, 2, 6)]
+
+
+def test_gap_actions_sharing_a_phase_get_different_due_dates(con, cat, ws_id):
+    """Three Annex A data gaps land in one phase: A.7.4 (gap 3, high) is due first, then the two
+    medium ones in catalogue order (A.7.3 gap 2; A.7.5 gap 1, raised as mandatory documentation),
+    the last on the phase's end; none share a due date."""
+    workspaces.update(con, ws_id, {"target_date": date(2027, 3, 1)})
+    assessments.save(con, ws_id, cat, {"A.7.4": {"maturity": 0}, "A.7.3": {"maturity": 1}, "A.7.5": {"maturity": 2}})
+    generated(con, cat, ws_id)
+    df = by_ref(con, cat, ws_id)
+    assert df.loc[["A.7.4", "A.7.3", "A.7.5"], "priority"].tolist() == ["high", "medium", "medium"]
+    assert df.loc[["A.7.4", "A.7.3", "A.7.5"], "phase_id"].nunique() == 1
+    due = df.loc[["A.7.4", "A.7.3", "A.7.5"], "due"].tolist()
+    assert due[0] < due[1] < due[2]
+    ph = roadmap_phases.phases(con, ws_id).set_index("id")
+    assert due[2] == ph.loc[df.loc["A.7.5", "phase_id"], "finish"]

@@ -8,17 +8,41 @@ from aims.common.validate import ValidationError
 from aims.roadmap import phases as roadmap_phases
 
 
-def test_phases_are_planned_back_from_the_target_date_with_stage_2_ending_on_it():
-    plan, note = roadmap_phases.back_plan(roadmap_phases.template().phases, date(2027, 3, 1), date(2026, 1, 1))
+def test_a_target_exactly_one_plan_away_is_planned_back_with_stage_2_ending_on_it():
+    today = date(2026, 6, 8)                              # 266 days (38 weeks) before the target
+    plan, note = roadmap_phases.back_plan(roadmap_phases.template().phases, date(2027, 3, 1), today)
     assert note == ""
     first, last = plan[0], plan[-1]
     assert (last["name"], last["start"], last["finish"]) == ("Certification audit: Stage 2", date(2027, 2, 15),
                                                             date(2027, 3, 1))
     # Gap analysis: finishes 34 weeks (238 days) before the target and lasts 4 weeks
-    assert (first["name"], first["start"], first["finish"]) == ("Gap analysis", date(2026, 6, 8), date(2026, 7, 6))
+    assert (first["name"], first["start"], first["finish"]) == ("Gap analysis", today, date(2026, 7, 6))
     stage1 = plan[7]
     assert (stage1["start"], stage1["finish"]) == (date(2027, 1, 11), date(2027, 1, 18))  # 7 weeks .. 6 weeks before
     assert [p["position"] for p in plan] == list(range(1, 10))
+
+
+def test_a_far_target_starts_the_plan_at_the_engagement_start_and_spreads_the_preparation():
+    """Target 2027-03-01, engagement started 2026-01-01 (424 days, the plan needs 266): the gap
+    analysis starts on the first day, not months ahead. The internal audit (12 weeks before the
+    target, 2026-12-07) and the certification audits keep their place; the preparation phases'
+    182 days are spread over the 340 days from 2026-01-01 to 2026-12-07 (factor 340/182)."""
+    plan, note = roadmap_phases.back_plan(roadmap_phases.template().phases, date(2027, 3, 1), date(2026, 2, 1),
+                                          begin=date(2026, 1, 1))
+    by = {p["template"]: p for p in plan}
+    # gap analysis: offsets 0 .. 28 days -> 0 .. round(28 * 340 / 182) = 52 days
+    assert (by["gap_analysis"]["start"], by["gap_analysis"]["finish"]) == (date(2026, 1, 1), date(2026, 2, 22))
+    # controls: offsets 70 .. 182 days -> round(130.8) = 131 .. 340 days
+    assert (by["controls"]["start"], by["controls"]["finish"]) == (date(2026, 5, 12), date(2026, 12, 7))
+    assert (by["internal_audit"]["start"], by["internal_audit"]["finish"]) == (date(2026, 12, 7), date(2027, 1, 4))
+    assert (by["stage1"]["start"], by["stage1"]["finish"]) == (date(2027, 1, 11), date(2027, 1, 18))
+    assert (by["stage2"]["start"], by["stage2"]["finish"]) == (date(2027, 2, 15), date(2027, 3, 1))
+    assert [p["template"] for p in plan] == [p.key for p in roadmap_phases.template().phases]
+    assert "the plan starts on 2026-01-01 with gap analysis" in note and "spread to 2026-12-07" in note
+    # an engagement start after today (a clock set back) counts as today
+    plan, _ = roadmap_phases.back_plan(roadmap_phases.template().phases, date(2027, 3, 1), date(2026, 2, 1),
+                                       begin=date(2026, 5, 1))
+    assert plan[0]["start"] == date(2026, 2, 1)
 
 
 def test_a_close_target_compresses_every_phase_so_the_plan_starts_today():
@@ -41,7 +65,7 @@ def test_without_a_target_or_with_one_in_the_past_the_plan_starts_today_and_says
 
 def test_a_workspace_gets_its_default_phases_once(con, ws_id):
     note = roadmap_phases.ensure_phases(con, ws_id, date(2027, 3, 1), TODAY)
-    assert note == ""
+    assert note.startswith("The target date leaves 364 days")
     ph = roadmap_phases.phases(con, ws_id)
     assert list(ph["id"]) == [f"PH-0{i}" for i in range(1, 10)]
     assert ph.iloc[-1]["finish"] == date(2027, 3, 1)
@@ -57,7 +81,7 @@ def test_replanning_moves_template_phases_to_a_new_target_and_leaves_added_phase
     extra = roadmap_phases.add_phase(con, ws_id, {"name": "Supplier reviews", "start": "2026-09-01", "finish": "2026-10-01"})
     changed, note = roadmap_phases.replan_phases(con, ws_id, date(2027, 4, 5), TODAY)   # five weeks later
     ph = roadmap_phases.phases(con, ws_id).set_index("id")
-    assert changed == 18 and note == ""
+    assert changed == 18 - 1 and "leaves 399 days" in note      # the gap analysis still starts on TODAY
     assert ph.loc["PH-09", "finish"] == date(2027, 4, 5)
     assert ph.loc[extra, "start"] == date(2026, 9, 1)
 

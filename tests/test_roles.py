@@ -178,3 +178,26 @@ def test_a_workspace_copy_keeps_people_roles_and_raci(con, ws_id, team):
     assert roles.people(con, copy) == roles.people(con, ws_id)
     assert roles.roles(con, copy).set_index("id").at[team["Model owner"], "holder_count"] == 2
     assert len(roles.raci(con, copy)) == 1
+
+
+def test_owners_named_anywhere_join_the_one_people_list(con, ws_id):
+    """register_owners adds new names (a 'Name (Job title)' one as that person with that title),
+    skips blanks, known labels and known names (any case), and adds nothing twice; owner_names
+    offers the register plus owners named in any area before they reached it."""
+    from aims.ai_systems import inventory
+
+    roles.add_person(con, ws_id, {"name": "Priya Shah", "job_title": "CRO"})
+    added = roles.register_owners(con, ws_id, ["", None, "priya shah (cro)", "Priya Shah", "Tom Becker",
+                                               "Lena Vogel (Data Protection Officer)", "tom becker"])
+    assert len(added) == 2
+    people = roles.persons(con, ws_id).set_index("name")
+    assert people.at["Lena Vogel", "job_title"] == "Data Protection Officer"
+    assert people.at["Tom Becker", "job_title"] == ""
+    assert roles.register_owners(con, ws_id, ["Tom Becker"]) == []
+    with pytest.raises(ValidationError):
+        roles.register_owners(con, ws_id, ["x" * 121])
+    assert len(roles.persons(con, ws_id)) == 3
+    inventory.create(con, ws_id, {"name": "Chatbot", "business_owner": "Head of Credit",
+                                  "technical_owner": "priya shah"})
+    assert roles.owner_names(con, ws_id) == ["Head of Credit", "Lena Vogel (Data Protection Officer)",
+                                             "Priya Shah (CRO)", "Tom Becker"]

@@ -24,7 +24,8 @@ def maturity_radar(groups: pd.DataFrame, title: str) -> go.Figure:
     marked "(not assessed)" in their axis label, so an empty spoke is never mistaken for a rating.
     """
     names = [g if g.startswith("A.") else f"Clause {g}" for g in groups["group"]]
-    labels = [n if pd.notna(m) else f"{n} (not assessed)" for n, m in zip(names, groups["avg_maturity"])]
+    # the note goes on a second line: on one line a side label ran past the chart's edge
+    labels = [n if pd.notna(m) else f"{n}<br>(not assessed)" for n, m in zip(names, groups["avg_maturity"])]
     current = [0 if pd.isna(v) else v for v in groups["avg_maturity"]]
     target = [0 if pd.isna(v) else v for v in groups["avg_target"]]
     hover = [f"{t}<br>current {'-' if pd.isna(c) else c} / target {g}" for t, c, g in
@@ -44,7 +45,7 @@ def maturity_radar(groups: pd.DataFrame, title: str) -> go.Figure:
                                    ticktext=[f"{k} {v}" for k, v in MATURITY_LABELS.items()],
                                    tickfont=dict(size=10), angle=90, tickangle=90)),
         legend=dict(orientation="h", yanchor="top", y=-0.08, x=0.5, xanchor="center"),
-        margin=dict(l=60, r=60, t=60, b=60)))
+        margin=dict(l=90, r=90, t=60, b=60)))
 
 
 def readiness_bars(groups: pd.DataFrame, title: str) -> go.Figure:

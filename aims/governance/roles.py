@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pandas as pd
@@ -59,6 +60,27 @@ def persons(con, workspace_id: int) -> pd.DataFrame:
 def people(con, workspace_id: int) -> list[str]:
     """Labels of the named people ('Priya Shah (CRO)'), sorted, for owner pickers elsewhere."""
     return list(persons(con, workspace_id)["label"])
+
+
+# Every owner field of a workspace, one text per row ('' for none).
+_OWNER_FIELDS = ("SELECT owner FROM assessment WHERE workspace_id = $ws"
+                 " UNION SELECT business_owner FROM ai_system WHERE workspace_id = $ws"
+                 " UNION SELECT technical_owner FROM ai_system WHERE workspace_id = $ws"
+                 " UNION SELECT owner FROM risk WHERE workspace_id = $ws"
+                 " UNION SELECT owner FROM action WHERE workspace_id = $ws"
+                 " UNION SELECT owner FROM document_register WHERE workspace_id = $ws")
+
+
+def owner_names(con, workspace_id: int) -> list[str]:
+    """The one list every owner field offers: the people register's labels, plus any owner named
+    in a requirement, AI system, risk, action or document before it reached the register (an
+    owner matching a person's name is that person, not a second entry); sorted, ignoring case."""
+    labels = people(con, workspace_id)
+    known = {v.lower() for v in labels} | set(persons(con, workspace_id)["name"].str.lower())
+    with db.reading(con) as cur:
+        named = [r[0] for r in cur.execute(_OWNER_FIELDS, {"ws": int(workspace_id)}).fetchall()]
+    extra = {n.strip() for n in named if n and n.strip() and n.strip().lower() not in known}
+    return sorted(set(labels) | extra, key=str.lower)
 
 
 def roles(con, workspace_id: int) -> pd.DataFrame:
@@ -249,6 +271,31 @@ def add_people(con, workspace_id: int, rows: list[dict], who: str | None = None)
         db.log_diff(cur, int(workspace_id), "person", pid, {}, row, who)
 
     return _insert_all(con, workspace_id, cleaned, "gov_person", "PE", write)
+
+
+_LABELLED = re.compile(r"(.+?)\s*\(([^()]+)\)")
+
+
+def register_owners(con, workspace_id: int, names, who: str | None = None) -> list[str]:
+    """Add to the people register every owner name that is no person yet, so that one people list
+    feeds every owner field (a name typed as owner of a requirement is offered for AI systems,
+    risks, actions and documents). A name matches a person by label or by name, ignoring case; a
+    name typed as 'Name (Job title)' becomes that person with that job title. Blank names are
+    skipped. Returns the IDs added; ValidationError (nothing added) for an over-long name."""
+    current = persons(con, workspace_id)
+    known = set(current["label"].str.lower()) | set(current["name"].str.lower())
+    new: list[dict] = []
+    for raw in names:
+        typed = raw.strip() if isinstance(raw, str) else ""
+        if not typed or typed.lower() in known:
+            continue
+        m = _LABELLED.fullmatch(typed)
+        name, title = (m.group(1).strip(), m.group(2).strip()) if m else (typed, "")
+        if name.lower() in known:      # the person is listed under another job title: no second entry
+            continue
+        new.append({"name": name, "job_title": title})
+        known |= {typed.lower(), name.lower()}
+    return add_people(con, workspace_id, new, who) if new else []
 
 
 def save_people(con, workspace_id: int, changes: dict[str, dict], who: str | None = None) -> int:

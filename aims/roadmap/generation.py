@@ -25,10 +25,12 @@ from aims.common.validate import ValidationError
 from aims.roadmap.actions import (
     ACTION_FIELDS,
     LINK_FIELDS,
+    PRIORITIES,
     RISK_TREATMENTS_WITH_ACTIONS,
     actions,
     awaiting_rerating,
     create_action,
+    gap_priority,
     logged_values,
     owner_problem,
     requirement_status,
@@ -164,6 +166,7 @@ def generate_from_gaps(con, ws_id: int, catalog: Catalog, include_not_assessed: 
             raise ValidationError("The roadmap has no phase to put actions in: add a phase first.")
         effort = suggested_effort(r.status, r.gap)
         start, due = schedule(phase["start"], phase["finish"], scale[effort], today)
+        rank = PRIORITIES.index(gap_priority(r.status, r.gap, bool(r.mandatory_doc)))
         owner = (r.owner or "").strip()
         if r.status == "gap":
             why = (f"maturity {assessments.maturity_label(r.maturity)}, target {assessments.maturity_label(r.target)}"
@@ -177,9 +180,35 @@ def generate_from_gaps(con, ws_id: int, catalog: Catalog, include_not_assessed: 
             "percent": 0, "done_at": None,
             "notes": f"Generated on {today.isoformat()} from the gap analysis: {why}"
                      + ("; the documented information is mandatory." if r.mandatory_doc else "."),
-            "source": "gap", "source_ref": r.req_id, "requirements": [r.req_id], "risks": []})
-    result.created = _insert_generated(con, ws_id, rows, who)
+            "source": "gap", "source_ref": r.req_id, "requirements": [r.req_id], "risks": [], "_rank": rank,
+            "_days": scale[effort], "_end": phase["finish"]})
+    stagger(rows, today)
+    result.created = _insert_generated(con, ws_id, [{k: v for k, v in r.items() if not k.startswith("_")}
+                                                    for r in rows], who)
     return result
+
+
+def stagger(rows: list[dict], today: date) -> None:
+    """Spread the due dates of generated actions over their phase, by priority (in place).
+
+    Per phase, the actions sorted by priority (highest first; equal ones in catalogue order) get
+    due dates at equal steps through the window from max(phase start, today) to the phase's end:
+    the k-th of n is due k/n of the way, the last on the phase's end. No action is due sooner
+    than its effort in days allows; every one starts with the window (work in a phase runs side
+    by side; the due dates say what comes first). Rows carry '_rank' (priority index), '_days' (effort in days) and
+    '_end' (the phase's end), and 'start' as `schedule` set it (the window's start)."""
+    by_phase: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        by_phase.setdefault(r["phase_id"], []).append(i)
+    for members in by_phase.values():
+        members.sort(key=lambda i: (rows[i]["_rank"], i))
+        n = len(members)
+        for k, i in enumerate(members, start=1):
+            r = rows[i]
+            first, last = r["start"], max(r["_end"], r["start"])
+            span = (last - first).days
+            due = first + timedelta(days=round(span * k / n))
+            r["due"] = max(due, first + timedelta(days=r["_days"]))
 
 
 def generate_from_risks(con, ws_id: int, catalog: Catalog, today: date | None = None,

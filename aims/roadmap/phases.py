@@ -1,8 +1,9 @@
 """Roadmap phases and the effort scale of a workspace.
 
 Rules (also shown on the Roadmap page):
-- Default phases come from data/catalog/roadmap.json and are planned back from the workspace's
-  target certification date (Stage 2 ends on it); see `back_plan`. Everything stays editable.
+- Default phases come from data/catalog/roadmap.json and run from the engagement's start (the
+  workspace's creation) to the target certification date (Stage 2 ends on it); see `back_plan`.
+  Everything stays editable.
 - Effort is S, M, L or XL; each size is a number of person-days, editable per workspace
   (defaults in roadmap.json; the sizes must grow S < M < L < XL).
 - Every write validates all input first (ValidationError listing every problem, nothing
@@ -36,6 +37,7 @@ class PhaseTemplate:
     finish_weeks_before_target: int
     natures: tuple[str, ...]
     summary: str
+    anchored: bool = False      # timed by the audit calendar: keeps its place before the target
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,8 @@ def template() -> Template:
     problems = []
     try:
         phases = tuple(PhaseTemplate(p["key"], p["name"], int(p["weeks"]), int(p["finish_weeks_before_target"]),
-                                     tuple(p.get("natures", [])), p.get("summary", "")) for p in raw["phases"])
+                                     tuple(p.get("natures", [])), p.get("summary", ""), bool(p.get("anchored", False)))
+                       for p in raw["phases"])
         effort = {e["size"]: int(e["days"]) for e in raw["effort"]}
         meaning = {e["size"]: e.get("meaning", "") for e in raw["effort"]}
         titles = dict(raw["gap_titles"])
@@ -91,29 +94,41 @@ def _effort_problems(scale: dict) -> list[str]:
 
 # ---- planning back -------------------------------------------------------------------------
 
-def back_plan(phases, target: date | None, today: date) -> tuple[list[dict], str]:
-    """Dates for the template phases, planned back from `target`; returns (rows, note).
+def back_plan(phases, target: date | None, today: date, begin: date | None = None) -> tuple[list[dict], str]:
+    """Dates for the template phases from the engagement's start to the target; returns (rows, note).
 
+    - begin = the engagement's start (the workspace's creation) when given and not after today,
+      else today: the first phase (the gap analysis) is under way from then.
     - span = the earliest phase start, in days before the target (finish offset + duration).
-    - Target at least `span` days after today: finish = target - offset, start = finish - duration.
+    - Target more than `span` days after begin: the anchored phases (internal audit and the
+      certification audits, timed by the audit calendar) keep their place before the target
+      (finish = target - offset, start = finish - duration); the other phases keep their order
+      and overlaps and are spread evenly from begin to the start of the first anchored phase
+      (every offset from the plan's start scaled by the same factor, rounded to whole days);
+      the note says so.
+    - Target exactly `span` days after begin: planned back from the target as is.
     - Target in the future but closer than `span`: every offset and duration is scaled by
-      (target - today) / span, rounded to whole days (at least one day each), so the plan starts
-      today and Stage 2 still ends on the target; the note says by how much it was compressed.
-    - No target, or a target today or in the past: planned as if the target were today + span,
+      (target - begin) / span, rounded to whole days (at least one day each), so the plan starts
+      at begin and Stage 2 still ends on the target; the note says by how much it was compressed.
+    - No target, or a target today or in the past: planned as if the target were begin + span,
       and the note says so.
     Rows: {template, name, position, start, finish}; positions 1..n in template order.
     """
+    begin = begin if begin is not None and begin <= today else today
     span = max((p.finish_weeks_before_target + p.weeks) * 7 for p in phases)
     note, factor = "", 1.0
     if target is None or target <= today:
-        anchor = today + timedelta(days=span)
+        anchor = begin + timedelta(days=span)
         note = ("No target certification date is set" if target is None else
                 f"The target date {target.isoformat()} is not in the future") + \
-            f": the phases are planned from today, which puts Stage 2 at {anchor.isoformat()}."
-    elif (target - today).days < span:
-        anchor, factor = target, (target - today).days / span
-        note = (f"The target date leaves {(target - today).days} days, less than the {span} days the default plan "
+            f": the phases are planned from {'today' if begin == today else begin.isoformat()}, which puts Stage 2 " \
+            f"at {anchor.isoformat()}."
+    elif (target - begin).days < span:
+        anchor, factor = target, (target - begin).days / span
+        note = (f"The target date leaves {(target - begin).days} days, less than the {span} days the default plan "
                 f"needs: every phase was compressed to {factor:.0%} of its usual length. Check the dates.")
+    elif (target - begin).days > span:
+        return _spread(phases, target, begin, span)
     else:
         anchor = target
     rows = []
@@ -125,7 +140,36 @@ def back_plan(phases, target: date | None, today: date) -> tuple[list[dict], str
     return rows, note
 
 
+def _spread(phases, target: date, begin: date, span: int) -> tuple[list[dict], str]:
+    """back_plan with time to spare (see there): anchored phases before the target, the rest
+    spread from begin to the first anchored phase's start."""
+    cut = max(((p.finish_weeks_before_target + p.weeks) * 7 for p in phases if p.anchored), default=0)
+    window = (target - timedelta(days=cut) - begin).days
+    factor = window / (span - cut) if span > cut else 1.0
+    rows = []
+    for i, p in enumerate(phases, start=1):
+        finish = target - timedelta(days=p.finish_weeks_before_target * 7)
+        start = finish - timedelta(days=p.weeks * 7)
+        if not p.anchored:
+            start = begin + timedelta(days=round((span - (p.finish_weeks_before_target + p.weeks) * 7) * factor))
+            finish = max(start + timedelta(days=1),
+                         begin + timedelta(days=round((span - p.finish_weeks_before_target * 7) * factor)))
+        rows.append({"template": p.key, "name": p.name, "position": i, "start": start, "finish": finish})
+    prep_end = target - timedelta(days=cut)
+    note = (f"The target date leaves {(target - begin).days} days, more than the {span} days the default plan needs: "
+            f"the plan starts on {begin.isoformat()} with {phases[0].name.lower()}, the preparation phases are "
+            f"spread to {prep_end.isoformat()}, and the internal audit and the certification audits keep their "
+            "usual place before the target.")
+    return rows, note
+
+
 # ---- reads -----------------------------------------------------------------------------------
+
+def _engagement_start(cur, ws_id: int) -> date | None:
+    """The day the workspace was created (the engagement's start), or None for an unknown one."""
+    row = cur.execute("SELECT CAST(created_at AS DATE) FROM workspace WHERE id = ?", [int(ws_id)]).fetchone()
+    return row[0] if row else None
+
 
 def _settings_row(cur, ws_id: int):
     return cur.execute("SELECT effort_s, effort_m, effort_l, effort_xl, phases_planned_at FROM roadmap_setting"
@@ -179,15 +223,17 @@ def _upsert_settings(cur, ws_id: int, scale: dict, planned_at: datetime | None =
 
 def ensure_phases(con, ws_id: int, target: date | None, today: date | None = None,
                   who: str | None = None) -> str | None:
-    """Give a workspace its default phases, planned back from `target`, the first time only
-    (dropping every phase later does not bring them back). Returns the planning note ('' when
-    planned back normally) when phases were created, None when the roadmap already existed."""
+    """Give a workspace its default phases, planned from the engagement's start (the workspace's
+    creation) to `target` (see back_plan), the first time only (dropping every phase later does
+    not bring them back). Returns the planning note ('' when planned back normally) when phases
+    were created, None when the roadmap already existed."""
     today = today or date.today()
     with db.reading(con) as cur:
         row = _settings_row(cur, ws_id)
+        begin = _engagement_start(cur, ws_id)
     if row and row[4] is not None:
         return None
-    rows, note = back_plan(template().phases, target, today)
+    rows, note = back_plan(template().phases, target, today, begin)
     now = datetime.now()
     with db.writing(con) as cur:
         db.require_workspace(cur, ws_id)
@@ -211,7 +257,9 @@ def replan_phases(con, ws_id: int, target: date | None, today: date | None = Non
     and order kept; phases a user added are untouched; actions keep their dates). Returns
     (fields changed, planning note)."""
     today = today or date.today()
-    rows, note = back_plan(template().phases, target, today)
+    with db.reading(con) as cur:
+        begin = _engagement_start(cur, ws_id)
+    rows, note = back_plan(template().phases, target, today, begin)
     by_key = {r["template"]: r for r in rows}
     current = phases(con, ws_id)
     changed = 0

@@ -20,6 +20,8 @@ from typing import Any, Iterator
 
 import duckdb
 
+from aims.common.validate import raise_if, text
+
 DEFAULT_DB = Path("data") / "aims.duckdb"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -40,12 +42,39 @@ def database_path() -> str:
     return os.environ.get("AIMS_DB") or str(DEFAULT_DB)
 
 
+_local_name: str | None = None     # the name this installation's user gave (see set_local_user)
+
+
 def current_user() -> str:
-    """Who a change is attributed to: AIMS_USER if set, else the operating-system login."""
+    """Who a change is attributed to: AIMS_USER if set, else the name the local user gave,
+    else the operating-system login."""
     try:
-        return os.environ.get("AIMS_USER") or getpass.getuser()
+        return os.environ.get("AIMS_USER") or _local_name or getpass.getuser()
     except Exception:  # no login name (some containers)
         return "local user"
+
+
+def local_user(con) -> str | None:
+    """The name the local user gave (read from the database, and used by current_user), or None."""
+    global _local_name
+    with reading(con) as cur:
+        row = cur.execute("SELECT value FROM app_setting WHERE key = 'local_user'").fetchone()
+    _local_name = row[0] if row else None
+    return _local_name
+
+
+def set_local_user(con, name: Any) -> str:
+    """Record the name changes are attributed to when the app runs without sign-in; returns it.
+    Raises ValidationError for a blank or over-long name."""
+    global _local_name
+    problems: list[str] = []
+    clean = text(name, "Your name", problems, required=True, limit=80)
+    raise_if(problems)
+    with writing(con) as cur:
+        cur.execute("INSERT INTO app_setting VALUES ('local_user', ?, ?) ON CONFLICT (key) DO UPDATE "
+                    "SET value = excluded.value, updated_at = excluded.updated_at", [clean, datetime.now()])
+    _local_name = clean
+    return clean
 
 
 def migrations() -> list[tuple[int, str, str]]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import gc
 import hashlib
 import html
+import os
+import re
 import time
 from datetime import date
 from typing import Callable
@@ -96,9 +98,35 @@ def _frame():
                                     for script, title, icon, path in items]
                           for section, items in SECTIONS.items()})
     cat = catalog()
-    st.sidebar.caption(f"Catalogue: {cat.name}, content {cat.version}  \nChanges recorded as: {db.current_user()}")
+    _who(con)
+    st.sidebar.caption(f"Catalogue: {cat.name}, content {cat.version}")
     st.session_state[PAGE_KEY] = page.url_path
     return page
+
+
+def _who(con) -> None:
+    """Whose name the change log records: AIMS_USER when the operator set it, else the name the
+    local user gives once (asked for until given, changeable in a popover)."""
+    if os.environ.get("AIMS_USER"):
+        st.sidebar.caption(f"Changes recorded as: {esc(db.current_user())}")
+        return
+    name = db.local_user(con)
+    if name:
+        box = st.sidebar.popover(f"Changes recorded as: {name}", icon=":material/person:", width="stretch")
+    else:
+        box = st.sidebar.container(border=True)
+        box.markdown("**Who is working?** Your name goes into the change log with every change you save.")
+    with box.form("who_form", border=False, enter_to_submit=True):
+        typed = st.text_input("Your name", value=name or "", max_chars=80, placeholder="e.g. Jane Doe",
+                              key=f"who_name_{digest([name])}")
+        if st.form_submit_button("Save my name", icon=":material/badge:"):
+            try:
+                db.set_local_user(con, typed)
+            except ValidationError as exc:
+                st.error(str(exc))
+            else:
+                flash(f"Changes are now recorded as {typed.strip()}.")
+                st.rerun()
 
 
 def entry() -> None:
@@ -247,7 +275,7 @@ def page_header(title: str, ws: dict | None, caption: str = "") -> None:
     st.title(title)
     parts = []
     if ws:
-        parts.append(f"**{ws['name']}**" + (f" · {ws['organisation']}" if ws.get("organisation") else ""))
+        parts.append(f"**{plain(ws['name'])}**" + (f" · {plain(ws['organisation'])}" if ws.get("organisation") else ""))
     if caption:
         parts.append(caption)
     if parts:
@@ -264,11 +292,10 @@ FLASH_SECONDS = 10     # how long a save's confirmation stays at the top of its 
 
 
 def flash(message: str) -> None:
-    """Queue a success message for the page that saved: a toast on its next run, and a box at
-    the top of the page on its runs of the next FLASH_SECONDS seconds, so a rerun right after the
-    save (a widget settling, a filter touched) does not take the confirmation away."""
-    st.session_state["_flash"] = {"text": message, "at": time.monotonic(), "page": st.session_state.get(PAGE_KEY),
-                                  "toasted": False}
+    """Queue a success message for the page that saved: one box at the top of the page on its
+    runs of the next FLASH_SECONDS seconds, so a rerun right after the save (a widget settling, a
+    filter touched) does not take the confirmation away. One message, never a box and a toast."""
+    st.session_state["_flash"] = {"text": message, "at": time.monotonic(), "page": st.session_state.get(PAGE_KEY)}
 
 
 def show_flash() -> None:
@@ -279,10 +306,19 @@ def show_flash() -> None:
     if time.monotonic() - item["at"] > FLASH_SECONDS or item["page"] != st.session_state.get(PAGE_KEY):
         st.session_state.pop("_flash", None)
         return
-    if not item["toasted"]:
-        st.toast(item["text"], icon=":material/check_circle:")
-        item["toasted"] = True
-    st.success(item["text"], icon=":material/check_circle:")
+    st.success(plain(item["text"]), icon=":material/check_circle:")     # messages name user records
+
+
+def form_version(name: str) -> int:
+    """The version of an add form: its widget keys carry it, and form_done(name) after a
+    successful add moves to the next one, so the form starts empty again. Unlike a form that
+    clears on submit, a refused add keeps everything that was typed, to fix."""
+    return st.session_state.get(f"_form_v_{name}", 0)
+
+
+def form_done(name: str) -> None:
+    """An add through the form `name` succeeded: its next run starts empty (see form_version)."""
+    st.session_state[f"_form_v_{name}"] = form_version(name) + 1
 
 
 def digest(values) -> str:
@@ -326,14 +362,41 @@ def saved(write: Callable[[], object], message: Callable[[object], str]) -> bool
     return True
 
 
+def tally(n: int, noun: str) -> str:
+    """'1 row', '3 rows'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def fields_saved(n: int, where: str = "", rows: int | None = None) -> str:
+    """The confirmation of a save that changed `n` fields (of `rows` table rows, when a table was
+    saved): it counts fields as fields, never as 'changes', so 7 fields on one row do not read
+    as seven saves."""
+    if not n:
+        return "Nothing had changed."
+    of_rows = f" on {tally(rows, 'row')}" if rows else ""
+    return f"Saved {tally(n, 'changed field')}{of_rows}{' to ' + where if where else ''}."
+
+
 def owner_options(con, workspace_id: int, *current) -> list[str]:
-    """Owners to offer: the people of the roles register plus every owner already typed (so old
-    free-text owners stay selectable), sorted, with '' (no owner) first."""
+    """Owners to offer, the same in every owner field: the workspace's one people list
+    (roles.owner_names) plus the values in `current` (so a field's own value stays selectable),
+    sorted, with '' (no owner) first."""
     from aims.governance import roles
-    names = set(cached(roles.people, con, workspace_id))
+    names = set(cached(roles.owner_names, con, workspace_id))
     for values in current:
         names.update(v for v in values if isinstance(v, str) and v.strip())
     return [""] + sorted(names, key=str.lower)
+
+
+def with_owners(con, workspace_id: int, names, write: Callable):
+    """Run write(tx) and add every new owner name among `names` to the people register, in one
+    transaction (see roles.register_owners); returns write's result. Every owner field saves
+    through this, so the one people list offers whoever was named anywhere."""
+    from aims.governance import roles
+    with db.transaction(con) as tx:
+        result = write(tx)
+        roles.register_owners(tx, workspace_id, list(names))
+    return result
 
 
 def owner_picker(container, label: str, options: list[str], value: str, key: str) -> str:
@@ -341,7 +404,8 @@ def owner_picker(container, label: str, options: list[str], value: str, key: str
     opts = options if value in options else options + [value]
     return container.selectbox(label, opts, index=opts.index(value), key=key, accept_new_options=True,
                                format_func=lambda v: v or "(no owner)",
-                               help="People from the roles register; type a new name to add one.") or ""
+                               help="The workspace's people (Governance page) and owners named elsewhere; "
+                                    "type a new name to add that person.") or ""
 
 
 def pct(value) -> str:
@@ -354,6 +418,15 @@ def days_to(target) -> str:
         return "no date set"
     d = (target - date.today()).days
     return f"{d} days" if d >= 0 else f"{-d} days overdue"
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(value) -> str:
+    """User text made literal for anything Streamlit renders as markdown (messages, headings,
+    captions): every markdown character is escaped, so '**bold** [link](x)' shows as typed."""
+    return _MARKDOWN.sub(r"\\\1", str(value or ""))
 
 
 def esc(value) -> str:

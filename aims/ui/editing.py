@@ -109,13 +109,14 @@ def save_bar(pending_key: str, save: Callable[[dict], bool], prefix: str,
         pending = effective_changes(pending, original, columns)
     n = sum(len(v) for v in pending.values())
     c = st.columns([1.2, 1.2, 5])
-    clicked = c[0].button(f"Save {n} change{'s' if n != 1 else ''}" if n else "Save", type="primary",
+    rows = len(pending)
+    clicked = c[0].button(f"Save {rows} row{'s' if rows != 1 else ''}" if n else "Save", type="primary",
                           disabled=not n, key=f"{prefix}_save", icon=":material/save:", use_container_width=True)
     if c[1].button("Discard", disabled=not n, key=f"{prefix}_discard", use_container_width=True):
         discard(pending_key)
         st.rerun()
     if n:
-        c[2].warning(f"{n} unsaved change{'s' if n != 1 else ''} on {len(pending)} row{'s' if len(pending) != 1 else ''}: "
+        c[2].warning(f"{n} unsaved changed field{'s' if n != 1 else ''} on {rows} row{'s' if rows != 1 else ''}: "
                      "they are kept while you filter, and written only when you save.", icon=":material/edit_note:")
     if clicked and save(pending):
         discard(pending_key)

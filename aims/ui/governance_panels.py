@@ -18,28 +18,36 @@ from aims.store import db
 from aims.ui import chrome, editing
 
 
-def try_write(action, message: str) -> None:
-    """Run a write; flash and rerun on success, show every problem otherwise."""
+def try_write(action, message, form: str | None = None) -> None:
+    """Run a write; flash and rerun on success, show every problem otherwise. `message` is a text
+    (formatted with n and s when the write returns a count) or a function of the write's result.
+    `form` names the add form the write came from: it starts empty after a success (chrome.form_done)."""
     try:
         result = action()
     except ValidationError as exc:
         chrome.show_problems(exc)
         return
+    if callable(message):
+        message = message(result)
+    if form:
+        chrome.form_done(form)
     chrome.flash(message.format(n=result, s="s" if result != 1 else "") if isinstance(result, int) else message)
     st.rerun()
 
 
-def save_with(write, message: str):
+def save_with(write, message: str | None):
     """A `save` callback for editing.save_bar: runs write(changes), which returns a count, flashes
     `message` formatted with n (the count) and s (plural s) and returns True; on a ValidationError it
-    shows every problem and returns False, so the pending edits stay."""
+    shows every problem and returns False, so the pending edits stay. A message naming no count
+    (where the table's fields were saved) reads as chrome.fields_saved of the fields and rows."""
     def save(changes: dict) -> bool:
         try:
             n = write(changes)
         except ValidationError as exc:
             chrome.show_problems(exc)
             return False
-        chrome.flash(message.format(n=n, s="s" if n != 1 else ""))
+        chrome.flash(message.format(n=n, s="s" if n != 1 else "") if "{n}" in message
+                     else chrome.fields_saved(n, message, len(changes)))
         return True
     return save
 
@@ -167,7 +175,7 @@ def policy_tab(con, ws: dict, cat) -> None:
         if values is not None:
             values.pop("version")
             try_write(lambda: policy.update(con, ws_id, work["id"], values),
-                      f"Saved {{n}} change{{s}} to version {work['version']}.")
+                      lambda n: chrome.fields_saved(n, f"version {work['version']}"))
         with st.expander(f"Delete draft version {work['version']}", icon=":material/delete:"):
             st.caption("Only a version that was never approved can be deleted; approved versions stay in the history.")
             if st.button(f"Delete version {work['version']}", key="gov_pol_delete"):
@@ -239,7 +247,7 @@ def roles_tab(con, ws: dict, cat) -> None:
             "Responsibilities": st.column_config.TextColumn(width="large", max_chars=5000)},
             disabled=["ID"])
         editing.save_bar(pending, save_with(lambda changes: roles.save_roles(con, ws_id, changes),
-                                            "Saved {n} change{s} to the roles."), "gov_roles", frame, cols)
+                                            "the roles"), "gov_roles", frame, cols)
     if missing_std and st.button(f"Add the {len(missing_std)} standard role{'s' if len(missing_std) != 1 else ''}"
                                  + (" not yet listed" if not role_df.empty else ""),
                                  key="gov_roles_standard", icon=":material/playlist_add:",
@@ -247,13 +255,14 @@ def roles_tab(con, ws: dict, cat) -> None:
         try_write(lambda: len(roles.add_standard_roles(con, ws_id)), "Added {n} standard role{s}.")
     c = st.columns(2)
     with c[0].expander("Add a custom role", icon=":material/add:"):
-        with st.form("gov_role_add", clear_on_submit=True):
-            name = st.text_input("Role name *", max_chars=120, key="gov_role_add_name")
-            resp = st.text_area("Responsibilities in a sentence", max_chars=5000, height=70, key="gov_role_add_resp")
-            who = st.multiselect("People", list(people_df["label"]), key="gov_role_add_people")
+        fv = chrome.form_version("gov_role_add")
+        with st.form(f"gov_role_add_{fv}"):
+            name = st.text_input("Role name *", max_chars=120, key=f"gov_role_add_name_{fv}")
+            resp = st.text_area("Responsibilities in a sentence", max_chars=5000, height=70, key=f"gov_role_add_resp_{fv}")
+            who = st.multiselect("People", list(people_df["label"]), key=f"gov_role_add_people_{fv}")
             if st.form_submit_button("Add role", type="primary"):
                 try_write(lambda: roles.add_role(con, ws_id, {"name": name, "responsibilities": resp, "holders": who}),
-                          f"Added the role {name.strip()}.")
+                          f"Added the role {name.strip()}.", form="gov_role_add")
     with c[1].expander("Remove a role", icon=":material/delete:"):
         remove_picker("Role", dict(zip(role_df["id"], role_df["name"])), "gov_role_remove",
                       empty="There are no roles to remove.", note="Its holders and RACI letters are removed with it.",
@@ -275,15 +284,16 @@ def roles_tab(con, ws: dict, cat) -> None:
             "Roles": st.column_config.TextColumn(width="large", help="Edit holders in the roles table above")},
             disabled=["ID", "Roles"], height=min(420, 38 + 35 * len(pframe)))
         editing.save_bar(ppending, save_with(lambda changes: roles.save_people(con, ws_id, changes),
-                                             "Saved {n} change{s} to people."), "gov_people", pframe, pcols)
+                                             "people"), "gov_people", pframe, pcols)
     c = st.columns(2)
     with c[0].expander("Add a person", icon=":material/person_add:", expanded=people_df.empty):
-        with st.form("gov_person_add", clear_on_submit=True):
+        fv = chrome.form_version("gov_person_add")
+        with st.form(f"gov_person_add_{fv}"):
             cc = st.columns(2)
-            pname = cc[0].text_input("Name *", max_chars=120, key="gov_person_add_name")
-            ptitle = cc[1].text_input("Job title", max_chars=120, key="gov_person_add_title")
+            pname = cc[0].text_input("Name *", max_chars=120, key=f"gov_person_add_name_{fv}")
+            ptitle = cc[1].text_input("Job title", max_chars=120, key=f"gov_person_add_title_{fv}")
             proles = st.multiselect("Roles", list(role_df["id"]), format_func=dict(zip(role_df["id"], role_df["name"])).get,
-                                    key="gov_person_add_roles")
+                                    key=f"gov_person_add_roles_{fv}")
             if st.form_submit_button("Add person", type="primary"):
                 def add_with_roles():
                     # One transaction: the person and their role assignments are saved together or not at all.
@@ -291,7 +301,7 @@ def roles_tab(con, ws: dict, cat) -> None:
                         pid = roles.add_person(tx, ws_id, {"name": pname, "job_title": ptitle})
                         held = role_df.set_index("id")["holders"]
                         roles.save_roles(tx, ws_id, {r: {"holders": list(held[r]) + [pid]} for r in proles})
-                try_write(add_with_roles, f"Added {pname.strip()}.")
+                try_write(add_with_roles, f"Added {pname.strip()}.", form="gov_person_add")
     with c[1].expander("Remove a person", icon=":material/person_remove:"):
         remove_picker("Person", dict(zip(people_df["id"], people_df["label"])), "gov_person_remove",
                       empty="There is nobody to remove.",
@@ -381,22 +391,25 @@ def training_tab(con, ws: dict, cat) -> None:
         if role_df.empty:
             st.caption("Add roles on the Roles and RACI tab first: a session is aimed at roles.")
         else:
-            with st.form("gov_session_add", clear_on_submit=True):
+            fv = chrome.form_version("gov_session_add")
+            with st.form(f"gov_session_add_{fv}"):
                 c = st.columns([3, 1.4, 1.2])
-                topic = c[0].text_input("Topic *", max_chars=200, key="gov_session_topic",
+                topic = c[0].text_input("Topic *", max_chars=200, key=f"gov_session_topic_{fv}",
                                         placeholder="e.g. Bias and fairness testing")
-                kind = c[1].selectbox("Kind", training.KINDS, format_func=training.KIND_LABELS.get, key="gov_session_kind")
-                held_on = c[2].date_input("Date", None, format="YYYY-MM-DD", key="gov_session_date")
+                kind = c[1].selectbox("Kind", training.KINDS, format_func=training.KIND_LABELS.get, key=f"gov_session_kind_{fv}")
+                held_on = c[2].date_input("Date", None, format="YYYY-MM-DD", key=f"gov_session_date_{fv}")
                 c = st.columns([3, 2])
                 audience = c[0].multiselect("Audience (roles) *", list(role_names), format_func=role_names.get,
-                                            key="gov_session_audience")
-                trainer = c[1].selectbox("Trainer", roles.people(con, ws_id), index=None, accept_new_options=True,
-                                         placeholder="Pick or type a name", key="gov_session_trainer")
-                notes = st.text_input("Notes", max_chars=5000, key="gov_session_notes")
+                                            key=f"gov_session_audience_{fv}")
+                trainer = c[1].selectbox("Trainer", chrome.owner_options(con, ws_id)[1:], index=None, accept_new_options=True,
+                                         placeholder="Pick or type a name", key=f"gov_session_trainer_{fv}")
+                notes = st.text_input("Notes", max_chars=5000, key=f"gov_session_notes_{fv}")
                 if st.form_submit_button("Add session", type="primary"):
-                    try_write(lambda: training.add_session(con, ws_id, {
-                        "topic": topic, "kind": kind, "held_on": held_on, "audience": audience,
-                        "trainer": trainer or "", "notes": notes}), f"Added the session {topic.strip()}.")
+                    session = {"topic": topic, "kind": kind, "held_on": held_on, "audience": audience,
+                               "trainer": trainer or "", "notes": notes}
+                    try_write(lambda: chrome.with_owners(con, ws_id, [trainer],
+                                                         lambda tx: training.add_session(tx, ws_id, session)),
+                              f"Added the session {topic.strip()}.", form="gov_session_add")
 
     if not sess.empty:
         st.subheader("Attendance")
@@ -440,7 +453,7 @@ def training_tab(con, ws: dict, cat) -> None:
                 if st.form_submit_button("Save session", type="primary"):
                     try_write(lambda: training.update_session(con, ws_id, sid, {
                         "topic": e_topic, "kind": e_kind, "held_on": e_date, "audience": e_aud,
-                        "trainer": e_trainer, "notes": e_notes}), "Saved {n} change{s} to the session.")
+                        "trainer": e_trainer, "notes": e_notes}), lambda n: chrome.fields_saved(n, f"session {sid}"))
             if st.button(f"Delete session {sid} and its attendance", key=f"gov_session_delete_{sid}"):
                 try_write(lambda: training.delete_session(con, ws_id, sid), f"Deleted session {sid}.")
 

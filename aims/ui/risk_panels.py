@@ -14,6 +14,7 @@ from aims.risk import charts as risk_charts
 from aims.risk import register as risks
 from aims.risk import scoring as rs
 from aims.risk import trace as risk_trace
+from aims.ui import chrome
 
 BADGE = {"low": "green", "medium": "yellow", "high": "orange", "critical": "red"}
 ABOVE = "▲ Above"
@@ -166,7 +167,8 @@ def _index(options: list, value) -> int:
     return options.index(value) if value in options else 0
 
 
-def risk_form(key: str, values: dict, submit: str, *, cat: Catalog, crit: dict, systems: pd.DataFrame) -> dict | None:
+def risk_form(key: str, values: dict, submit: str, *, cat: Catalog, crit: dict, systems: pd.DataFrame,
+              owners: list[str]) -> dict | None:
     """Every field of a risk in one form; returns the typed values when submitted, else None.
     `values` pre-fills it (a stored risk, a library entry or defaults)."""
     lik = lambda v: rs.scale_label(v, crit["likelihood_labels"]) if v else "not rated"  # noqa: E731
@@ -229,7 +231,7 @@ def risk_form(key: str, values: dict, submit: str, *, cat: Catalog, crit: dict, 
         out["residual_impact"] = c[1].selectbox("Residual impact", opts, format_func=imp, key=f"{key}_ri",
                                                 help=meaning["impact"],
                                                 index=_index(opts, values.get("residual_impact")))
-        out["owner"] = c[2].text_input("Owner", values.get("owner", ""), max_chars=200, key=f"{key}_owner")
+        out["owner"] = chrome.owner_picker(c[2], "Owner", owners, values.get("owner") or "", key=f"{key}_owner")
         out["due"] = c[3].date_input("Treatment due", values.get("due"), key=f"{key}_due", **_FAR)
         c = st.columns(4)
         statuses = list(risks.STATUSES)

@@ -82,12 +82,13 @@ def open_risk_panel(r: Register) -> None:
             if entry:  # the library's typical existing controls as a prompt in an empty field
                 stored["existing_controls_hint"] = entry.existing_controls_hint
             form_key = f"risk_edit_{current}_{pd.Timestamp(stored['updated_at']).value}"
-            values = risk_panels.risk_form(form_key, stored, "Save changes", cat=cat, crit=crit, systems=systems)
+            values = risk_panels.risk_form(form_key, stored, "Save changes", cat=cat, crit=crit, systems=systems,
+                                           owners=chrome.owner_options(con, WS, [stored.get("owner")]))
             if values is not None:
                 try:
-                    n = risks.update(con, WS, current, values)
-                    chrome.flash(f"Saved {n} change{'s' if n != 1 else ''} to {current}." if n
-                                 else "Nothing had changed.")
+                    n = chrome.with_owners(con, WS, [values.get("owner")],
+                                           lambda tx: risks.update(tx, WS, current, values))
+                    chrome.flash(chrome.fields_saved(n, current))
                     st.rerun()
                 except ValidationError as exc:
                     chrome.show_problems(exc)
@@ -161,10 +162,11 @@ def add_tab(r: Register) -> None:
     version = st.session_state.get("risks_new_v", 0)
     defaults = {"status": "open", "lifecycle_stage": "deployed",
                 "next_review": date.today() + timedelta(days=round(30.4 * crit["review_months"]))}
-    values = risk_panels.risk_form(f"risk_new_{version}", defaults, "Add risk", cat=cat, crit=crit, systems=systems)
+    values = risk_panels.risk_form(f"risk_new_{version}", defaults, "Add risk", cat=cat, crit=crit, systems=systems,
+                                   owners=chrome.owner_options(con, WS))
     if values is not None:
         try:
-            rid = risks.create(con, WS, values)
+            rid = chrome.with_owners(con, WS, [values.get("owner")], lambda tx: risks.create(tx, WS, values))
             st.session_state["risks_new_v"] = version + 1
             open_risk(rid, f"Added {rid} {values['title'].strip()}.")
         except ValidationError as exc:
@@ -399,8 +401,7 @@ def criteria_tab(r: Register) -> None:
                 try:
                     n = risks.save_criteria(con, WS, new)
                     st.session_state["risks_crit_v"] = cv + 1
-                    chrome.flash(f"Saved {n} change{'s' if n != 1 else ''} to the risk criteria."
-                                 if n else "Nothing had changed.")
+                    chrome.flash(chrome.fields_saved(n, "the risk criteria"))
                     st.rerun()
                 except ValidationError as exc:
                     chrome.show_problems(exc)

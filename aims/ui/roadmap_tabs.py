@@ -71,11 +71,12 @@ def save_actions(m: Roadmap, changes: dict) -> bool:
     """Save the edited cells of the actions table; False (problems shown) when refused."""
     con, WS, cat, today = m.con, m.ws_id, m.cat, m.today
     try:
-        result = roadmap.update_actions(con, WS, cat, changes, today)
+        result = chrome.with_owners(con, WS, [c.get("owner") for c in changes.values()],
+                                    lambda tx: roadmap.update_actions(tx, WS, cat, changes, today))
     except ValidationError as exc:
         chrome.show_problems(exc)
         return False
-    msg = f"Saved {result.changed} change{'s' if result.changed != 1 else ''} to the actions."
+    msg = chrome.fields_saved(result.changed, "the actions", len(changes))
     linked = {aid: reqs for aid, reqs in result.newly_done.items() if reqs}
     if linked:
         msg += (" Marked done: " + "; ".join(f"{aid} ({', '.join(reqs)})" for aid, reqs in linked.items())
@@ -238,31 +239,33 @@ def actions_tab(m: Roadmap) -> None:
         if not PHASE_LABEL:
             st.info("Add a phase first (tab Phases and effort).")
         else:
-            with st.form("roadmap_add_action", clear_on_submit=True):
+            fv = chrome.form_version("roadmap_add_action")
+            with st.form(f"roadmap_add_action_{fv}"):
                 c = st.columns([3, 2, 2])
-                title = c[0].text_input("Title *", max_chars=200, key="roadmap_new_title")
+                title = c[0].text_input("Title *", max_chars=200, key=f"roadmap_new_title_{fv}")
                 phase = c[1].selectbox("Phase *", list(PHASE_LABEL), format_func=PHASE_LABEL.get,
-                                       key="roadmap_new_phase")
-                owner = c[2].text_input("Owner", max_chars=200, key="roadmap_new_owner",
-                                        placeholder="e.g. Priya Shah (CRO)")
+                                       key=f"roadmap_new_phase_{fv}")
+                owner = chrome.owner_picker(c[2], "Owner", chrome.owner_options(con, WS), "",
+                                            key=f"roadmap_new_owner_{fv}")
                 c = st.columns(4)
-                effort = c[0].selectbox("Effort", roadmap.EFFORTS, index=1, key="roadmap_new_effort")
-                start = c[1].date_input("Start", None, format="YYYY-MM-DD", key="roadmap_new_start")
-                due = c[2].date_input("Due", None, format="YYYY-MM-DD", key="roadmap_new_due")
-                override = c[3].selectbox("Priority", [DERIVED, *roadmap.PRIORITIES], key="roadmap_new_priority")
+                effort = c[0].selectbox("Effort", roadmap.EFFORTS, index=1, key=f"roadmap_new_effort_{fv}")
+                start = c[1].date_input("Start", None, format="YYYY-MM-DD", key=f"roadmap_new_start_{fv}")
+                due = c[2].date_input("Due", None, format="YYYY-MM-DD", key=f"roadmap_new_due_{fv}")
+                override = c[3].selectbox("Priority", [DERIVED, *roadmap.PRIORITIES], key=f"roadmap_new_priority_{fv}")
                 c = st.columns(2)
                 reqs = c[0].multiselect("Requirements or controls", list(cat.requirements),
                                         format_func=lambda r: f"{r} {cat.requirements[r].title}",
-                                        key="roadmap_new_reqs")
+                                        key=f"roadmap_new_reqs_{fv}")
                 rks = c[1].multiselect("Risks", risk_ids, format_func=lambda r: f"{r} {risk_titles.get(r, '')}",
-                                       key="roadmap_new_risks", disabled=not risk_ids)
-                notes = st.text_area("Notes", max_chars=5000, height=80, key="roadmap_new_notes")
+                                       key=f"roadmap_new_risks_{fv}", disabled=not risk_ids)
+                notes = st.text_area("Notes", max_chars=5000, height=80, key=f"roadmap_new_notes_{fv}")
                 if st.form_submit_button("Add action", type="primary"):
                     try:
-                        aid = roadmap.create_action(con, WS, cat, {
+                        aid = chrome.with_owners(con, WS, [owner], lambda tx: roadmap.create_action(tx, WS, cat, {
                             "title": title, "phase_id": phase, "owner": owner, "effort": effort, "start": start,
                             "due": due, "priority_override": override, "requirements": reqs, "risks": rks,
-                            "notes": notes}, today)
+                            "notes": notes}, today))
+                        chrome.form_done("roadmap_add_action")
                         chrome.flash(f"Added {aid}: {title}.")
                         st.rerun()
                     except ValidationError as exc:
@@ -343,7 +346,7 @@ def save_phase_edits(m: Roadmap, changes: dict) -> bool:
     """Save the edited cells of the phases table; False (problems shown) when refused."""
     con, WS = m.con, m.ws_id
     return chrome.saved(lambda: roadmap_phases.save_phases(con, WS, changes),
-                        lambda n: f"Saved {n} change{'s' if n != 1 else ''} to the phases.")
+                        lambda n: chrome.fields_saved(n, "the phases", len(changes)))
 
 
 def phases_tab(m: Roadmap) -> None:
@@ -351,7 +354,8 @@ def phases_tab(m: Roadmap) -> None:
     PHASE_PENDING = f"roadmap_phase_pending_{m.ws_id}"
     con, WS, today, target, phases, acts = m.con, m.ws_id, m.today, m.target, m.phases, m.acts
     PHASE_LABEL = m.phase_label
-    st.caption("Phases are planned back from the target certification date: Stage 2 ends on it. Rename, reorder "
+    st.caption("Phases run from the engagement's start to the target certification date: Stage 2 ends on it, the "
+               "audits keep their usual place before it, the preparation is spread from the start. Rename, reorder "
                "(type the place a phase should take), change dates, add or drop phases. Actions keep their own "
                "dates.")
     if phases.empty:
@@ -379,17 +383,19 @@ def phases_tab(m: Roadmap) -> None:
 
     c = st.columns(2)
     with c[0].expander("Add a phase", icon=":material/add:"):
-        with st.form("roadmap_add_phase", clear_on_submit=True):
-            name = st.text_input("Name *", max_chars=80, key="roadmap_phase_name")
+        fv = chrome.form_version("roadmap_add_phase")
+        with st.form(f"roadmap_add_phase_{fv}"):
+            name = st.text_input("Name *", max_chars=80, key=f"roadmap_phase_name_{fv}")
             d = st.columns(3)
-            pstart = d[0].date_input("Start *", None, format="YYYY-MM-DD", key="roadmap_phase_start")
-            pfinish = d[1].date_input("Finish *", None, format="YYYY-MM-DD", key="roadmap_phase_finish")
+            pstart = d[0].date_input("Start *", None, format="YYYY-MM-DD", key=f"roadmap_phase_start_{fv}")
+            pfinish = d[1].date_input("Finish *", None, format="YYYY-MM-DD", key=f"roadmap_phase_finish_{fv}")
             pos = d[2].number_input("Place", min_value=1, max_value=99, value=len(phases) + 1, step=1,
-                                    key="roadmap_phase_pos")
+                                    key=f"roadmap_phase_pos_{fv}")
             if st.form_submit_button("Add phase", type="primary"):
                 try:
                     pid = roadmap_phases.add_phase(con, WS, {"name": name, "start": pstart, "finish": pfinish,
                                                       "position": pos})
+                    chrome.form_done("roadmap_add_phase")
                     chrome.flash(f"Added phase {pid} {name}.")
                     st.rerun()
                 except ValidationError as exc:

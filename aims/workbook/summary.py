@@ -14,7 +14,6 @@ from aims.governance import documents
 
 from . import engine
 from .gap_analysis import table
-
 from .registry import Context, Sheet
 
 GROUP_HEADERS = ("Group", "Title", "Applicable", "Assessed", "At target", "Open gaps", "Readiness",
