@@ -47,9 +47,9 @@ with tab_wizard:
                     ob["applies"] = ["now" if d and d <= date.today() else f"from {d}" for d in ob["applies from"]]
                     st.dataframe(ob[["article", "obligation", "applies", "what it means"]], hide_index=True,
                                  height=min(420, 38 + 35 * len(ob)), column_config={
-                                     "article": st.column_config.TextColumn(width="small"),
-                                     "applies": st.column_config.TextColumn(width="small"),
-                                     "what it means": st.column_config.TextColumn(width="large")})
+                                     "article": st.column_config.TextColumn(width=120),
+                                     "applies": st.column_config.TextColumn(width=130),
+                                     "what it means": st.column_config.TextColumn(width="large")}, placeholder="")
                 st.caption(rules.table_note)
         with st.expander("Answer the questions" if hist.empty else "Re-run the classification", expanded=hist.empty,
                          icon=":material/checklist:"):
@@ -83,7 +83,7 @@ with tab_history:
         st.info("No classification has been recorded yet.")
     else:
         st.dataframe(classification.history_table(h, dict(zip(systems["id"], systems["name"]))), hide_index=True,
-                     column_config={"When": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
+                     column_config={"When": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")}, placeholder="")
 
 with tab_dates:
     st.markdown(f"Dates from which each part of the EU AI Act applies, as last checked on **{checked}**. "
@@ -101,7 +101,7 @@ with tab_dates:
                                                                             required=True),
                                 "checked_on": st.column_config.DateColumn("Checked on", format="YYYY-MM-DD",
                                                                           required=True),
-                                "source": "Source"})
+                                "source": "Source"}, placeholder="")
     changed = [i for i in range(len(frame)) if edited.iloc[i]["applies_from"] != frame.iloc[i]["applies_from"]
                or edited.iloc[i]["checked_on"] != frame.iloc[i]["checked_on"]]
     if st.button(f"Save {len(changed)} changed date{'s' if len(changed) != 1 else ''}", disabled=not changed,

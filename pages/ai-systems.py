@@ -59,14 +59,14 @@ with tab_register:
                                   "business_owner": "Business owner", "lifecycle_stage": "Stage",
                                   "sourcing": "Sourcing", "automation": "Automation",
                                   "ai_act_category": "EU AI Act", "status": "Status",
-                                  "next_review": st.column_config.DateColumn("Next review", format="YYYY-MM-DD")})
+                                  "next_review": st.column_config.DateColumn("Next review", format="YYYY-MM-DD")}, placeholder="")
         rows = picked.selection.rows if picked else []
         wanted = table.iloc[rows[0]]["id"] if rows else st.query_params.get("system")
         if wanted in set(systems["id"]):
             st.query_params["system"] = wanted
             s = inventory.get(con, ws["id"], wanted)
             st.divider()
-            st.subheader(f"{s['id']} {s['name']}")
+            st.subheader(f"{s['id']} {chrome.plain(s['name'])}")
             st.caption(f"{s['status']} · {s['lifecycle_stage']} · EU AI Act: **{s['ai_act_category']}** · "
                        f"role: {s['org_role']} · automation: {s['automation']}")
             d = st.columns(3)
@@ -108,7 +108,7 @@ with tab_register:
                     r = risks.for_system(con, ws["id"], wanted)
                     st.caption(f"{len(r)} risk(s) linked." if len(r) else "No risks linked yet.")
                     if len(r):
-                        st.dataframe(r[[c for c in ("id", "title", "status") if c in r.columns]], hide_index=True)
+                        st.dataframe(r[[c for c in ("id", "title", "status") if c in r.columns]], hide_index=True, placeholder="")
                     st.page_link("pages/risks.py", label="Open its risks in the register", icon=":material/crisis_alert:",
                                  query_params={"ws": str(ws["id"]), "system": wanted})
                 except ImportError:
@@ -160,7 +160,7 @@ with tab_import:
             chrome.show_problems(ValidationError(problems), "This CSV cannot be imported")
         else:
             st.success(f"{len(rows)} valid row{'s' if len(rows) != 1 else ''}. Preview:", icon=":material/preview:")
-            st.dataframe(pd.DataFrame(rows), hide_index=True)
+            st.dataframe(pd.DataFrame(rows), hide_index=True, placeholder="")
             if st.button(f"Import {len(rows)} system{'s' if len(rows) != 1 else ''}", type="primary", key="inv_csv_go"):
                 try:
                     ids = chrome.with_owners(con, ws["id"], inventory_form.owners_of(rows),

@@ -68,14 +68,14 @@ with tab_register:
         editing.pending_editor(frame, pending, columns, key=f"doc_editor_{WS}", column_config={
             "ID": None,
             "Document": st.column_config.TextColumn(width=260, pinned=True),
-            "Requirements": st.column_config.TextColumn("Req.", width="small",
+            "Requirements": st.column_config.TextColumn("Req.", width=130,
                                                         help="The requirements that ask for this document"),
-            "Status": st.column_config.SelectboxColumn(options=list(documents.STATUSES), required=True, width="small",
+            "Status": st.column_config.SelectboxColumn(options=list(documents.STATUSES), required=True, width=120,
                                                        help="Approved needs a version and where it lives"),
-            "Owner": st.column_config.SelectboxColumn(options=owner_options, width="medium",
+            "Owner": st.column_config.SelectboxColumn(options=owner_options, width=290,
                                                       help="The workspace's people (Governance page) and "
                                                            "owners named elsewhere"),
-            "Version": st.column_config.TextColumn(max_chars=40, width="small"),
+            "Version": st.column_config.TextColumn(max_chars=40, width=95),
             "Location": st.column_config.TextColumn(max_chars=5000, width="medium", help="Link or file name"),
             "Last review": st.column_config.DateColumn(format="YYYY-MM-DD", max_value=date.today()),
             "Next review": st.column_config.DateColumn(format="YYYY-MM-DD"),
@@ -154,7 +154,7 @@ with tab_requests:
         st.dataframe(owners_df, hide_index=True, key="doc_requests_owners", column_config={
             "owner": st.column_config.TextColumn("Owner", width="medium"), "items": "Requests",
             "documents": "Documents", "requirements": "Requirements", "overdue": "Overdue",
-            "next_due": st.column_config.DateColumn("Next due", format="YYYY-MM-DD")})
+            "next_due": st.column_config.DateColumn("Next due", format="YYYY-MM-DD")}, placeholder="")
         c = st.columns([2, 2, 3])
         who = c[0].selectbox("Requests for", ["All owners"] + list(owners_df["owner"]), key="doc_requests_owner")
         source = c[1].segmented_control("Source", ["document", "requirement"], selection_mode="multi",
@@ -169,16 +169,16 @@ with tab_requests:
                          "owner": st.column_config.TextColumn("Owner", width="medium"),
                          "due": st.column_config.DateColumn("Due", format="YYYY-MM-DD", width=95),
                          "overdue": st.column_config.TextColumn("Late?", width=70),
-                         "ref": st.column_config.TextColumn("Ref.", width=80),
+                         "ref": st.column_config.TextColumn("Ref.", width=110),
                          "item": st.column_config.TextColumn("Item", width="medium"),
                          "request": st.column_config.TextColumn("What to provide", width="large"),
                          "source": st.column_config.TextColumn("Source", width=100),
-                         "status": st.column_config.TextColumn("Status", width=100)})
+                         "status": st.column_config.TextColumn("Status", width=120)}, placeholder="")
         b = st.columns([1.4, 4])
         b[0].download_button("Download as CSV", evidence.to_csv(req), file_name=f"Evidence requests {ws['name']}.csv",
                              mime="text/csv", icon=":material/download:", on_click="ignore", key="doc_requests_csv")
         if who != "All owners":
-            st.markdown(f"**Request to send to {chrome.esc(who)}** (copy with the button at the top right)")
+            st.markdown(f"**Request to send to {chrome.plain(who)}** (copy with the button at the top right)")
             st.code(evidence.letter(mine, who, ws.get("organisation") or ws["name"]), language=None, wrap_lines=True)
         else:
             st.caption("Pick an owner to get a ready-to-send request text for them.")

@@ -63,7 +63,7 @@ if mode != "Workshop (one requirement)":
         frame, PENDING, columns, key=f"gap_editor_{ws['id']}",
         column_config={
             # widths in pixels that fit each header and its longest value at 1440 px (a projector)
-            "ID": st.column_config.TextColumn(width=64, pinned=True),
+            "ID": st.column_config.TextColumn(width=76, pinned=True),
             "Requirement": st.column_config.TextColumn(width=340, pinned=True),
             "Clause / objective": st.column_config.TextColumn(width=280),
             "Mandatory doc": st.column_config.CheckboxColumn("Doc", width=56,
@@ -72,12 +72,12 @@ if mode != "Workshop (one requirement)":
             "Maturity": st.column_config.SelectboxColumn(options=MATURITY_OPTIONS, required=True, width=140,
                                                          help="0 none, 1 initial, 2 repeatable, 3 defined, "
                                                               "4 measured, 5 optimising"),
-            "Target": st.column_config.SelectboxColumn(options=[1, 2, 3, 4, 5], required=True, width=80),
+            "Target": st.column_config.SelectboxColumn(options=[1, 2, 3, 4, 5], required=True, width=95),
             "Gap": st.column_config.NumberColumn(format="%d", width=60, help="Target minus current maturity"),
             "Evidence strength": st.column_config.SelectboxColumn(options=list(assessments.EVIDENCE_STRENGTHS),
-                                                                  required=True, width=150),
+                                                                  required=True, width=170),
             "Evidence": st.column_config.TextColumn(max_chars=5000, width=240),
-            "Owner": st.column_config.SelectboxColumn(options=owners, width=200, help="The workspace's people "
+            "Owner": st.column_config.SelectboxColumn(options=owners, width=290, help="The workspace's people "
                                                       "(Governance page) and owners named elsewhere"),
             "Documents": st.column_config.TextColumn(width=130, help="Required documents approved in the "
                                                      "documented-information register"),

@@ -53,17 +53,19 @@ with tab_one:
     k[3].metric("Next re-assessment", str(a["next_review"] or "–"), border=True)
     st.progress(s["answered"] / s["total"], text=f"{s['answered']} of {s['total']} questions answered")
     if read_only:
-        st.success(f"Approved by {a['approver']} on {a['approved_on']}. This version is read-only; "
+        st.success(f"Approved by {chrome.plain(a['approver'])} on {a['approved_on']}. This version is read-only; "
                    "start a re-assessment to change answers (the approved version stays viewable).",
                    icon=":material/verified:")
 
     qs = impact.questionnaire()["sections"]
-    titles = [f"{sec['title']} · {LEVEL_MARK[s['sections'][sec['id']]]}" for sec in qs]
+    titles = {sec["id"]: f"{sec['title']} · {LEVEL_MARK[s['sections'][sec['id']]]}" for sec in qs}
     OPEN = f"ia_open_section_{aid}"          # the section last saved stays open after the rerun
-    tabs = st.tabs(titles, default=next((ti for ti, sec in zip(titles, qs) if sec["id"] == st.session_state.get(OPEN)),
-                                        None), key=f"ia_sections_{aid}_{chrome.digest(titles)}")
-    for tab, sec in zip(tabs, qs):
-        with tab, st.form(f"ia_form_{aid}_{sec['id']}", border=False):
+    # pills wrap onto a second line where tabs ran off a 1440 px screen; one section is drawn
+    chosen = st.pills("Section", list(titles), format_func=titles.get, required=True,
+                      default=st.session_state.get(OPEN) if st.session_state.get(OPEN) in titles else qs[0]["id"],
+                      key=f"ia_section_{aid}_{chrome.digest(titles.values())}")
+    for sec in [q for q in qs if q["id"] == chosen]:
+        with st.form(f"ia_form_{aid}_{sec['id']}", border=True):
             changes = {}
             for q in sec["questions"]:
                 options = [None] + [o["value"] for o in q["options"]]
@@ -109,7 +111,7 @@ with tab_one:
     else:
         st.caption("High and critical answers become proposed risks; accept them into the risk register there.")
         st.dataframe(proposed[["level", "title", "question", "answer", "controls"]], hide_index=True,
-                     column_config={"controls": st.column_config.ListColumn("Suggested Annex A controls")})
+                     column_config={"controls": st.column_config.ListColumn("Suggested Annex A controls")}, placeholder="")
 
 with tab_all:
     if everything.empty:
@@ -123,4 +125,4 @@ with tab_all:
             "progress": st.column_config.ProgressColumn("Answered", format="percent", min_value=0, max_value=1),
             "approved_on": st.column_config.DateColumn("Approved on", format="YYYY-MM-DD"),
             "next_review": st.column_config.DateColumn("Next re-assessment", format="YYYY-MM-DD"),
-            "overdue": "Re-assessment"})
+            "overdue": "Re-assessment"}, placeholder="")

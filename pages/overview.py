@@ -52,12 +52,12 @@ else:
     st.dataframe(view, hide_index=True, column_config={
         "req_id": st.column_config.TextColumn("ID", width="small"),
         "title": st.column_config.TextColumn("Requirement", width="large"),
-        "group_title": st.column_config.TextColumn("Clause / objective", width="small"),
-        "mandatory": st.column_config.TextColumn("Mandatory doc", width="small"),
+        "group_title": st.column_config.TextColumn("Clause / objective", width=250),
+        "mandatory": st.column_config.TextColumn("Mandatory doc", width=120),
         "current": "Current", "target_label": "Target",
         "gap": st.column_config.NumberColumn("Gap", format="%d", width="small"),
         "owner": "Owner", "due": st.column_config.DateColumn("Due", format="YYYY-MM-DD"),
-    })
+    }, placeholder="")
     st.page_link("pages/gap-analysis.py", label="Work on the gaps in the gap analysis", icon=":material/arrow_forward:",
                  query_params={"ws": str(ws["id"])})
 

@@ -77,7 +77,7 @@ with st.expander(f"What is in the workbook ({len(sheets)} sheets)", icon=":mater
                  hide_index=True, key="reports_sheet_list", column_config={
                      "Sheet": st.column_config.TextColumn(width="medium"),
                      "What it holds": st.column_config.TextColumn(width="large"),
-                     "Client can edit": st.column_config.TextColumn(width="small")})
+                     "Client can edit": st.column_config.TextColumn(width=130)}, placeholder="")
 
 # ---- Statement of Applicability on its own ----------------------------------------------------
 st.subheader("Statement of Applicability")
@@ -141,7 +141,7 @@ if upload is not None:
         k[2].metric("Unchanged", counts["unchanged"], border=True)
         k[3].metric("Deleted in Excel", counts["deleted"], border=True,
                     help="Only removed if you confirm below.")
-        st.dataframe(pd.DataFrame(importer.overview(plan)), hide_index=True, key="reports_plan_overview")
+        st.dataframe(pd.DataFrame(importer.overview(plan)), hide_index=True, key="reports_plan_overview", placeholder="")
         if not plan.has_changes:
             st.success("The workbook matches the workspace: there is nothing to import.", icon=":material/task_alt:")
         for sp in plan.sheets:
@@ -155,7 +155,7 @@ if upload is not None:
                              key=f"reports_changes_{sp.name}", column_config={
                                  "Row": st.column_config.TextColumn("Excel row", width="small"),
                                  "Old value": st.column_config.TextColumn(width="medium"),
-                                 "New value": st.column_config.TextColumn(width="medium")})
+                                 "New value": st.column_config.TextColumn(width="medium")}, placeholder="")
         if plan.has_changes:
             delete = False
             deletable = sum(1 for sp in plan.sheets for r in sp.deleted if not r.blocked)

@@ -83,7 +83,7 @@ if tabs["Register"].open:
         event = st.dataframe(risk_panels.styled(frame), hide_index=True, column_config=risk_panels.REGISTER_COLUMNS,
                              on_select="rerun", selection_mode="single-row",
                              key=f"risks_table_{abs(hash(tuple(ids)))}_{st.session_state.get('risks_table_v', 0)}",
-                             height=min(600, 38 + 35 * max(len(frame), 3)))
+                             height=min(600, 38 + 35 * max(len(frame), 3)), placeholder="")
         picked = [ids[i] for i in event.selection.rows if i < len(ids)]
         if picked:
             st.query_params["risk"] = picked[0]

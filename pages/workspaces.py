@@ -56,7 +56,7 @@ if not all_ws.empty:
                      "target_date": st.column_config.DateColumn("Target date", format="YYYY-MM-DD"),
                      "default_target": st.column_config.NumberColumn("Default target", format="%d"),
                      "status": "Status",
-                     "updated_at": st.column_config.DatetimeColumn("Last changed", format="YYYY-MM-DD HH:mm")})
+                     "updated_at": st.column_config.DatetimeColumn("Last changed", format="YYYY-MM-DD HH:mm")}, placeholder="")
 
 tabs = st.tabs(["Edit current", "New workspace", "Duplicate", "Archive or restore", "Delete"])
 with tabs[0]:
@@ -115,7 +115,7 @@ with tabs[4]:
         names = dict(zip(all_ws["id"].astype(int), all_ws["name"]))
         target = chrome.labelled_picker("Workspace to delete", list(names), names,
                                         f"ws_delete_pick_{ws['id'] if ws else 0}", current=ws["id"] if ws else None)
-        st.warning(f"Deleting **{chrome.esc(names[target])}** removes all its assessments and records for good. "
+        st.warning(f"Deleting **{chrome.plain(names[target])}** removes all its assessments and records for good. "
                    "Take a backup first (see the README).", icon=":material/warning:")
         with st.form(f"ws_delete_{FORMS_V}"):
             typed = st.text_input("Type the workspace name to confirm", max_chars=80)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import html
 import os
 import re
 import time
@@ -108,7 +107,7 @@ def _who(con) -> None:
     """Whose name the change log records: AIMS_USER when the operator set it, else the name the
     local user gives once (asked for until given, changeable in a popover)."""
     if os.environ.get("AIMS_USER"):
-        st.sidebar.caption(f"Changes recorded as: {esc(db.current_user())}")
+        st.sidebar.caption(f"Changes recorded as: {plain(db.current_user())}")
         return
     name = db.local_user(con)
     if name:
@@ -284,7 +283,7 @@ def page_header(title: str, ws: dict | None, caption: str = "") -> None:
 
 def show_problems(exc: ValidationError, what: str = "Nothing was saved") -> None:
     """Show every validation problem of a rejected write."""
-    items = "\n".join(f"- {p}" for p in exc.problems)
+    items = "\n".join(f"- {plain(p)}" for p in exc.problems)
     st.error(f"**{what}.** Please fix:\n{items}", icon=":material/error:")
 
 
@@ -420,15 +419,16 @@ def days_to(target) -> str:
     return f"{d} days" if d >= 0 else f"{-d} days overdue"
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# emphasis, links, html, maths, :directives:, and the ':' and '.' that make web addresses links
+_INLINE = re.compile(r"([\\`*_\[\]<>~$|]|:(?=[A-Za-z/])|(?<=\bwww)\.)")
+_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+\.)", re.MULTILINE)   # headings, lists, rules
 
 
 def plain(value) -> str:
     """User text made literal for anything Streamlit renders as markdown (messages, headings,
-    captions): every markdown character is escaped, so '**bold** [link](x)' shows as typed."""
-    return _MARKDOWN.sub(r"\\\1", str(value or ""))
+    captions): the characters that would format it are escaped, so '**bold** [link](x)' and
+    ':red[x]' show as typed, while ordinary punctuation stays as it is."""
+    text = _INLINE.sub(r"\\\1", str(value or ""))
+    return _LINE_START.sub(lambda m: m.group(1) + (m.group(2)[:-1] + "\\." if m.group(2).endswith(".")
+                                                   else "\\" + m.group(2)), text)
 
-
-def esc(value) -> str:
-    """HTML-escape user text before it goes into any markdown with HTML."""
-    return html.escape(str(value or ""))

@@ -71,7 +71,7 @@ def pending_editor(frame: pd.DataFrame, pending_key: str, columns: dict[str, str
     editor_key = f"{key}_{abs(hash(tuple(shown['ID'])))}_{st.session_state.get(pending_key + '__v', 0)}"
     st.session_state[f"{key}__editor"] = editor_key  # lets tests and callbacks find the live editor
     edited = st.data_editor(shown, key=editor_key, hide_index=True, num_rows="fixed",
-                            on_change=_stash, args=(pending_key, frame_key, editor_key, columns), **editor_args)
+                            on_change=_stash, args=(pending_key, frame_key, editor_key, columns), **editor_args, placeholder="")
     # Also diff the returned frame (covers edits that arrive without a callback, e.g. in tests).
     ids = shown["ID"].tolist()
     for col, field in columns.items():     # column by column: per-cell .iloc is slow on long tables

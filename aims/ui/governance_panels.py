@@ -67,23 +67,23 @@ def remove_picker(label: str, choices: dict, key: str, *, empty: str, note: str,
 
 def show_version(v: dict) -> None:
     meanings = policy.starting_principles()
-    st.markdown(f"**{chrome.esc(v['title'])}**, version **{v['version']}** · status **{v['status']}**")
+    st.markdown(f"**{chrome.plain(v['title'])}**, version **{chrome.plain(v['version'])}** · status **{v['status']}**")
     lines = []
     if v["endorsed_by"]:
-        lines.append(f"- **Endorsed by:** {chrome.esc(v['endorsed_by'])}, {chrome.esc(v['endorser_role'])}"
+        lines.append(f"- **Endorsed by:** {chrome.plain(v['endorsed_by'])}, {chrome.plain(v['endorser_role'])}"
                      + (f", on {v['approved_on']}" if v["approved_on"] else ""))
     if v["next_review"]:
         overdue = v["status"] == "approved" and v["next_review"] < date.today()
         lines.append(f"- **Next review:** {v['next_review']}"
                      + (" (**overdue**)" if overdue else f" ({chrome.days_to(v['next_review'])})"
                         if v["status"] == "approved" else ""))
-    lines.append(f"- **Where it lives:** {chrome.esc(v['location']) or 'not recorded'}")
+    lines.append(f"- **Where it lives:** {chrome.plain(v['location']) or 'not recorded'}")
     if v["change_summary"]:
-        lines.append(f"- **What changed:** {chrome.esc(v['change_summary'])}")
+        lines.append(f"- **What changed:** {chrome.plain(v['change_summary'])}")
     st.markdown("\n".join(lines))
     if v["principles"]:
         st.markdown("**Ethical principles it commits to**\n" + "\n".join(
-            f"- **{chrome.esc(p)}**" + (f": {meanings[p]}" if p in meanings else "") for p in v["principles"]))
+            f"- **{chrome.plain(p)}**" + (f": {meanings[p]}" if p in meanings else "") for p in v["principles"]))
     else:
         st.caption("No ethical principles listed yet.")
 
@@ -211,7 +211,7 @@ def policy_tab(con, ws: dict, cat) -> None:
             "Version": st.column_config.TextColumn(width="small"), "Status": st.column_config.TextColumn(width="small"),
             "Approved on": st.column_config.DateColumn(format="YYYY-MM-DD"),
             "Next review": st.column_config.DateColumn(format="YYYY-MM-DD"),
-            "What changed": st.column_config.TextColumn(width="large")})
+            "What changed": st.column_config.TextColumn(width="large")}, placeholder="")
         if len(versions) > 1:
             # Start on the newest version that is not the working draft (that one is in the form above).
             ids = list(versions["id"])
@@ -336,7 +336,7 @@ def roles_tab(con, ws: dict, cat) -> None:
                   "People": st.column_config.NumberColumn(width=70, help="How many people hold the role")}
         for a in acts:
             config[a.short] = st.column_config.SelectboxColumn(
-                a.short, options=["–"] + list(roles.RACI_LETTERS), width=90, required=True,
+                a.short, options=["–"] + list(roles.RACI_LETTERS), width=115, required=True,
                 help=f"{a.name} ({', '.join(a.requirements)})")
         editing.pending_editor(rframe, rpending, act_cols, key=f"gov_raci_{ws_id}", column_config=config,
                                disabled=["ID", "Role", "People"], height=min(560, 38 + 35 * len(rframe)))
@@ -370,7 +370,7 @@ def training_tab(con, ws: dict, cat) -> None:
             "Topic": st.column_config.TextColumn(width="medium"),
             "Kind": st.column_config.TextColumn(width=130),
             "Coverage": st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=100, width="small"),
-            "In words": st.column_config.TextColumn(width="large")})
+            "In words": st.column_config.TextColumn(width="large")}, placeholder="")
 
     st.subheader("Sessions")
     if not sess.empty:
@@ -382,10 +382,10 @@ def training_tab(con, ws: dict, cat) -> None:
             "Audience": sess["audience_names"]}),
             hide_index=True, key="gov_training_sessions", column_config={
                 "ID": st.column_config.TextColumn(width="small"),
-                "Date": st.column_config.DateColumn(format="YYYY-MM-DD", width="small"),
+                "Date": st.column_config.DateColumn(format="YYYY-MM-DD", width=105),
                 "Topic": st.column_config.TextColumn(width="medium"),
                 "Attendance": st.column_config.TextColumn(width="medium"),
-                "Audience": st.column_config.TextColumn(width="large")})
+                "Audience": st.column_config.TextColumn(width="large")}, placeholder="")
     role_names = dict(zip(role_df["id"], role_df["name"]))
     with st.expander("Add a session", icon=":material/add:", expanded=sess.empty and not role_df.empty):
         if role_df.empty:
@@ -427,8 +427,8 @@ def training_tab(con, ws: dict, cat) -> None:
         editing.pending_editor(aframe, apending, acols, key=f"gov_att_{ws_id}_{sid}", column_config={
             "ID": None, "Person": st.column_config.TextColumn(width="medium"),
             "Roles": st.column_config.TextColumn(width="large"),
-            "Expected": st.column_config.CheckboxColumn(width="small", help="Holds a role in the session's audience"),
-            "Status": st.column_config.SelectboxColumn(options=list(training.ATTENDANCE), width="small",
+            "Expected": st.column_config.CheckboxColumn(width=95, help="Holds a role in the session's audience"),
+            "Status": st.column_config.SelectboxColumn(options=list(training.ATTENDANCE), width=125,
                                                        help="Only 'completed' counts as trained")},
             disabled=["ID", "Person", "Roles", "Expected"], height=min(460, 38 + 35 * len(aframe)))
 

@@ -87,9 +87,9 @@ REGISTER_COLUMNS = {
     "ID": st.column_config.TextColumn(width="small"),
     "Risk": st.column_config.TextColumn(width="large"),
     "AI systems": st.column_config.TextColumn(width="medium"),
-    "Inherent": st.column_config.TextColumn(width="small", help="Inherent score (likelihood x impact) and level"),
-    "Residual": st.column_config.TextColumn(width="small", help="Residual score and level after treatment"),
-    "Appetite": st.column_config.TextColumn(width="small", help="The current risk (residual if rated, else "
+    "Inherent": st.column_config.TextColumn(width=115, help="Inherent score (likelihood x impact) and level"),
+    "Residual": st.column_config.TextColumn(width=115, help="Residual score and level after treatment"),
+    "Appetite": st.column_config.TextColumn(width=90, help="The current risk (residual if rated, else "
                                             "inherent) is above the risk appetite"),
     "Due": st.column_config.DateColumn(format="YYYY-MM-DD", help="Treatment due date"),
     "Next review": st.column_config.DateColumn(format="YYYY-MM-DD"),
@@ -327,6 +327,6 @@ def soa_section(con, ws: dict, cat: Catalog) -> None:
                       if r.reason_missing else "cites risk treatment but no risk needs it" if r.unsupported_claim
                       else "" for r in shown.itertuples()],
         }), hide_index=True, column_config={"Risks that need it": st.column_config.ListColumn(),
-                                            "Control": st.column_config.TextColumn(width="large")})
+                                            "Control": st.column_config.TextColumn(width="large")}, placeholder="")
         st.page_link("pages/risks.py", label="Open the AI risk register", icon=":material/arrow_forward:",
                      query_params={"ws": str(ws["id"])})

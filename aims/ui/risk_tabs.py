@@ -69,7 +69,7 @@ def open_risk_panel(r: Register) -> None:
         row = table.set_index("id").loc[current]
         st.divider()
         head = st.columns([6, 1])
-        head[0].subheader(f"{current} {row['title']}")
+        head[0].subheader(f"{current} {chrome.plain(row['title'])}")
         if head[1].button("Close", key="risks_close", icon=":material/close:", use_container_width=True):
             close_risk()
         risk_panels.level_badges({**row.to_dict(), "id": current})
@@ -117,7 +117,7 @@ def open_risk_panel(r: Register) -> None:
                     linked = systems[systems["id"].isin(row["systems"])]
                     st.dataframe(linked[["id", "name", "status", "lifecycle_stage"]], hide_index=True,
                                  column_config={"id": "ID", "name": "AI system", "status": "Status",
-                                                "lifecycle_stage": "Life-cycle stage"})
+                                                "lifecycle_stage": "Life-cycle stage"}, placeholder="")
                 origin = []
                 if row["library_id"]:
                     origin.append(f"Created from the risk library entry {row['library_id']}.")
@@ -141,7 +141,7 @@ def open_risk_panel(r: Register) -> None:
                         "SoA": ["Applicable" if a else "EXCLUDED: conflict" for a in part["applicable"]],
                         "Implementation": part["implementation"],
                         "Also needed by": [", ".join(r for r in ids_ if r != current) for ids_ in part["risk_ids"]],
-                    }), hide_index=True)
+                    }), hide_index=True, placeholder="")
                     if not part["applicable"].all():
                         st.warning("**SoA conflict:** the SoA excludes a control this risk needs. Include the "
                                    "control in the Statement of Applicability, or plan a different control.",
@@ -150,7 +150,7 @@ def open_risk_panel(r: Register) -> None:
             hist = risks.history(con, WS, current)
             st.dataframe(hist, hide_index=True, column_config={
                 "changed_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"),
-                "changed_by": "Who", "field": "Field", "old_value": "Old value", "new_value": "New value"})
+                "changed_by": "Who", "field": "Field", "old_value": "Old value", "new_value": "New value"}, placeholder="")
     elif current:
         st.info(f"There is no risk {current} in this workspace.", icon=":material/info:")
 
@@ -200,7 +200,7 @@ def library_tab(r: Register) -> None:
                        key=f"risks_lib_table_{abs(hash(tuple(lframe['ID'])))}",
                        column_config={"ID": st.column_config.TextColumn(width="small"),
                                       "Risk": st.column_config.TextColumn(width="large"),
-                                      "Suggested controls": st.column_config.ListColumn()})
+                                      "Suggested controls": st.column_config.ListColumn()}, placeholder="")
     rows = lev.selection.rows
     if not rows:
         st.info("Select a library risk to see it in full and add it to the register.", icon=":material/touch_app:")
@@ -255,7 +255,7 @@ def proposals_tab(r: Register) -> None:
                            selection_mode="multi-row", key=f"risks_prop_table_{abs(hash(tuple(pshown.index)))}",
                            column_config={"Proposed risk": st.column_config.TextColumn(width="medium"),
                                           "Question": st.column_config.TextColumn(width="large"),
-                                          "Controls": st.column_config.ListColumn()})
+                                          "Controls": st.column_config.ListColumn()}, placeholder="")
         chosen = [pshown.index[i] for i in pev.selection.rows]
         c = st.columns([2, 2, 4])
         accept_sel = c[0].button(f"Accept {len(chosen)} selected" if chosen else "Accept selected",
@@ -303,7 +303,7 @@ def traceability_tab(r: Register) -> None:
             "Above appetite": tshown["above_appetite_ids"], "Flag": flags,
         }), hide_index=True, column_config={"Control": st.column_config.TextColumn(width="large"),
                                             "Risks": st.column_config.ListColumn(),
-                                            "Above appetite": st.column_config.ListColumn()})
+                                            "Above appetite": st.column_config.ListColumn()}, placeholder="")
     else:
         if systems.empty:
             st.info("The AI system inventory is empty: every risk is organisation-level.", icon=":material/info:")
@@ -322,7 +322,7 @@ def traceability_tab(r: Register) -> None:
                 st.caption("No risk is linked to this system yet: add one from the risk library.")
             else:
                 st.dataframe(risk_panels.styled(risk_panels.register_frame(srisks)), hide_index=True,
-                             column_config=risk_panels.REGISTER_COLUMNS)
+                             column_config=risk_panels.REGISTER_COLUMNS, placeholder="")
             left, right = st.columns(2, gap="large")
             with left:
                 st.markdown("**Impact assessments**")
@@ -337,7 +337,7 @@ def traceability_tab(r: Register) -> None:
                                      "overall_level": "Overall level",
                                      "approved_on": st.column_config.DateColumn("Approved", format="YYYY-MM-DD"),
                                      "next_review": st.column_config.DateColumn("Next review",
-                                                                                format="YYYY-MM-DD")})
+                                                                                format="YYYY-MM-DD")}, placeholder="")
             with right:
                 st.markdown("**Annex A controls planned for its risks**")
                 needed = filters.system_controls(srisks, list(trace["control_id"]))
@@ -350,7 +350,7 @@ def traceability_tab(r: Register) -> None:
                         "SoA": part["applicable"].map({True: "Applicable", False: "EXCLUDED: conflict"}).values,
                         "Implementation": part["implementation"].values,
                         "For risks": [", ".join(rids) for _, rids in needed],
-                    }), hide_index=True)
+                    }), hide_index=True, placeholder="")
 
 
 def criteria_tab(r: Register) -> None:
@@ -417,4 +417,4 @@ def criteria_tab(r: Register) -> None:
         st.plotly_chart(risk_charts.heatmap(table.iloc[0:0], crit, "inherent", compact=True, show="score"),
                         theme=None,
                         key="risks_crit_preview", config={"displayModeBar": False})
-        st.dataframe(filters.band_table(crit), hide_index=True)
+        st.dataframe(filters.band_table(crit), hide_index=True, placeholder="")

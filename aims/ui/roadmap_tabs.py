@@ -332,7 +332,7 @@ def manager_tab(m: Roadmap) -> None:
                 "percent": st.column_config.NumberColumn("%", format="%d%%"),
                 "due": st.column_config.DateColumn("Due", format="YYYY-MM-DD"),
                 "days_late": st.column_config.NumberColumn("Days late", format="%d"),
-                "flags": "Flags", "notes": st.column_config.TextColumn("Notes", width="medium")})
+                "flags": "Flags", "notes": st.column_config.TextColumn("Notes", width="medium")}, placeholder="")
         load = forecast.workload(acts, today)
         if load.empty:
             st.success("Every action is done.", icon=":material/task_alt:")

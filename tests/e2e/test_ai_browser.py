@@ -46,16 +46,20 @@ def test_the_version_picker_follows_the_status_of_an_impact_assessment(server, p
     assert "(draft)" in selectbox_value(page, "Version")
 
     # answer a question of the second section and save it: that section stays open
-    page.get_by_role("tab", name="Intended and unintended uses").click()
-    panel = page.get_by_role("tabpanel").filter(visible=True).filter(
-        has=page.get_by_role("button", name="Save this section")).first
+    pills = page.locator("[data-testid='stButtonGroup']").filter(has_text="Intended and unintended uses")
+    pills.get_by_role("radio").filter(has_text="Intended and unintended uses").click()
+    wait_idle(page)
+    panel = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Save this section"))
     panel.get_by_role("radio").nth(1).check(force=True)
     panel.get_by_role("button", name="Save this section").click()
     wait_idle(page)
     no_exception(page, "save a section")
     message(page, "Saved the section Intended and unintended uses")
-    selected = page.get_by_role("tab", selected=True).all_inner_texts()
-    assert any(s.startswith("Intended and unintended uses") for s in selected), selected
+    selected = pills.get_by_role("radio", checked=True).all_inner_texts()
+    assert len(selected) == 1 and selected[0].startswith("Intended and unintended uses"), selected
+    # every section is on screen at 1440 px (the pills wrap; tabs ran off the right edge)
+    box = pills.bounding_box()
+    assert box["x"] + box["width"] <= 1440 and all(b.is_visible() for b in pills.get_by_role("radio").all())
     page.get_by_role("button", name="Send for review").click()
     wait_idle(page)
     no_exception(page, "send for review")
@@ -71,3 +75,17 @@ def test_the_version_picker_follows_the_status_of_an_impact_assessment(server, p
     assert page.get_by_role("button", name="Approve this version").is_visible()
     message(page, "Approver is required")
     assert "(in review)" in selectbox_value(page, "Version")   # nothing was approved
+
+
+def test_a_name_with_markdown_shows_as_typed(server, page):
+    """A system named with markdown shows its characters, not bold text or a link, in the save
+    message and in the heading of its detail view."""
+    name = "**Bold** [link](http://example.org) :red[x] _sb_"
+    ws, system_id = add_system(server, page, name)
+    text = message(page, "Added AIS-").inner_text()
+    assert name in text, text
+    page.goto(f"{server}/ai-systems?ws={ws}&system={system_id}")
+    wait_idle(page)
+    heading = page.locator("[data-testid='stMain'] h3").filter(has_text="Bold").first
+    assert heading.inner_text().strip() == f"{system_id} {name}"
+    assert heading.locator("strong, em, a[href*='example.org']").count() == 0
