@@ -106,7 +106,8 @@ with tabs[3]:
         st.caption("Archived workspaces keep all their data but leave the workspace picker.")
         if st.button("Restore" if archived else "Archive", key="ws_archive_btn"):
             workspaces.set_archived(con, target, not archived)
-            chrome.flash(f"{names[target]} {'restored' if archived else 'archived'}.")
+            plain_name = all_ws.set_index("id").loc[target, "name"]
+            chrome.flash(f"{plain_name} {'restored' if archived else 'archived'}.")
             st.rerun()
 with tabs[4]:
     if all_ws.empty:

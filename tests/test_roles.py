@@ -201,3 +201,10 @@ def test_owners_named_anywhere_join_the_one_people_list(con, ws_id):
                                   "technical_owner": "priya shah"})
     assert roles.owner_names(con, ws_id) == ["Head of Credit", "Lena Vogel (Data Protection Officer)",
                                              "Priya Shah (CRO)", "Tom Becker"]
+
+
+def test_owners_join_an_empty_people_register(con, ws_id):
+    """A new client has nobody in the register yet: the first owner named becomes its first person."""
+    assert roles.owner_names(con, ws_id) == []
+    assert len(roles.register_owners(con, ws_id, ["Ana Ruiz (CTO)"])) == 1
+    assert roles.owner_names(con, ws_id) == ["Ana Ruiz (CTO)"]

@@ -76,7 +76,7 @@ def owner_names(con, workspace_id: int) -> list[str]:
     in a requirement, AI system, risk, action or document before it reached the register (an
     owner matching a person's name is that person, not a second entry); sorted, ignoring case."""
     labels = people(con, workspace_id)
-    known = {v.lower() for v in labels} | set(persons(con, workspace_id)["name"].str.lower())
+    known = {v.lower() for v in labels} | {str(v).lower() for v in persons(con, workspace_id)["name"]}
     with db.reading(con) as cur:
         named = [r[0] for r in cur.execute(_OWNER_FIELDS, {"ws": int(workspace_id)}).fetchall()]
     extra = {n.strip() for n in named if n and n.strip() and n.strip().lower() not in known}
@@ -283,7 +283,7 @@ def register_owners(con, workspace_id: int, names, who: str | None = None) -> li
     name typed as 'Name (Job title)' becomes that person with that job title. Blank names are
     skipped. Returns the IDs added; ValidationError (nothing added) for an over-long name."""
     current = persons(con, workspace_id)
-    known = set(current["label"].str.lower()) | set(current["name"].str.lower())
+    known = {str(v).lower() for v in [*current["label"], *current["name"]]}
     new: list[dict] = []
     for raw in names:
         typed = raw.strip() if isinstance(raw, str) else ""

@@ -419,8 +419,10 @@ def days_to(target) -> str:
     return f"{d} days" if d >= 0 else f"{-d} days overdue"
 
 
-# emphasis, links, html, maths, :directives:, and the ':' and '.' that make web addresses links
-_INLINE = re.compile(r"([\\`*_\[\]<>~$|]|:(?=[A-Za-z/])|(?<=\bwww)\.)")
+_INLINE = re.compile(r"([\\`*_\[\]<>~$|]|:(?=[A-Za-z]))")       # emphasis, links, html, maths, :directives:
+# Web and mail addresses become links after escapes are resolved, so no backslash stops them: an
+# invisible word joiner inside 'http://', 'www.' and 'a@b' does, and the text still reads the same.
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?<=\w)(?=@\w)", re.IGNORECASE)
 _LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+\.)", re.MULTILINE)   # headings, lists, rules
 
 
@@ -428,7 +430,7 @@ def plain(value) -> str:
     """User text made literal for anything Streamlit renders as markdown (messages, headings,
     captions): the characters that would format it are escaped, so '**bold** [link](x)' and
     ':red[x]' show as typed, while ordinary punctuation stays as it is."""
-    text = _INLINE.sub(r"\\\1", str(value or ""))
+    text = _AUTOLINK.sub("\u2060", _INLINE.sub(r"\\\1", str(value or "")))
     return _LINE_START.sub(lambda m: m.group(1) + (m.group(2)[:-1] + "\\." if m.group(2).endswith(".")
                                                    else "\\" + m.group(2)), text)
 

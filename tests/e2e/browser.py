@@ -45,3 +45,26 @@ def expect_selectbox(page, label: str, value: str, where: str = "stMain", timeou
 
     box = page.locator(f"[data-testid='{where}'] [role='combobox'][aria-label='{label}']").first
     expect(box).to_have_value(value, timeout=timeout)
+
+
+def type_new_option(page, scope, label: str, text: str) -> None:
+    """Type a value that is not an option yet into a selectbox that accepts new options (an
+    owner picker), found by its label inside `scope` (a form or the page)."""
+    box = scope.get_by_role("combobox", name=label, exact=True)
+    box.evaluate("el => el.scrollIntoView({block: 'center'})")
+    box.click()
+    page.keyboard.type(text)
+    page.wait_for_timeout(150)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(200)
+
+
+def type_date(page, scope, label: str, day: str) -> None:
+    """Type an ISO date ('2027-02-01') into the date input labelled `label` inside `scope`: its
+    year, month and day segments in turn (the field moves on by itself)."""
+    year, month, dd = day.split("-")
+    scope.get_by_role("spinbutton", name=f"year, {label}").click()
+    for part in (year, month, dd):
+        page.keyboard.type(part)
+        page.wait_for_timeout(80)
+    page.keyboard.press("Tab")

@@ -82,10 +82,10 @@ def test_a_name_with_markdown_shows_as_typed(server, page):
     message and in the heading of its detail view."""
     name = "**Bold** [link](http://example.org) :red[x] _sb_"
     ws, system_id = add_system(server, page, name)
-    text = message(page, "Added AIS-").inner_text()
+    text = message(page, "Added AIS-").inner_text().replace("\u2060", "")   # joiners that stop autolinks
     assert name in text, text
     page.goto(f"{server}/ai-systems?ws={ws}&system={system_id}")
     wait_idle(page)
     heading = page.locator("[data-testid='stMain'] h3").filter(has_text="Bold").first
-    assert heading.inner_text().strip() == f"{system_id} {name}"
+    assert heading.inner_text().replace("\u2060", "").strip() == f"{system_id} {name}"
     assert heading.locator("strong, em, a[href*='example.org']").count() == 0

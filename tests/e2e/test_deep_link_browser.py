@@ -7,7 +7,7 @@ from browser import message, wait_idle
 def test_a_deep_link_on_a_fresh_server_opens_the_page_in_its_frame(fresh_server, page):
     page.goto(f"{fresh_server}/gap-analysis?ws=1&req=9.2.1")
     sidebar = page.locator("[data-testid='stSidebar']")
-    sidebar.get_by_text("Workspace (client engagement)").wait_for(timeout=30_000)   # after the one reroute
+    sidebar.get_by_text("Workspace (client engagement)").first.wait_for(timeout=30_000)   # after the one reroute
     wait_idle(page)
     assert page.get_by_text("Page not found").count() == 0
     assert page.locator("[data-testid='stException']").count() == 0
@@ -39,7 +39,7 @@ def test_every_page_answers_its_deep_link_on_a_fresh_server(fresh_server, browse
             tab.goto(f"{fresh_server}/{path}?ws=1")
             wait_idle(tab)
             # some pages put their selection in the URL and rerun once: wait for the settled page
-            tab.locator("[data-testid='stSidebar']").get_by_text("Workspace (client engagement)").wait_for(timeout=15_000)
+            tab.locator("[data-testid='stSidebar']").get_by_text("Workspace (client engagement)").first.wait_for(timeout=15_000)
             tab.locator("h1").first.wait_for(timeout=15_000)
             wait_idle(tab)
             assert tab.get_by_text("Page not found").count() == 0, path

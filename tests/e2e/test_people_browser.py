@@ -3,17 +3,7 @@ offered as risk owner and as action owner; an add form refused for a missing tit
 was typed, and a successful add empties it. After every action: no exception box."""
 import uuid
 
-from browser import message, no_exception, wait_idle
-
-
-def type_new_option(page, form, label: str, text: str) -> None:
-    """Type a name that is not an option yet into a selectbox that accepts new options."""
-    box = form.get_by_role("combobox", name=label, exact=True)
-    box.evaluate("el => el.scrollIntoView({block: 'center'})")
-    box.click()
-    box.fill(text)
-    page.keyboard.press("Enter")
-    page.wait_for_timeout(200)
+from browser import message, no_exception, type_new_option, wait_idle
 
 
 def offered(page, form, label: str, text: str) -> bool:
@@ -21,7 +11,8 @@ def offered(page, form, label: str, text: str) -> bool:
     box = form.get_by_role("combobox", name=label, exact=True)
     box.evaluate("el => el.scrollIntoView({block: 'center'})")
     box.click()
-    box.fill(text.split(" ")[0])
+    page.keyboard.type(text.split(" ")[0])
+    page.wait_for_timeout(150)
     found = page.get_by_role("option", name=text, exact=True).count() > 0
     page.keyboard.press("Escape")
     return found

@@ -3,7 +3,7 @@ found in the actions table, and the manager view draws its charts. Creates its o
 demo workspace is shared with other browser tests)."""
 import time
 
-from browser import message, wait_idle
+from browser import message, type_date, type_new_option, wait_idle
 
 
 def test_roadmap_plan_actions_and_manager_view(server, page):
@@ -22,7 +22,8 @@ def test_roadmap_plan_actions_and_manager_view(server, page):
     title = f"Brief the board on AI risk appetite {int(time.time())}"
     page.get_by_text("Add an action by hand").click()
     page.get_by_label("Title *").fill(title)
-    page.get_by_placeholder("e.g. Priya Shah (CRO)").fill("Browser Tester")
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Add action"))
+    type_new_option(page, form, "Owner", "Browser Tester")
     page.get_by_role("button", name="Add action").click()
     wait_idle(page)
     message(page, "Added ACT-")
@@ -38,3 +39,75 @@ def test_roadmap_plan_actions_and_manager_view(server, page):
     for chart_title in ("Progress per phase", "Burn-up: planned against done effort", "Workload per owner"):
         page.get_by_text(chart_title, exact=False).first.wait_for(state="visible")
     page.get_by_text("Browser Tester", exact=False).first.wait_for()       # the new owner has work left
+
+
+def test_a_new_clients_roadmap_generate_phases_replan_and_effort(server, page):
+    """A new workspace's roadmap, every button of its Plan set-up pressed once: generate actions
+    (with the not-assessed ones), add and drop a phase, re-plan, save the effort scale. After each:
+    no exception box, the message says what happened, the user stays on the tab."""
+    import uuid
+
+    from browser import no_exception
+
+    tag = uuid.uuid4().hex[:6]
+    page.goto(server + "/workspaces")
+    wait_idle(page)
+    page.get_by_role("tab", name="New workspace").click()
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Create workspace"))
+    form.get_by_label("Workspace name *", exact=True).fill(f"Roadmap client {tag}")
+    page.get_by_role("button", name="Create workspace").click()
+    wait_idle(page)
+    ws = page.url.split("ws=")[1].split("&")[0]
+
+    page.goto(f"{server}/roadmap?ws={ws}&roadmap_tab=Actions")
+    wait_idle(page)
+    no_exception(page, "open a new client's roadmap")
+    page.get_by_text("Also plan the rating of requirements not assessed yet").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Generate actions from gaps").click()
+    wait_idle(page, 600)
+    no_exception(page, "generate actions from gaps")
+    message(page, "Created 70 actions from the gaps")          # a new client: every requirement to rate
+    page.get_by_role("button", name="Generate actions from gaps").click()
+    wait_idle(page, 600)
+    message(page, "Created 0 actions from the gaps")            # a second run duplicates nothing
+
+    page.goto(f"{server}/roadmap?ws={ws}&roadmap_tab=Phases%20and%20effort")
+    wait_idle(page)
+    page.get_by_text("Add a phase", exact=True).click()
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Add phase"))
+    form.get_by_label("Name *").fill(f"Supplier reviews {tag}")
+    for label, day in (("Start *", "2027-02-01"), ("Finish *", "2027-03-01")):
+        type_date(page, form, label, day)
+    page.get_by_role("button", name="Add phase").click()
+    wait_idle(page)
+    no_exception(page, "add a phase")
+    message(page, f"Supplier reviews {tag}")
+    assert page.get_by_role("tab", name="Phases and effort", selected=True).count() == 1
+
+    page.get_by_text("Drop a phase", exact=True).click()
+    box = page.locator("[data-testid='stMain'] [role='combobox'][aria-label='Phase to drop']").first
+    box.click()
+    page.keyboard.type(f"Supplier reviews {tag}")                   # the list is long: narrow it down
+    page.wait_for_timeout(300)
+    page.get_by_role("option").filter(has_text=f"Supplier reviews {tag}").first.click()
+    wait_idle(page)
+    page.get_by_role("button", name="Drop the phase").click()
+    wait_idle(page)
+    no_exception(page, "drop a phase")
+    message(page, "Dropped")
+
+    page.get_by_text("Re-plan the default phases from the target date").click()
+    page.get_by_role("button", name="Re-plan the phases").click()
+    wait_idle(page)
+    no_exception(page, "re-plan the phases")
+    message(page, "Re-planned the phases")
+
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Save the effort scale"))
+    form.get_by_role("spinbutton", name="XL: person-days").fill("25")
+    page.get_by_role("button", name="Save the effort scale").click()
+    wait_idle(page)
+    no_exception(page, "save the effort scale")
+    message(page, "Saved the effort scale (1 size changed)")
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Save the effort scale"))
+    assert form.get_by_role("spinbutton", name="XL: person-days").input_value() == "25"

@@ -55,3 +55,64 @@ def test_create_a_workspace_save_its_settings_and_add_systems(server, page):
         no_exception(page, f"add AI system {n}")
         message(page, f"System {n} {tag}")
         expect_picker(page, f"{name} renamed")
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick `option` in the main area's selectbox labelled `label`."""
+    page.locator(f"[data-testid='stMain'] [role='combobox'][aria-label='{label}']").first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
+
+
+def test_duplicate_archive_restore_and_delete_a_workspace(server, page):
+    """Every button of the Workspaces page's other tabs, as a user presses them: after each, no
+    exception box, the message says what happened and the pickers show the saved state."""
+    tag = uuid.uuid4().hex[:6]
+    name, copy = f"Lifecycle {tag}", f"Lifecycle {tag} (copy)"
+    page.goto(server + "/workspaces")
+    wait_idle(page)
+    page.get_by_role("tab", name="New workspace").click()
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Create workspace"))
+    form.get_by_label("Workspace name *", exact=True).fill(name)
+    page.get_by_role("button", name="Create workspace").click()
+    wait_idle(page)
+    expect_picker(page, name)
+
+    page.get_by_role("tab", name="Duplicate").click()
+    assert page.get_by_label(f"Name of the copy of {name}").input_value() == copy       # proposed, editable
+    page.get_by_role("button", name="Duplicate", exact=True).click()
+    wait_idle(page)
+    no_exception(page, "duplicate a workspace")
+    message(page, f"Duplicated into {copy}")
+    expect_picker(page, copy)                                                  # the copy is open
+
+    page.get_by_role("tab", name="Archive or restore").click()
+    expect_selectbox(page, "Workspace", copy)                                  # the open one is preselected
+    choose(page, "Workspace", name)
+    page.get_by_role("button", name="Archive", exact=True).click()
+    wait_idle(page)
+    no_exception(page, "archive a workspace")
+    message(page, f"{name} archived")
+    page.get_by_role("tab", name="Archive or restore").click()
+    choose(page, "Workspace", f"{name} (archived)")
+    page.get_by_role("button", name="Restore", exact=True).click()
+    wait_idle(page)
+    no_exception(page, "restore a workspace")
+    message(page, f"{name} restored")
+
+    page.get_by_role("tab", name="Delete").click()
+    choose(page, "Workspace to delete", name)
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Delete for good"))
+    form.get_by_label("Type the workspace name to confirm").fill("not the name")
+    page.get_by_role("button", name="Delete for good").click()
+    wait_idle(page)
+    no_exception(page, "delete with a wrong confirmation")
+    assert page.locator("[data-testid='stAlert']").filter(has_text="not deleted").count() or \
+        page.locator("[data-testid='stAlert']").filter(has_text="Please fix").count()
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Delete for good"))
+    form.get_by_label("Type the workspace name to confirm").fill(name)
+    page.get_by_role("button", name="Delete for good").click()
+    wait_idle(page)
+    no_exception(page, "delete a workspace")
+    message(page, f"Deleted {name}")
+    expect_picker(page, copy)                                                  # the open workspace stays open
