@@ -166,7 +166,7 @@ with tab_import:
                     ids = chrome.with_owners(con, ws["id"], inventory_form.owners_of(rows),
                                              lambda tx: inventory.create_many(tx, ws["id"], rows))
                     st.session_state["inv_csv_gen"] = gen + 1
-                    chrome.flash(f"Imported {len(ids)} systems ({ids[0]} to {ids[-1]}).")
+                    chrome.flash(f"Imported {chrome.tally(len(ids), 'system')} ({ids[0]} to {ids[-1]}).")
                     st.rerun()
                 except ValidationError as exc:
                     chrome.show_problems(exc)

@@ -219,13 +219,14 @@ def library_tab(r: Register) -> None:
             targets = [""] + list(systems.loc[systems["status"] != "retired", "id"])
             target = c[0].selectbox("Add for", targets, key="risks_lib_target",
                                     format_func=lambda s: sys_label(s) if s else "the organisation (no AI system)")
-            lib_owner = c[1].text_input("Owner", key="risks_lib_owner", max_chars=200,
-                                        placeholder="default: the system's business owner")
+            lib_owner = chrome.owner_picker(c[1], "Owner (default: the system's business owner)",
+                                            chrome.owner_options(con, WS), "", key="risks_lib_owner")
             c[2].write("")
             if c[2].button("Add to the register", key="risks_lib_add", type="primary", icon=":material/add:",
                            use_container_width=True):
                 try:
-                    rid = risk_intake.add_from_library(con, WS, entry.id, target or None, owner=lib_owner)
+                    rid = chrome.with_owners(con, WS, [lib_owner], lambda tx: risk_intake.add_from_library(
+                        tx, WS, entry.id, target or None, owner=lib_owner))
                     open_risk(rid, f"Added {rid} {entry.title} from the library: review the ratings and set the "
                                    "residual risk.")
                 except ValidationError as exc:

@@ -89,3 +89,17 @@ def test_a_name_with_markdown_shows_as_typed(server, page):
     heading = page.locator("[data-testid='stMain'] h3").filter(has_text="Bold").first
     assert heading.inner_text().replace("\u2060", "").strip() == f"{system_id} {name}"
     assert heading.locator("strong, em, a[href*='example.org']").count() == 0
+
+
+def test_a_re_assessment_starts_from_the_approved_version(server, page):
+    """The demo's approved assessment of AIS-001: 'Start a re-assessment' opens a new draft version
+    (the picker says so at once) with the approved answers, and the approved one stays listed."""
+    page.goto(f"{server}/impact?ws=1&system=AIS-001")
+    wait_idle(page)
+    assert "(approved)" in selectbox_value(page, "Version")
+    page.get_by_role("button", name="Start a re-assessment").click()
+    wait_idle(page)
+    no_exception(page, "start a re-assessment")
+    message(page, "Re-assessment started from the approved answers")
+    assert "(draft)" in selectbox_value(page, "Version"), selectbox_value(page, "Version")
+    assert page.get_by_text("41 of 41").count() >= 1                     # the approved answers carried over

@@ -45,3 +45,86 @@ def test_people_documents_and_evidence_requests_in_the_browser(server, page):
     code = page.locator("[data-testid='stCode']").first
     code.scroll_into_view_if_needed()
     assert "Dear Priya Shah," in code.inner_text()
+
+
+def test_a_new_clients_policy_roles_and_training(server, page):
+    """The Governance page's forms and buttons on a new workspace, each pressed once: record, edit
+    and delete a draft policy; add the standard roles and a custom role; add, edit and delete a
+    training session. After each: no exception box, the message says what happened, the user
+    stays on the tab, add forms start empty."""
+    from browser import no_exception
+
+    tag = uuid.uuid4().hex[:6]
+    page.goto(server + "/workspaces")
+    wait_idle(page)
+    page.get_by_role("tab", name="New workspace").click()
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Create workspace"))
+    form.get_by_label("Workspace name *", exact=True).fill(f"Governance client {tag}")
+    page.get_by_role("button", name="Create workspace").click()
+    wait_idle(page)
+    ws = page.url.split("ws=")[1].split("&")[0]
+
+    page.goto(f"{server}/governance?ws={ws}")
+    wait_idle(page)
+    page.get_by_role("button", name="Record this version").click()
+    wait_idle(page)
+    no_exception(page, "record the AI policy")
+    message(page, "AI policy version recorded")
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Save version 1.0"))
+    form.get_by_label("Title *").fill(f"AI policy of {tag}")
+    page.get_by_role("button", name="Save version 1.0").click()
+    wait_idle(page)
+    no_exception(page, "save the draft policy")
+    message(page, "Saved 1 changed field to version 1.0")
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Save version 1.0"))
+    assert form.get_by_label("Title *").input_value() == f"AI policy of {tag}"
+    page.get_by_text("Delete draft version 1.0").click()
+    page.get_by_role("button", name="Delete version 1.0").click()
+    wait_idle(page)
+    no_exception(page, "delete the draft policy")
+    message(page, "Deleted draft version 1.0")
+
+    page.get_by_role("tab", name="Roles and RACI").click()
+    page.get_by_role("button", name=re.compile(r"Add the \d+ standard roles")).click()
+    wait_idle(page)
+    no_exception(page, "add the standard roles")
+    message(page, re.compile(r"Added \d+ standard roles"))
+    assert page.get_by_role("tab", name="Roles and RACI", selected=True).count() == 1
+    page.get_by_text("Add a custom role", exact=True).click()
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Add role"))
+    form.get_by_label("Role name *").fill(f"Prompt librarian {tag}")
+    page.get_by_role("button", name="Add role").click()
+    wait_idle(page)
+    no_exception(page, "add a custom role")
+    message(page, f"Added the role Prompt librarian {tag}")
+    if not page.get_by_role("button", name="Add role").is_visible():
+        page.get_by_text("Add a custom role", exact=True).click()
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Add role"))
+    assert form.get_by_label("Role name *").input_value() == ""
+
+    page.get_by_role("tab", name="Training").click()
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Add session"))
+    if not form.count():
+        page.get_by_text("Add a session", exact=True).click()
+        form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Add session"))
+    form.get_by_label("Topic *").fill(f"Bias testing {tag}")
+    form.get_by_role("combobox", name="Audience (roles) *").click()
+    page.get_by_role("option").first.click()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Add session").click()
+    wait_idle(page)
+    no_exception(page, "add a training session")
+    message(page, f"Added the session Bias testing {tag}")
+    assert page.get_by_role("tab", name="Training", selected=True).count() == 1
+    page.get_by_text(re.compile(r"Edit or delete session TR-\d+")).first.click()
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Save session"))
+    form.get_by_label("Trainer").fill(f"Trainer {tag}")
+    page.get_by_role("button", name="Save session").click()
+    wait_idle(page)
+    no_exception(page, "edit a training session")
+    message(page, re.compile(r"Saved 1 changed field to session TR-\d+"))
+    page.get_by_text(re.compile(r"Edit or delete session TR-\d+")).first.click()
+    page.get_by_role("button", name=re.compile(r"Delete session TR-\d+ and its attendance")).click()
+    wait_idle(page)
+    no_exception(page, "delete a training session")
+    message(page, re.compile(r"Deleted session TR-\d+"))

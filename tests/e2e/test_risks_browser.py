@@ -82,3 +82,76 @@ def test_a_risk_added_in_the_browser_is_found_by_clicking_its_heatmap_cells(serv
     wait_idle(page, 600)
     assert page.get_by_text("Showing the", exact=False).count() == 0
     assert page.get_by_text("Showing 1 of", exact=False).first.is_visible()
+
+
+def test_edit_close_delete_a_risk_and_change_the_criteria(server, page):
+    """The open risk's buttons and the criteria form, each pressed once on a workspace of the
+    test's own: after each, no exception box, the message says what happened, the form and the
+    heading show the saved values."""
+    import uuid
+
+    from browser import no_exception
+
+    tag = uuid.uuid4().hex[:6]
+    page.goto(server + "/workspaces")
+    wait_idle(page)
+    page.get_by_role("tab", name="New workspace").click()
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Create workspace"))
+    form.get_by_label("Workspace name *", exact=True).fill(f"Risk client {tag}")
+    page.get_by_role("button", name="Create workspace").click()
+    wait_idle(page)
+    ws = page.url.split("ws=")[1].split("&")[0]
+
+    page.goto(f"{server}/risks?ws={ws}")
+    wait_idle(page)
+    page.get_by_role("tab", name="Add a risk").click()
+    form = page.locator("[data-testid='stForm']").first
+    form.get_by_label("Title *").fill(f"Drift unnoticed {tag}")
+    choose(page, form, "Inherent likelihood *", "3 Possible")
+    choose(page, form, "Inherent impact *", "4 Major")
+    page.get_by_role("button", name="Add risk").click()
+    wait_idle(page, 600)
+    no_exception(page, "add a risk")
+    rid = re.search(r"R-\d+", message(page, re.compile(r"Added R-\d+")).inner_text()).group(0)
+
+    page.goto(f"{server}/risks?ws={ws}&risk={rid}")
+    wait_idle(page)
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Save changes"))
+    form.get_by_label("Title *").fill(f"Model drift unnoticed {tag}")
+    page.get_by_role("button", name="Save changes").click()
+    wait_idle(page)
+    no_exception(page, "edit a risk")
+    message(page, f"Saved 1 changed field to {rid}")
+    assert page.locator("h3").filter(has_text=f"{rid} Model drift unnoticed {tag}").count() == 1
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Save changes"))
+    assert form.get_by_label("Title *").input_value() == f"Model drift unnoticed {tag}"
+
+    page.get_by_role("button", name="Close", exact=True).click()
+    wait_idle(page)
+    no_exception(page, "close the open risk")
+    assert "risk=" not in page.url and page.locator("h3").filter(has_text=rid).count() == 0
+
+    page.get_by_role("tab", name="Risk criteria").click()
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Save risk criteria"))
+    form.get_by_role("spinbutton", name="Review every (months)").fill("6")
+    page.get_by_role("button", name="Save risk criteria").click()
+    wait_idle(page)
+    no_exception(page, "save the risk criteria")
+    message(page, "Saved 1 changed field to the risk criteria")
+    page.get_by_role("tab", name="Risk criteria").click()
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Save risk criteria"))
+    assert form.get_by_role("spinbutton", name="Review every (months)").input_value() == "6"
+    page.get_by_role("button", name="Restore the default criteria").click()
+    wait_idle(page)
+    no_exception(page, "restore the default criteria")
+    message(page, "Restored the default risk criteria")
+
+    page.goto(f"{server}/risks?ws={ws}&risk={rid}")
+    wait_idle(page)
+    page.get_by_text("Delete this risk", exact=True).click()
+    page.get_by_text(f"Yes, delete {rid}").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Delete risk").click()
+    wait_idle(page)
+    no_exception(page, "delete a risk")
+    message(page, f"Deleted {rid}")
