@@ -25,7 +25,7 @@ def test_radar_marks_groups_with_nothing_assessed_and_closes_its_polygons():
     target, current = fig.data
     assert list(current.theta) == ["Clause 4", "Clause 5<br>(not assessed)", "A.2", "Clause 4"]
     assert list(current.r) == [2.5, 0, 4.0, 2.5] and list(target.r) == [3.0, 3.0, 3.0, 3.0]
-    assert fig.layout.height == 440 and fig.layout.margin.l == 90 and fig.layout.legend.y == -0.08
+    assert fig.layout.height == 440 and fig.layout.margin.l == 110 and fig.layout.legend.y == -0.08
     assert fig.layout.title.text == "Maturity"
     assert charts.maturity_radar(GROUPS.iloc[0:0], "Empty").data == ()
 

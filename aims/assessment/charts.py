@@ -40,12 +40,12 @@ def maturity_radar(groups: pd.DataFrame, title: str) -> go.Figure:
                                   text=close(hover), hovertemplate="%{text}<extra></extra>")]
     return go.Figure(traces, _layout(
         440, title=dict(text=title, x=0, font=dict(size=16)),
-        polar=dict(angularaxis=dict(type="category", direction="clockwise", rotation=90),
+        polar=dict(angularaxis=dict(type="category", direction="clockwise", rotation=90, tickfont=dict(size=13)),
                    radialaxis=dict(range=[0, 5], tickvals=list(range(6)),
                                    ticktext=[f"{k} {v}" for k, v in MATURITY_LABELS.items()],
                                    tickfont=dict(size=10), angle=90, tickangle=90)),
         legend=dict(orientation="h", yanchor="top", y=-0.08, x=0.5, xanchor="center"),
-        margin=dict(l=90, r=90, t=60, b=60)))
+        margin=dict(l=110, r=110, t=60, b=60)))
 
 
 def readiness_bars(groups: pd.DataFrame, title: str) -> go.Figure:
