@@ -292,7 +292,7 @@ def actions_tab(m: Roadmap) -> None:
                     try:
                         n = roadmap.update_actions(con, WS, cat, {aid: {"requirements": reqs, "risks": rks}},
                                                    today).changed
-                        chrome.flash(f"Saved the links of {aid} ({n} change{'s' if n != 1 else ''}).")
+                        chrome.flash(chrome.fields_saved(n, f"the links of {aid}"))
                         st.rerun()
                     except ValidationError as exc:
                         chrome.show_problems(exc)

@@ -68,3 +68,18 @@ def type_date(page, scope, label: str, day: str) -> None:
         page.keyboard.type(part)
         page.wait_for_timeout(80)
     page.keyboard.press("Tab")
+
+
+def pick(page, scope, label: str, text: str) -> None:
+    """Choose the option containing `text` in the selectbox (or multiselect) labelled `label`
+    inside `scope`, typing to narrow a long list first."""
+    box = scope.locator(f"[role='combobox'][aria-label='{label}']").filter(visible=True).first
+    box.evaluate("el => el.scrollIntoView({block: 'center'})")
+    box.click()
+    page.wait_for_timeout(300)                      # the list opens (and an expander settles) first
+    page.keyboard.type(text, delay=20)
+    option = page.get_by_role("option").filter(has_text=text).first
+    option.wait_for(state="visible")
+    page.wait_for_timeout(150)
+    option.click()
+    page.wait_for_timeout(150)

@@ -41,3 +41,24 @@ def test_clicking_the_selected_view_keeps_it_selected(server, page):
     active = control.locator("[role='radio'][aria-checked='true']")
     assert active.all_inner_texts() == ["Table"], active.all_inner_texts()
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_save_and_next_moves_to_the_next_requirement(server, page):
+    """The workshop view's Save and next saves the rating and opens the next requirement (the
+    URL follows); Previous brings the saved one back, showing the saved rating."""
+    from browser import no_exception
+
+    page.goto(server + "/gap-analysis?req=10.1")
+    wait_idle(page)
+    ws = page.url.split("ws=")[1].split("&")[0]
+    page.get_by_text("4 Measured", exact=True).click()
+    page.get_by_role("button", name="Save and next").click()
+    wait_idle(page)
+    no_exception(page, "save and next")
+    message(page, "Saved")
+    assert "req=10.2" in page.url and page.locator("h3").filter(has_text="10.2").count() == 1
+    page.get_by_role("button", name="Previous").click()
+    wait_idle(page)
+    assert "req=10.1" in page.url
+    assert page.get_by_role("radio", name="4 Measured").is_checked()
+    assert ws in page.url

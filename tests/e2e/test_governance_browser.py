@@ -3,7 +3,7 @@ get the evidence request text for an owner. Creates its own records (the demo is
 import re
 import uuid
 
-from browser import message, wait_idle
+from browser import message, pick, wait_idle
 
 
 def metric_value(page, label: str) -> str:
@@ -101,6 +101,29 @@ def test_a_new_clients_policy_roles_and_training(server, page):
         page.get_by_text("Add a custom role", exact=True).click()
     form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Add role"))
     assert form.get_by_label("Role name *").input_value() == ""
+    page.get_by_text("Remove a role", exact=True).click()
+    pick(page, page.locator("[data-testid='stMain']"), "Role", f"Prompt librarian {tag}")
+    wait_idle(page)
+    page.get_by_role("button", name="Remove role", exact=True).click()
+    wait_idle(page)
+    no_exception(page, "remove a role")
+    message(page, f"Removed the role Prompt librarian {tag}")
+
+    if not page.get_by_role("button", name="Add person").is_visible():     # open when nobody is listed yet
+        page.get_by_text("Add a person", exact=True).click()
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Add person"))
+    form.get_by_label("Name *", exact=True).fill(f"Mia Berg {tag}")
+    page.get_by_role("button", name="Add person").click()
+    wait_idle(page)
+    no_exception(page, "add a person")
+    message(page, f"Added Mia Berg {tag}")
+    page.get_by_text("Remove a person", exact=True).click()
+    pick(page, page.locator("[data-testid='stMain']"), "Person", f"Mia Berg {tag}")
+    wait_idle(page)
+    page.get_by_role("button", name="Remove person", exact=True).click()
+    wait_idle(page)
+    no_exception(page, "remove a person")
+    message(page, f"Removed Mia Berg {tag}")
 
     page.get_by_role("tab", name="Training").click()
     form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Add session"))

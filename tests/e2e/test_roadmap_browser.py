@@ -3,7 +3,7 @@ found in the actions table, and the manager view draws its charts. Creates its o
 demo workspace is shared with other browser tests)."""
 import time
 
-from browser import message, type_date, type_new_option, wait_idle
+from browser import message, pick, selectbox_value, type_date, type_new_option, wait_idle
 
 
 def test_roadmap_plan_actions_and_manager_view(server, page):
@@ -71,6 +71,22 @@ def test_a_new_clients_roadmap_generate_phases_replan_and_effort(server, page):
     page.get_by_role("button", name="Generate actions from gaps").click()
     wait_idle(page, 600)
     message(page, "Created 0 actions from the gaps")            # a second run duplicates nothing
+
+    page.get_by_text("Edit one action's links, or delete it").click()
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Save links"))
+    aid = selectbox_value(page, "Action").split(" ")[0]            # the action the picker opened with
+    pick(page, form, "Requirements or controls", "A.10.4 Customers")
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Save links").click()
+    wait_idle(page)
+    no_exception(page, "save an action's links")
+    message(page, f"Saved 1 changed field to the links of {aid}")
+    page.get_by_text(f"Yes, delete {aid} for good").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Delete this action").click()
+    wait_idle(page)
+    no_exception(page, "delete an action")
+    message(page, f"Deleted {aid}")
 
     page.goto(f"{server}/roadmap?ws={ws}&roadmap_tab=Phases%20and%20effort")
     wait_idle(page)
