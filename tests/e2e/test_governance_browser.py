@@ -153,3 +153,47 @@ def test_a_new_clients_policy_roles_and_training(server, page):
     wait_idle(page)
     no_exception(page, "delete a training session")
     message(page, re.compile(r"Deleted session TR-\d+"))
+
+
+def test_revise_and_review_the_policy_and_accept_proposed_risks(fresh_server, page):
+    """On a server of its own (these change the demo): delete the demo's draft policy version and
+    start a new one, record a review that changed nothing, accept every risk the impact assessments propose,
+    and recreate the demo. After each: no exception box and the message says what happened."""
+    from browser import no_exception
+
+    page.goto(fresh_server + "/governance")
+    wait_idle(page)
+    page.get_by_text("Delete draft version 1.1").click()              # the demo has a draft under way
+    page.get_by_role("button", name="Delete version 1.1").click()
+    wait_idle(page)
+    no_exception(page, "delete the draft")
+    message(page, "Deleted draft version 1.1")
+    page.get_by_role("button", name="Start the new version").click()
+    wait_idle(page)
+    no_exception(page, "start a new policy version")
+    message(page, "Version 1.1 started as a draft")
+    page.get_by_text("Record a review of version 1.0 that changed nothing (A.2.4)").click()
+    page.get_by_role("button", name="Save the next review date").click()
+    wait_idle(page)
+    no_exception(page, "record a policy review")
+    message(page, "Next review date saved")
+
+    page.goto(fresh_server + "/risks")
+    wait_idle(page)
+    page.get_by_role("tab", name="From impact assessments").click()
+    accept = page.get_by_role("button", name=re.compile(r"Accept all \d+ new"))
+    assert accept.is_enabled()
+    accept.click()
+    wait_idle(page)
+    no_exception(page, "accept the proposed risks")
+    message(page, re.compile(r"Added \d+ risks? to the register"))
+    page.get_by_role("tab", name="From impact assessments").click()
+    assert page.get_by_role("button", name="Accept all 0 new").is_disabled()     # accepting again adds nothing
+
+    page.goto(fresh_server + "/workspaces")
+    wait_idle(page)
+    page.get_by_role("tab", name="New workspace").click()
+    page.get_by_role("button", name="Recreate the demo workspace").click()
+    wait_idle(page, 600)
+    no_exception(page, "recreate the demo")
+    message(page, "The demo workspace was recreated")
