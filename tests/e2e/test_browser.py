@@ -48,9 +48,13 @@ def test_save_and_next_moves_to_the_next_requirement(server, page):
     URL follows); Previous brings the saved one back, showing the saved rating."""
     from browser import no_exception
 
+    page.set_viewport_size({"width": 1440, "height": 900})           # a projector
     page.goto(server + "/gap-analysis?req=10.1")
     wait_idle(page)
     ws = page.url.split("ws=")[1].split("&")[0]
+    for name in ("Save", "Save and next"):                           # no scrolling to save
+        box = page.get_by_role("button", name=name, exact=True).bounding_box()
+        assert box["y"] + box["height"] <= 900, (name, box)
     page.get_by_text("4 Measured", exact=True).click()
     page.get_by_role("button", name="Save and next").click()
     wait_idle(page)
