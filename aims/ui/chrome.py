@@ -111,7 +111,7 @@ def _who(con) -> None:
         return
     name = db.local_user(con)
     if name:
-        box = st.sidebar.popover(f"Changes recorded as: {name}", icon=":material/person:", width="stretch")
+        box = st.sidebar.popover(f"Changes recorded as: {plain(name)}", icon=":material/person:", width="stretch")
     else:
         box = st.sidebar.container(border=True)
         box.markdown("**Who is working?** Your name goes into the change log with every change you save.")
@@ -392,9 +392,11 @@ def with_owners(con, workspace_id: int, names, write: Callable):
     transaction (see roles.register_owners); returns write's result. Every owner field saves
     through this, so the one people list offers whoever was named anywhere."""
     from aims.governance import roles
+    names = [n for n in names if isinstance(n, str) and n.strip()]
     with db.transaction(con) as tx:
         result = write(tx)
-        roles.register_owners(tx, workspace_id, list(names))
+        if names:                   # most saves name nobody new: no register read for them
+            roles.register_owners(tx, workspace_id, names)
     return result
 
 

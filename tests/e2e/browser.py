@@ -72,14 +72,37 @@ def type_date(page, scope, label: str, day: str) -> None:
 
 def pick(page, scope, label: str, text: str) -> None:
     """Choose the option containing `text` in the selectbox (or multiselect) labelled `label`
-    inside `scope`, typing to narrow a long list first."""
+    inside `scope`, typing to narrow a long list first. Typed keys can be lost while the page is
+    still settling after the click that opened the list, so a miss is retried from scratch."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     box = scope.locator(f"[role='combobox'][aria-label='{label}']").filter(visible=True).first
-    box.evaluate("el => el.scrollIntoView({block: 'center'})")
-    box.click()
-    page.wait_for_timeout(300)                      # the list opens (and an expander settles) first
-    page.keyboard.type(text, delay=20)
     option = page.get_by_role("option").filter(has_text=text).first
-    option.wait_for(state="visible")
+    for attempt in range(3):
+        box.evaluate("el => el.scrollIntoView({block: 'center'})")
+        box.click()
+        page.wait_for_timeout(300)                  # the list opens (and an expander settles) first
+        page.keyboard.type(text, delay=20)
+        try:
+            option.wait_for(state="visible", timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            wait_idle(page)
     page.wait_for_timeout(150)
     option.click()
     page.wait_for_timeout(150)
+def new_workspace(page, server: str, name: str) -> str:
+    """Create a workspace through the Workspaces page's form, as a user does; returns its ID (the
+    app opens it and puts it in the URL). Fails on an exception box."""
+    page.goto(server + "/workspaces")
+    wait_idle(page)
+    page.get_by_role("tab", name="New workspace").click()
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Create workspace"))
+    form.get_by_label("Workspace name *", exact=True).fill(name)
+    page.get_by_role("button", name="Create workspace").click()
+    wait_idle(page)
+    no_exception(page, "create a workspace")
+    return page.url.split("ws=")[1].split("&")[0]

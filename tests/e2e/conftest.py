@@ -41,11 +41,14 @@ def chromium_path():
 
 
 @contextlib.contextmanager
-def serve(tmp: Path):
-    """A `streamlit run app.py` on a free port with its own database in `tmp`; yields the base URL."""
+def serve(tmp: Path, user: str | None = "browser"):
+    """A `streamlit run app.py` on a free port with its own database in `tmp`; yields the base URL.
+    `user` is AIMS_USER for the server (None: not set, as on a laptop started from the README)."""
     port = _free_port()
     log_path = tmp / "server.log"
-    env = dict(os.environ, AIMS_DB=str(tmp / "e2e.duckdb"), AIMS_USER="browser")
+    env = dict(os.environ, AIMS_DB=str(tmp / "e2e.duckdb"), AIMS_USER=user or "")
+    if user is None:
+        env.pop("AIMS_USER")
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
@@ -89,6 +92,13 @@ def server(tmp_path_factory, chromium_path):
 def fresh_server(tmp_path, chromium_path):
     """A server of the test's own that no session has visited yet."""
     with serve(tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def laptop_server(tmp_path, chromium_path):
+    """A server of the test's own started as the README starts it on a laptop: no AIMS_USER."""
+    with serve(tmp_path, user=None) as url:
         yield url
 
 

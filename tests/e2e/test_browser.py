@@ -1,5 +1,5 @@
 """Browser journeys in Chromium against a real `streamlit run`."""
-from browser import message, wait_idle
+from browser import message, no_exception, wait_idle
 
 
 def metric_value(page, label: str) -> str:
@@ -46,7 +46,6 @@ def test_clicking_the_selected_view_keeps_it_selected(server, page):
 def test_save_and_next_moves_to_the_next_requirement(server, page):
     """The workshop view's Save and next saves the rating and opens the next requirement (the
     URL follows); Previous brings the saved one back, showing the saved rating."""
-    from browser import no_exception
 
     page.set_viewport_size({"width": 1440, "height": 900})           # a projector
     page.goto(server + "/gap-analysis?req=10.1")

@@ -3,7 +3,7 @@ get the evidence request text for an owner. Creates its own records (the demo is
 import re
 import uuid
 
-from browser import message, pick, wait_idle
+from browser import message, new_workspace, no_exception, pick, wait_idle
 
 
 def metric_value(page, label: str) -> str:
@@ -52,17 +52,9 @@ def test_a_new_clients_policy_roles_and_training(server, page):
     and delete a draft policy; add the standard roles and a custom role; add, edit and delete a
     training session. After each: no exception box, the message says what happened, the user
     stays on the tab, add forms start empty."""
-    from browser import no_exception
 
     tag = uuid.uuid4().hex[:6]
-    page.goto(server + "/workspaces")
-    wait_idle(page)
-    page.get_by_role("tab", name="New workspace").click()
-    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Create workspace"))
-    form.get_by_label("Workspace name *", exact=True).fill(f"Governance client {tag}")
-    page.get_by_role("button", name="Create workspace").click()
-    wait_idle(page)
-    ws = page.url.split("ws=")[1].split("&")[0]
+    ws = new_workspace(page, server, f"Governance client {tag}")
 
     page.goto(f"{server}/governance?ws={ws}")
     wait_idle(page)
@@ -159,7 +151,6 @@ def test_revise_and_review_the_policy_and_accept_proposed_risks(fresh_server, pa
     """On a server of its own (these change the demo): delete the demo's draft policy version and
     start a new one, record a review that changed nothing, accept every risk the impact assessments propose,
     and recreate the demo. After each: no exception box and the message says what happened."""
-    from browser import no_exception
 
     page.goto(fresh_server + "/governance")
     wait_idle(page)

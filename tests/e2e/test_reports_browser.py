@@ -3,7 +3,7 @@ upload an edited copy, preview and apply it."""
 import io
 
 import openpyxl
-from browser import wait_idle
+from browser import new_workspace, no_exception, wait_idle
 
 
 def _open_reports(server, page):
@@ -60,18 +60,9 @@ def test_a_workspace_created_in_the_app_round_trips_without_a_warning(server, pa
     import' with no warning: the import check never cries wolf."""
     import uuid
 
-    from browser import no_exception
 
     name = f"Round trip {uuid.uuid4().hex[:6]}"
-    page.goto(server + "/workspaces")
-    wait_idle(page)
-    page.get_by_role("tab", name="New workspace").click()
-    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Create workspace"))
-    form.get_by_label("Workspace name *", exact=True).fill(name)
-    page.get_by_role("button", name="Create workspace").click()
-    wait_idle(page)
-    no_exception(page, "create a workspace")
-    ws = page.url.split("ws=")[1].split("&")[0]
+    ws = new_workspace(page, server, name)
     _open_reports_of(server, page, ws)
     with page.expect_download() as first:
         page.get_by_role("button", name="Download the workbook (.xlsx)").click()

@@ -2,7 +2,7 @@
 its cell in the inherent and in the residual heatmap (Plotly selection through Streamlit)."""
 import re
 
-from browser import message, wait_idle
+from browser import message, new_workspace, no_exception, wait_idle
 
 TITLE = "Browser check: model card missing for auditors"
 
@@ -90,17 +90,9 @@ def test_edit_close_delete_a_risk_and_change_the_criteria(server, page):
     heading show the saved values."""
     import uuid
 
-    from browser import no_exception
 
     tag = uuid.uuid4().hex[:6]
-    page.goto(server + "/workspaces")
-    wait_idle(page)
-    page.get_by_role("tab", name="New workspace").click()
-    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Create workspace"))
-    form.get_by_label("Workspace name *", exact=True).fill(f"Risk client {tag}")
-    page.get_by_role("button", name="Create workspace").click()
-    wait_idle(page)
-    ws = page.url.split("ws=")[1].split("&")[0]
+    ws = new_workspace(page, server, f"Risk client {tag}")
 
     page.goto(f"{server}/risks?ws={ws}")
     wait_idle(page)

@@ -3,7 +3,7 @@ found in the actions table, and the manager view draws its charts. Creates its o
 demo workspace is shared with other browser tests)."""
 import time
 
-from browser import message, pick, selectbox_value, type_date, type_new_option, wait_idle
+from browser import message, new_workspace, no_exception, pick, selectbox_value, type_date, type_new_option, wait_idle
 
 
 def test_roadmap_plan_actions_and_manager_view(server, page):
@@ -47,17 +47,9 @@ def test_a_new_clients_roadmap_generate_phases_replan_and_effort(server, page):
     no exception box, the message says what happened, the user stays on the tab."""
     import uuid
 
-    from browser import no_exception
 
     tag = uuid.uuid4().hex[:6]
-    page.goto(server + "/workspaces")
-    wait_idle(page)
-    page.get_by_role("tab", name="New workspace").click()
-    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Create workspace"))
-    form.get_by_label("Workspace name *", exact=True).fill(f"Roadmap client {tag}")
-    page.get_by_role("button", name="Create workspace").click()
-    wait_idle(page)
-    ws = page.url.split("ws=")[1].split("&")[0]
+    ws = new_workspace(page, server, f"Roadmap client {tag}")
 
     page.goto(f"{server}/roadmap?ws={ws}&roadmap_tab=Actions")
     wait_idle(page)

@@ -2,19 +2,12 @@
 the header follow, and download the CSV. Uses a workspace of its own (the demo is shared)."""
 import uuid
 
-from browser import message, no_exception, type_date, wait_idle
+from browser import message, new_workspace, no_exception, type_date, wait_idle
 
 
 def test_version_and_approval_are_saved_and_shown(server, page):
     tag = uuid.uuid4().hex[:6]
-    page.goto(server + "/workspaces")
-    wait_idle(page)
-    page.get_by_role("tab", name="New workspace").click()
-    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Create workspace"))
-    form.get_by_label("Workspace name *", exact=True).fill(f"SoA client {tag}")
-    page.get_by_role("button", name="Create workspace").click()
-    wait_idle(page)
-    ws = page.url.split("ws=")[1].split("&")[0]
+    ws = new_workspace(page, server, f"SoA client {tag}")
 
     page.goto(f"{server}/soa?ws={ws}")
     wait_idle(page)

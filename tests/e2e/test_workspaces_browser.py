@@ -3,7 +3,7 @@ its settings, add two AI systems, then open the delete tab. After every action: 
 box, the picker and the URL show the workspace just saved, and forms meant to start empty are."""
 import uuid
 
-from browser import expect_selectbox, message, no_exception, wait_idle
+from browser import expect_selectbox, message, new_workspace, no_exception, wait_idle
 
 
 def expect_picker(page, name: str) -> None:
@@ -69,13 +69,7 @@ def test_duplicate_archive_restore_and_delete_a_workspace(server, page):
     exception box, the message says what happened and the pickers show the saved state."""
     tag = uuid.uuid4().hex[:6]
     name, copy = f"Lifecycle {tag}", f"Lifecycle {tag} (copy)"
-    page.goto(server + "/workspaces")
-    wait_idle(page)
-    page.get_by_role("tab", name="New workspace").click()
-    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Create workspace"))
-    form.get_by_label("Workspace name *", exact=True).fill(name)
-    page.get_by_role("button", name="Create workspace").click()
-    wait_idle(page)
+    new_workspace(page, server, name)
     expect_picker(page, name)
 
     page.get_by_role("tab", name="Duplicate").click()
@@ -116,3 +110,25 @@ def test_duplicate_archive_restore_and_delete_a_workspace(server, page):
     no_exception(page, "delete a workspace")
     message(page, f"Deleted {name}")
     expect_picker(page, copy)                                                  # the open workspace stays open
+
+
+def test_without_a_configured_user_the_name_is_asked_once(laptop_server, page):
+    """A laptop start (no AIMS_USER): the sidebar asks who is working; a blank name is refused with
+    a message, a name given is shown instead of the question and kept after a reload."""
+    page.goto(laptop_server + "/")
+    wait_idle(page)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("Who is working?").wait_for()
+    sidebar.get_by_role("button", name="Save my name").click()
+    wait_idle(page)
+    no_exception(page, "save a blank name")
+    assert sidebar.get_by_text("Your name is required").count() == 1
+    sidebar.get_by_label("Your name").fill("Jane Doe")
+    sidebar.get_by_role("button", name="Save my name").click()
+    wait_idle(page)
+    no_exception(page, "save a name")
+    message(page, "Changes are now recorded as Jane Doe")
+    assert sidebar.get_by_text("Who is working?").count() == 0
+    page.reload()
+    wait_idle(page)
+    sidebar.get_by_role("button", name="Changes recorded as: Jane Doe").wait_for()
