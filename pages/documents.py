@@ -84,18 +84,13 @@ with tab_register:
             "Check": st.column_config.TextColumn(width="medium", help="What needs attention"),
         }, disabled=["ID", "Document", "Requirements", "Check"], height=min(640, 38 + 35 * len(frame)))
 
-    def save(changes: dict) -> bool:
-        try:
-            clean = {d: {k: ("" if v is None and k == "owner" else v) for k, v in c.items()} for d, c in changes.items()}
-            n = chrome.with_owners(con, WS, [c.get("owner") for c in clean.values()],
-                                   lambda tx: documents.save(tx, WS, cat, clean))
-        except ValidationError as exc:
-            chrome.show_problems(exc)
-            return False
-        chrome.flash(chrome.fields_saved(n, "the register", len(changes)))
-        return True
+    def write(changes: dict, base: dict) -> int:
+        clean = {d: {k: ("" if v is None and k == "owner" else v) for k, v in c.items()} for d, c in changes.items()}
+        return chrome.with_owners(con, WS, [c.get("owner") for c in clean.values()],
+                                  lambda tx: documents.save(tx, WS, cat, clean, base=base))
 
-    editing.save_bar(pending, save, "doc", frame, columns)
+    editing.save_bar(pending, write, "doc", frame, columns,
+                     message=lambda n, changes: chrome.fields_saved(n, "the register", len(changes)))
 
     c = st.columns(2)
     with c[0].expander("Add a document the organisation needs (7.5.1)", icon=":material/note_add:"):

@@ -6,7 +6,7 @@ from aims.assessment import filters, scoring
 from aims.assessment import requirements as assessments
 from aims.common.frames import ANY_OWNER, NO_OWNER
 from aims.governance import documents
-from aims.ui import chrome, editing
+from aims.ui import chrome, conflicts, editing
 
 con, ws = chrome.page("Gap analysis", "rate each requirement against the 0-5 maturity scale")
 cat = chrome.catalog()
@@ -39,10 +39,13 @@ view = filters.filter_requirements(table, cat, area=areas[area], statuses=status
 st.caption(f"Showing {len(view)} of {len(table)} requirements.")
 
 
-def save(changes: dict) -> bool:
-    return chrome.saved(lambda: chrome.with_owners(con, ws["id"], [c.get("owner") for c in changes.values()],
-                                                   lambda tx: assessments.save(tx, ws["id"], cat, changes)),
-                        lambda n: chrome.fields_saved(n, rows=len(changes)))
+def write(changes: dict, base: dict | None) -> int:
+    return chrome.with_owners(con, ws["id"], [c.get("owner") for c in changes.values()],
+                              lambda tx: assessments.save(tx, ws["id"], cat, changes, base=base))
+
+
+def saved_message(n: int, changes: dict) -> str:
+    return chrome.fields_saved(n, rows=len(changes))
 
 
 # ---- table view -------------------------------------------------------------------------------
@@ -89,7 +92,7 @@ if mode != "Workshop (one requirement)":
                   "Last changed"],
         height=min(640, 38 + 35 * len(frame)),
     )
-    editing.save_bar(PENDING, save, "gap", frame, columns)
+    editing.save_bar(PENDING, write, "gap", frame, columns, message=saved_message)
 
 # ---- workshop view ----------------------------------------------------------------------------
 else:
@@ -124,7 +127,7 @@ else:
         mine = docs[docs["req_id"] == current]
         if not mine.empty:
             st.markdown("**Required documented information** (status in the register)\n" + "\n".join(
-                f"- {d}: **{status}**" for d, status in zip(mine["document"], mine["status"])))
+                f"- {chrome.plain(d)}: **{status}**" for d, status in zip(mine["document"], mine["status"])))
             st.page_link("pages/documents.py", label="Open the documented-information register",
                          icon=":material/description:", query_params={"ws": str(ws["id"])})
         refs = []
@@ -135,21 +138,37 @@ else:
         if refs:
             st.caption("  \n".join(refs))
     with right:
-        with st.form(f"focus_{current}", border=True):
+        form = f"focus_{current}"
+        v = f"{form}_{chrome.form_version(form)}"
+        fresh = {"maturity": assessments.maturity_label(row["maturity"]), "target": int(row["target"]),
+                 "evidence_strength": row["evidence_strength"], "owner": row["owner"],
+                 "due": row["due"] if pd.notna(row["due"]) else None, "evidence": row["evidence"], "notes": row["notes"]}
+        shown = conflicts.loaded(form, fresh, probe=f"{v}_maturity")
+        newer = conflicts.changed_since(shown, fresh)
+        if newer and not conflicts.pending(form):
+            n = st.columns([4, 1.2])
+            n[0].info(chrome.plain(f"Changed by someone else since you opened this form: "
+                                   f"{', '.join(f.replace('_', ' ') for f in newer)}. Your save keeps their "
+                                   "changes to fields you leave as they are."), icon=":material/update:")
+            if n[1].button("Show the latest", key=f"{v}_latest", icon=":material/refresh:"):
+                chrome.form_done(form)
+                st.rerun()
+        with st.form(v, border=True):
             # two columns and no radio captions, so Save stays above the fold at 1440x900
             hints = "  \n".join(f"**{label}**: {assessments.MATURITY_HINTS[level]}"
                                  for label, level in zip(MATURITY_OPTIONS, [None, *range(6)]))
             c = st.columns([1, 1.15])
-            maturity = c[0].radio("Current maturity", MATURITY_OPTIONS, help=hints,
-                                  index=MATURITY_OPTIONS.index(assessments.maturity_label(row["maturity"])))
-            target = c[1].selectbox("Target maturity", [1, 2, 3, 4, 5], index=int(row["target"]) - 1)
-            strength = c[1].selectbox("Evidence strength", assessments.EVIDENCE_STRENGTHS,
-                                      index=assessments.EVIDENCE_STRENGTHS.index(row["evidence_strength"]))
-            owner_in = chrome.owner_picker(c[1], "Owner", owners, row["owner"], key=f"focus_owner_{current}")
-            due = c[1].date_input("Due", row["due"] if pd.notna(row["due"]) else None, format="YYYY-MM-DD")
+            maturity = c[0].radio("Current maturity", MATURITY_OPTIONS, help=hints, key=f"{v}_maturity",
+                                  index=MATURITY_OPTIONS.index(shown["maturity"]))
+            target = c[1].selectbox("Target maturity", [1, 2, 3, 4, 5], index=shown["target"] - 1, key=f"{v}_target")
+            strength = c[1].selectbox("Evidence strength", assessments.EVIDENCE_STRENGTHS, key=f"{v}_strength",
+                                      index=assessments.EVIDENCE_STRENGTHS.index(shown["evidence_strength"]))
+            owner_in = chrome.owner_picker(c[1], "Owner", owners, shown["owner"], key=f"{v}_owner")
+            due = c[1].date_input("Due", shown["due"], format="YYYY-MM-DD", key=f"{v}_due")
             c = st.columns(2)
-            evidence = c[0].text_area("Evidence notes and links", row["evidence"], max_chars=5000, height=80)
-            notes = c[1].text_area("Notes", row["notes"], max_chars=5000, height=80)
+            evidence = c[0].text_area("Evidence notes and links", shown["evidence"], max_chars=5000, height=80,
+                                      key=f"{v}_evidence")
+            notes = c[1].text_area("Notes", shown["notes"], max_chars=5000, height=80, key=f"{v}_notes")
             b = st.columns(2)
             save_only = b[0].form_submit_button("Save", type="secondary", use_container_width=True)
             save_next = b[1].form_submit_button("Save and next", type="primary", use_container_width=True,
@@ -157,10 +176,15 @@ else:
         if save_only or save_next:
             change = {"maturity": maturity, "target": target, "evidence_strength": strength, "evidence": evidence,
                       "owner": owner_in, "due": due, "notes": notes}
-            if save({current: change}):
+            if conflicts.save(form, write, {current: change}, {current: shown},
+                              lambda n: saved_message(n, {current: change})):
+                chrome.form_done(form)
                 if save_next:
                     st.session_state["gap_focus"] = ids[min(pos + 1, len(ids) - 1)]
                     st.query_params["req"] = st.session_state["gap_focus"]
                 st.rerun()
+        if conflicts.panel(form):
+            chrome.form_done(form)
+            st.rerun()
         if pd.notna(row["updated_at"]):
-            st.caption(f"Last changed {pd.Timestamp(row['updated_at']):%Y-%m-%d %H:%M} by {row['updated_by']}")
+            st.caption(f"Last changed {pd.Timestamp(row['updated_at']):%Y-%m-%d %H:%M} by {chrome.plain(row['updated_by'])}")

@@ -24,8 +24,8 @@ k[2].metric("Implemented", chrome.pct(stats["implemented_pct"]), border=True,
             help="Applicable controls whose implementation status is 'implemented'.")
 k[3].metric("Missing justification", stats["missing_justification"], border=True,
             help="Applicable controls with no inclusion reason, or excluded controls with no exclusion reason.")
-k[4].metric("SoA version", approval["version"] or "–", border=True,
-            help="Approved by " + (approval["approved_by"] or "nobody yet")
+k[4].metric("SoA version", chrome.plain(approval["version"]) or "–", border=True,
+            help="Approved by " + (chrome.plain(approval["approved_by"]) or "nobody yet")
             + (f" on {approval['approved_on']}" if approval["approved_on"] else ""))
 
 with st.expander("Version and approval", icon=":material/approval:",
@@ -82,13 +82,13 @@ editing.pending_editor(
 )
 
 
-def save(changes: dict) -> bool:
-    return chrome.saved(lambda: chrome.with_owners(con, ws["id"], [c.get("owner") for c in changes.values()],
-                                                   lambda tx: assessments.save(tx, ws["id"], cat, changes)),
-                        lambda n: chrome.fields_saved(n, "the Statement of Applicability", len(changes)))
+def write(changes: dict, base: dict) -> int:
+    return chrome.with_owners(con, ws["id"], [c.get("owner") for c in changes.values()],
+                              lambda tx: assessments.save(tx, ws["id"], cat, changes, base=base))
 
 
-editing.save_bar(PENDING, save, "soa", view.reset_index(drop=True), columns)
+editing.save_bar(PENDING, write, "soa", view.reset_index(drop=True), columns,
+                 message=lambda n, changes: chrome.fields_saved(n, "the Statement of Applicability", len(changes)))
 st.download_button("Download the SoA as CSV", soa.to_csv(rows, approval), file_name=f"SoA {ws['name']}.csv",
                    mime="text/csv", icon=":material/download:", on_click="ignore")
 

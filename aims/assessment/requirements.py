@@ -11,8 +11,8 @@ from datetime import date, datetime
 import pandas as pd
 
 from aims.catalog.standard import Catalog
-from aims.common.validate import LONG_TEXT, blank, choice, day, integer, raise_if, text
-from aims.store import db
+from aims.common.validate import LONG_TEXT, ValidationError, blank, choice, day, integer, raise_if, text
+from aims.store import conflicts, db
 
 MATURITY_LABELS = {0: "None", 1: "Initial", 2: "Repeatable", 3: "Defined", 4: "Measured", 5: "Optimising"}
 NOT_ASSESSED = "Not assessed"
@@ -113,34 +113,45 @@ def clean_changes(catalog: Catalog, changes: dict[str, dict]) -> dict[str, dict]
     return out
 
 
-def save(con, workspace_id: int, catalog: Catalog, changes: dict[str, dict], who: str | None = None) -> int:
+def save(con, workspace_id: int, catalog: Catalog, changes: dict[str, dict], who: str | None = None,
+         base: dict[str, dict] | None = None) -> int:
     """Apply validated changes for one workspace in one transaction; returns fields changed.
 
+    `base` ({req_id: {field: value}}, display forms accepted as in `changes`) holds the values the
+    user's screen showed: a field left as shown is not written, and a field someone else changed
+    since raises conflicts.EditConflict (see aims.store.conflicts). None writes every change.
     Rules enforced on the merged record: clauses stay applicable, an excluded control needs an
-    exclusion justification. Nothing is written when any change is invalid.
+    exclusion justification. Nothing is written when any change is invalid or in conflict.
     """
     cleaned = clean_changes(catalog, changes)
     if not cleaned:
         return 0
-    with db.reading(con) as cur:
-        db.require_workspace(cur, workspace_id)
-        current = cur.execute("SELECT * FROM assessment WHERE workspace_id = ? AND req_id IN (SELECT unnest(?))",
-                              [int(workspace_id), list(cleaned)]).df()
-    existing = {r["req_id"]: r for r in current.to_dict("records")}
-    problems, merged = [], {}
-    for req_id, row in cleaned.items():
-        old = {f: _plain(existing[req_id][f]) for f in ALL_FIELDS} if req_id in existing else dict(_DEFAULTS)
-        new = {**old, **row}
-        if not new["applicable"] and not new["exclusion_reason"]:
-            problems.append(f"{req_id} is excluded: give a justification for the exclusion.")
-        merged[req_id] = (old, new)
-    raise_if(problems)
+    seen = None if base is None else {r: _clean_seen(catalog, r, f) for r, f in base.items()}
     now, who = datetime.now(), who or db.current_user()
     changed = 0
     with db.writing(con) as cur:
-        for req_id, (old, new) in merged.items():
-            n = db.log_diff(cur, int(workspace_id), "assessment", req_id,
-                            {f: old[f] for f in cleaned[req_id]}, cleaned[req_id], who)
+        db.require_workspace(cur, workspace_id)
+        default_target = cur.execute("SELECT default_target FROM workspace WHERE id = ?",
+                                     [int(workspace_id)]).fetchone()[0]
+        current = cur.execute("SELECT * FROM assessment WHERE workspace_id = ? AND req_id IN (SELECT unnest(?))",
+                              [int(workspace_id), list(cleaned)]).df()
+        existing = {r["req_id"]: r for r in current.to_dict("records")}
+        problems, merged, found = [], {}, []
+        for req_id, row in cleaned.items():
+            old = {f: _plain(existing[req_id][f]) for f in ALL_FIELDS} if req_id in existing else dict(_DEFAULTS)
+            shown = {f: _DEFAULTS[f] if blank(v) and _DEFAULTS[f] is not None else v for f, v in old.items()}
+            if shown["target"] is None:
+                shown["target"] = default_target
+            write, clash = conflicts.settle(req_id, shown, row, None if seen is None else seen.get(req_id, {}))
+            found += clash
+            new = {**old, **write}
+            if not new["applicable"] and not new["exclusion_reason"]:
+                problems.append(f"{req_id} is excluded: give a justification for the exclusion.")
+            merged[req_id] = (old, new, write)
+        conflicts.raise_if_conflicts(cur, int(workspace_id), "assessment", found)
+        raise_if(problems)
+        for req_id, (old, new, write) in merged.items():
+            n = db.log_diff(cur, int(workspace_id), "assessment", req_id, {f: old[f] for f in write}, write, who)
             if not n:
                 continue
             changed += n
@@ -151,6 +162,18 @@ def save(con, workspace_id: int, catalog: Catalog, changes: dict[str, dict], who
                 " updated_by = excluded.updated_by",
                 [int(workspace_id), req_id] + [new[f] for f in ALL_FIELDS] + [now, who])
     return changed
+
+
+def _clean_seen(catalog: Catalog, req_id: str, fields: dict) -> dict:
+    """The values a screen showed, typed like cleaned changes (a value that does not validate is
+    kept as shown: it only serves for comparison)."""
+    out = {}
+    for field, value in fields.items():
+        try:
+            out[field] = clean_changes(catalog, {req_id: {field: value}}).get(req_id, {}).get(field, value)
+        except ValidationError:
+            out[field] = value
+    return out
 
 
 def _plain(value):

@@ -21,7 +21,7 @@ import pandas as pd
 
 from aims.catalog.standard import Catalog
 from aims.common.validate import LONG_TEXT, ValidationError, blank, choice, day, raise_if, text
-from aims.store import db
+from aims.store import conflicts, db
 
 STATUSES = ("missing", "draft", "approved")
 EDITABLE = ("status", "owner", "version", "location", "last_review", "next_review", "due", "notes")
@@ -170,37 +170,46 @@ def _check_rules(doc_label: str, new: dict, p: list[str], today: date) -> None:
 
 
 def save(con, workspace_id: int, catalog: Catalog, changes: dict[str, dict], who: str | None = None,
-         today: date | None = None) -> int:
+         today: date | None = None, base: dict[str, dict] | None = None) -> int:
     """Apply {document id: {field: value}}; returns the number of fields changed.
 
     A catalogue document's id is its name; an added one's is like 'D-001'. Validates everything
-    first and writes nothing when any change is invalid.
+    first and writes nothing when any change is invalid. `base` holds the values the user's
+    screen showed: fields left as shown are not written, and a field someone else changed since
+    raises conflicts.EditConflict (see aims.store.conflicts); None writes every change.
     """
     today = today or date.today()
-    reg = register(con, workspace_id, catalog, today).set_index("id")
-    stored = set(_stored(con, workspace_id)["id"])
-    p: list[str] = []
-    merged = {}
-    for doc_id, fields in changes.items():
-        if doc_id not in reg.index:
-            p.append(f"There is no document {doc_id!r} in the register.")
-            continue
-        r = reg.loc[doc_id]
-        custom = bool(r["custom"])
-        old = {f: r[f] for f in EDITABLE}
-        if custom:
-            old.update(title=r["document"], requirements=r["requirements"])
-        new = {**old, **_clean_fields(str(r["document"]), fields, custom, catalog, p)}
-        _check_rules(str(new.get("title") or r["document"]), new, p, today)
-        merged[doc_id] = (old, new, custom)
-    titles = {i: str(t).lower() for i, t in zip(reg.index, reg["document"])}
-    titles.update({i: new["title"].lower() for i, (_, new, c) in merged.items() if c and new.get("title")})
-    if len(set(titles.values())) != len(titles):
-        p.append("Two documents would have the same name; document names must be unique.")
-    raise_if(p)
-    now, who = datetime.now(), who or db.current_user()
-    n = 0
-    with db.writing(con) as cur:
+    with db.transaction(con) as tx:        # the read, the checks and the write see one state
+        reg = register(tx, workspace_id, catalog, today).set_index("id")
+        stored = set(_stored(tx, workspace_id)["id"])
+        p: list[str] = []
+        merged, found = {}, []
+        for doc_id, fields in changes.items():
+            if doc_id not in reg.index:
+                p.append(f"There is no document {doc_id!r} in the register.")
+                continue
+            r = reg.loc[doc_id]
+            custom = bool(r["custom"])
+            old = {f: r[f] for f in EDITABLE}
+            if custom:
+                old.update(title=r["document"], requirements=r["requirements"])
+            change = _clean_fields(str(r["document"]), fields, custom, catalog, p)
+            if base is not None:
+                seen = _clean_fields(str(r["document"]), base.get(doc_id, {}), custom, catalog, [])
+                change, clash = conflicts.settle(doc_id, old, change, seen)
+                found += clash
+            new = {**old, **change}
+            _check_rules(str(new.get("title") or r["document"]), new, p, today)
+            merged[doc_id] = (old, new, custom)
+        conflicts.raise_if_conflicts(tx.cur, int(workspace_id), "document", found)
+        titles = {i: str(t).lower() for i, t in zip(reg.index, reg["document"])}
+        titles.update({i: new["title"].lower() for i, (_, new, c) in merged.items() if c and new.get("title")})
+        if len(set(titles.values())) != len(titles):
+            p.append("Two documents would have the same name; document names must be unique.")
+        raise_if(p)
+        now, who = datetime.now(), who or db.current_user()
+        n = 0
+        cur = tx.cur
         for doc_id, (old, new, custom) in merged.items():
             changed = db.log_diff(cur, int(workspace_id), "document", doc_id, old, new, who)
             if not changed:

@@ -19,7 +19,7 @@ import pandas as pd
 from aims.common.validate import LONG_TEXT, ValidationError, blank, raise_if, text
 from aims.governance.content import Activity
 from aims.governance.content import load as load_content
-from aims.store import db
+from aims.store import conflicts, db
 
 RACI_LETTERS = ("R", "A", "C", "I", "A/R")
 NONE_MARKS = ("-", "–")  # how a table shows "not involved"
@@ -175,17 +175,21 @@ def _flag_clashes(names, taken: set[str], message: str, p: list[str]) -> None:
         seen.add(name.lower())
 
 
-def _checked_edits(current: pd.DataFrame, changes: dict[str, dict], entity: str, fields: tuple[str, ...],
-                   clean, clash: str) -> dict[str, tuple[dict, dict]]:
+def _checked_edits(tx, workspace_id: int, current: pd.DataFrame, changes: dict[str, dict], entity: str,
+                   fields: tuple[str, ...], clean, clash: str, base: dict[str, dict] | None = None
+                   ) -> dict[str, tuple[dict, dict]]:
     """Validate edits {id: {field: value}} of people or roles; returns {id: (old, new)}.
 
-    `current` holds the rows by `id`; only `fields` may be edited; clean(data, p) returns the cleaned
-    row and appends its problems to p; `clash` is the message for a name that would be taken twice.
-    Raises ValidationError with every problem (unknown IDs, other fields, bad values, clashes).
+    `current` holds the rows by `id` (read in the transaction `tx`); only `fields` may be edited;
+    clean(data, p) returns the cleaned row and appends its problems to p; `clash` is the message
+    for a name that would be taken twice. `base` holds the values the user's screen showed (see
+    aims.store.conflicts): fields left as shown keep their stored value, and a field someone else
+    changed since raises EditConflict. Raises ValidationError with every problem (unknown IDs,
+    other fields, bad values, clashes).
     """
     current = current.set_index("id")
     p: list[str] = []
-    merged = {}
+    merged, found = {}, []
     for item_id, edits in changes.items():
         if item_id not in current.index:
             p.append(f"There is no {entity} {item_id!r} in this workspace.")
@@ -194,7 +198,17 @@ def _checked_edits(current: pd.DataFrame, changes: dict[str, dict], entity: str,
         if bad:
             p.append(f"{', '.join(sorted(bad))} cannot be edited on a {entity}.")
         old = {f: current.at[item_id, f] for f in fields}
-        merged[item_id] = (old, clean({**old, **edits}, p))
+        new = clean({**old, **edits}, p)
+        if base is not None:
+            stored = clean(dict(old), [])
+            shown = base.get(item_id, {})
+            seen = clean({**old, **shown}, [])
+            write, clash_found = conflicts.settle(item_id, stored, {f: new[f] for f in edits if f in new},
+                                                  {f: seen[f] for f in shown if f in seen})
+            found += clash_found
+            new = {**stored, **write}
+        merged[item_id] = (old, new)
+    conflicts.raise_if_conflicts(tx.cur, int(workspace_id), entity, found)
     names = dict(zip(current.index, current["name"]))
     names.update({item_id: new["name"] for item_id, (_, new) in merged.items()})
     _flag_clashes(names.values(), set(), clash, p)
@@ -298,12 +312,15 @@ def register_owners(con, workspace_id: int, names, who: str | None = None) -> li
     return add_people(con, workspace_id, new, who) if new else []
 
 
-def save_people(con, workspace_id: int, changes: dict[str, dict], who: str | None = None) -> int:
-    """Apply {person_id: {name, job_title}}; returns fields changed. All or nothing."""
-    merged = _checked_edits(persons(con, workspace_id), changes, "person", ("name", "job_title"), _clean_person,
-                            "Two people would be named {!r}; names must be unique.")
+def save_people(con, workspace_id: int, changes: dict[str, dict], who: str | None = None,
+                base: dict[str, dict] | None = None) -> int:
+    """Apply {person_id: {name, job_title}}; returns fields changed. All or nothing. `base`: the
+    values the user's screen showed (see aims.store.conflicts)."""
     n = 0
-    with db.writing(con) as cur:
+    with db.transaction(con) as tx:
+        merged = _checked_edits(tx, workspace_id, persons(tx, workspace_id), changes, "person", ("name", "job_title"),
+                                _clean_person, "Two people would be named {!r}; names must be unique.", base)
+        cur = tx.cur
         for pid, (old, new) in merged.items():
             changed = db.log_diff(cur, int(workspace_id), "person", pid, old, new, who)
             if changed:
@@ -385,14 +402,17 @@ def add_roles(con, workspace_id: int, rows: list[dict], who: str | None = None, 
     return _insert_all(con, workspace_id, cleaned, "gov_role", "RO", write)
 
 
-def save_roles(con, workspace_id: int, changes: dict[str, dict], who: str | None = None) -> int:
-    """Apply {role_id: {name, responsibilities, holders}}; returns fields changed. All or nothing."""
-    people_df = persons(con, workspace_id)
-    merged = _checked_edits(roles(con, workspace_id), changes, "role", ("name", "responsibilities", "holders"),
-                            lambda data, p: _clean_role(data, people_df, p),
-                            "Two roles would be named {!r}; role names must be unique.")
+def save_roles(con, workspace_id: int, changes: dict[str, dict], who: str | None = None,
+               base: dict[str, dict] | None = None) -> int:
+    """Apply {role_id: {name, responsibilities, holders}}; returns fields changed. All or nothing.
+    `base`: the values the user's screen showed (see aims.store.conflicts)."""
     n = 0
-    with db.writing(con) as cur:
+    with db.transaction(con) as tx:
+        people_df = persons(tx, workspace_id)
+        merged = _checked_edits(tx, workspace_id, roles(tx, workspace_id), changes, "role",
+                                ("name", "responsibilities", "holders"), lambda data, p: _clean_role(data, people_df, p),
+                                "Two roles would be named {!r}; role names must be unique.", base)
+        cur = tx.cur
         for rid, (old, new) in merged.items():
             changed = db.log_diff(cur, int(workspace_id), "role", rid,
                                   {**old, "holders": ", ".join(sorted(old["holders"]))},
@@ -427,19 +447,28 @@ def clean_letter(value, label: str, p: list[str]) -> str:
     return v
 
 
-def save_raci(con, workspace_id: int, changes: dict[str, dict], who: str | None = None) -> int:
+def save_raci(con, workspace_id: int, changes: dict[str, dict], who: str | None = None,
+              base: dict[str, dict] | None = None) -> int:
     """Apply {activity_id: {role_id: letter or ''}}; returns cells changed.
 
     Refused (nothing written) when an activity or role is unknown, a letter is not R, A, C, I or
-    A/R, or an activity would end up with more than one accountable role.
+    A/R, or an activity would end up with more than one accountable role. `base` ({activity_id:
+    {role_id: letter}}) holds the letters the user's screen showed: a cell someone else changed
+    since raises EditConflict, with the role as the record and the activity as the field.
     """
+    with db.transaction(con) as tx:
+        return _save_raci(tx, workspace_id, changes, who, base)
+
+
+def _save_raci(tx, workspace_id: int, changes: dict[str, dict], who: str | None, base: dict[str, dict] | None) -> int:
     acts = {a.id: a.name for a in activities()}
-    role_df = roles(con, workspace_id)
+    role_df = roles(tx, workspace_id)
     names = dict(zip(role_df["id"], role_df["name"]))
-    cells = raci(con, workspace_id)
+    cells = raci(tx, workspace_id)
     state = {(a, r): letter for a, r, letter in cells.itertuples(index=False)}
     p: list[str] = []
     wanted: dict[tuple[str, str], str] = {}
+    found = []
     for act, fields in changes.items():
         if act not in acts:
             p.append(f"Unknown RACI activity {act!r}.")
@@ -448,7 +477,21 @@ def save_raci(con, workspace_id: int, changes: dict[str, dict], who: str | None 
             if rid not in names:
                 p.append(f"{acts[act]}: there is no role {rid!r} in this workspace.")
                 continue
-            wanted[(act, rid)] = clean_letter(value, f"{acts[act]} / {names[rid]}", p)
+            letter = clean_letter(value, f"{acts[act]} / {names[rid]}", p)
+            if base is not None and rid in base.get(act, {}):
+                seen = clean_letter(base[act][rid], "", [])
+                write, clash = conflicts.settle(rid, {act: state.get((act, rid), "")}, {act: letter}, {act: seen})
+                if clash:
+                    by = tx.cur.execute("SELECT changed_by, changed_at FROM change_log WHERE workspace_id = ? AND "
+                                        "entity = 'raci' AND entity_id = ? ORDER BY id DESC LIMIT 1",
+                                        [int(workspace_id), f"{act}/{rid}"]).fetchone() or ("", None)
+                    found += [conflicts.Conflict(rid, act, seen, clash[0].theirs, letter, *by,
+                                                 label=f"({names[rid]}) {acts[act]}")]
+                if act not in write:
+                    continue
+            wanted[(act, rid)] = letter
+    if found:
+        raise conflicts.EditConflict(found)
     merged = {**state, **wanted}
     for act in {a for a, _ in wanted}:
         accountable = [names[r] for (a, r), letter in merged.items() if a == act and letter in ("A", "A/R")]
@@ -457,7 +500,7 @@ def save_raci(con, workspace_id: int, changes: dict[str, dict], who: str | None 
                      "exactly one role is accountable for an activity. Change the other letters to R, C or I.")
     raise_if(p)
     n = 0
-    with db.writing(con) as cur:
+    with db.writing(tx) as cur:
         for (act, rid), letter in wanted.items():
             old = state.get((act, rid), "")
             if old == letter:

@@ -16,7 +16,7 @@ import pandas as pd
 from aims.common.validate import LONG_TEXT, ValidationError, blank, choice, day, raise_if, text
 from aims.governance.roles import holders as role_holders
 from aims.governance.roles import persons, roles
-from aims.store import db
+from aims.store import conflicts, db
 
 KINDS = ("competence", "awareness")
 KIND_LABELS = {"competence": "Competence (7.2)", "awareness": "Awareness (7.3)"}
@@ -260,35 +260,46 @@ def delete_session(con, workspace_id: int, session_id: str, who: str | None = No
 
 
 def save_attendance(con, workspace_id: int, session_id: str, changes: dict[str, str], who: str | None = None,
-                    today: date | None = None) -> int:
+                    today: date | None = None, base: dict[str, str] | None = None) -> int:
     """Apply {person_id: status or ''} for one session ('' removes the record); returns records
     changed. Attended, completed or absent need the session to have taken place (a date today or
-    earlier). All or nothing."""
+    earlier). All or nothing. `base` ({person_id: status}) holds what the user's screen showed: a
+    record someone else changed since raises EditConflict (record: the person, field 'status')."""
     today = today or date.today()
-    sess = sessions(con, workspace_id)
-    hit = sess[sess["id"] == session_id]
-    if hit.empty:
-        raise ValidationError(f"There is no training session {session_id!r} in this workspace.")
-    held_on = hit.iloc[0]["held_on"]
-    people_df = persons(con, workspace_id).set_index("id")
-    with db.reading(con) as cur:
-        old = dict(cur.execute("SELECT person_id, status FROM training_attendance WHERE workspace_id = ?"
-                               " AND session_id = ?", [int(workspace_id), session_id]).fetchall())
-    p: list[str] = []
-    wanted: dict[str, str] = {}
-    for pid, value in changes.items():
-        if pid not in people_df.index:
-            p.append(f"There is no person {pid!r} in this workspace.")
-            continue
-        label = f"Attendance of {people_df.at[pid, 'name']}"
-        status = "" if blank(value) else choice(value, label, ATTENDANCE, p, default="")
-        if status in ("attended", "completed", "absent") and (held_on is None or held_on > today):
-            p.append(f"{label}: the session is {'not dated' if held_on is None else 'on ' + held_on.isoformat()}; "
-                     f"record {status!r} once it has taken place (until then use 'invited').")
-        wanted[pid] = status
-    raise_if(p)
-    n = 0
-    with db.writing(con) as cur:
+    with db.transaction(con) as tx:
+        sess = sessions(tx, workspace_id)
+        hit = sess[sess["id"] == session_id]
+        if hit.empty:
+            raise ValidationError(f"There is no training session {session_id!r} in this workspace.")
+        held_on = hit.iloc[0]["held_on"]
+        people_df = persons(tx, workspace_id).set_index("id")
+        old = dict(tx.cur.execute("SELECT person_id, status FROM training_attendance WHERE workspace_id = ?"
+                                  " AND session_id = ?", [int(workspace_id), session_id]).fetchall())
+        p: list[str] = []
+        wanted: dict[str, str] = {}
+        found = []
+        for pid, value in changes.items():
+            if pid not in people_df.index:
+                p.append(f"There is no person {pid!r} in this workspace.")
+                continue
+            label = f"Attendance of {people_df.at[pid, 'name']}"
+            status = "" if blank(value) else choice(value, label, ATTENDANCE, p, default="")
+            if status in ("attended", "completed", "absent") and (held_on is None or held_on > today):
+                p.append(f"{label}: the session is {'not dated' if held_on is None else 'on ' + held_on.isoformat()}; "
+                         f"record {status!r} once it has taken place (until then use 'invited').")
+            if base is not None and pid in base:
+                seen = "" if blank(base[pid]) else str(base[pid]).strip()
+                write, clash = conflicts.settle(pid, {"status": old.get(pid, "")}, {"status": status}, {"status": seen})
+                found += [conflicts.Conflict(c.record, c.field, c.base, c.theirs, c.yours,
+                                             label=f"({people_df.at[pid, 'name']}) attendance") for c in clash]
+                if "status" not in write:
+                    continue
+            wanted[pid] = status
+        if found:
+            raise conflicts.EditConflict(found)
+        raise_if(p)
+        n = 0
+        cur = tx.cur
         for pid, status in wanted.items():
             before = old.get(pid, "")
             if before == status:

@@ -24,7 +24,7 @@ from aims.catalog.standard import Catalog
 from aims.common import frames
 from aims.common.validate import LONG_TEXT, ValidationError, blank, choice, day, integer, raise_if, text
 from aims.roadmap.phases import EFFORTS, MAX_POSITION, effort_scale
-from aims.store import db
+from aims.store import conflicts, db
 
 STATUSES = ("to do", "in progress", "blocked", "done")
 PRIORITIES = ("critical", "high", "medium", "low")          # highest first
@@ -458,29 +458,38 @@ def create_action(con, ws_id: int, catalog: Catalog, data: dict, today: date | N
 
 
 def update_actions(con, ws_id: int, catalog: Catalog, changes: dict[str, dict], today: date | None = None,
-                   who: str | None = None) -> SaveResult:
+                   who: str | None = None, base: dict[str, dict] | None = None) -> SaveResult:
     """Apply edits {action_id: {field: value}} (fields: ACTION_FIELDS and requirements, risks,
     as lists or ';'-separated IDs) after validating all of them; one transaction.
 
+    `base` holds the values the user's screen showed: fields left as shown are not written, and a
+    field someone else changed since raises conflicts.EditConflict (see aims.store.conflicts).
     Rules: due >= start; done sets percent 100 and the done date (today unless given, never in
     the future); leaving done clears the done date; 100% needs the status done; owners are one
     recognisable name or e-mail; effort on the S/M/L/XL scale; priority override one of
     PRIORITIES or blank for the derived one.
     """
-    ctx = _context(con, ws_id, catalog, today)
-    stored = _stored(con, ws_id, list(changes))
-    p: list[str] = []
-    merged: dict[str, tuple[dict, dict, dict]] = {}
-    for aid, values in changes.items():
-        if aid not in stored:
-            p.append(f"There is no action {aid!r} in this workspace.")
-            continue
-        change = _clean_fields(values, f"{aid}", ctx, p)
-        merged[aid] = (stored[aid], change, _apply_rules(stored[aid], change, aid, ctx, p))
-    raise_if(p)
     result = SaveResult()
-    now = datetime.now()
-    with db.writing(con) as cur:
+    with db.transaction(con) as tx:        # the read, the checks and the write see one state
+        ctx = _context(tx, ws_id, catalog, today)
+        stored = _stored(tx, ws_id, list(changes))
+        p: list[str] = []
+        merged: dict[str, tuple[dict, dict, dict]] = {}
+        found = []
+        for aid, values in changes.items():
+            if aid not in stored:
+                p.append(f"There is no action {aid!r} in this workspace.")
+                continue
+            change = _clean_fields(values, f"{aid}", ctx, p)
+            if base is not None:
+                seen = _clean_fields(base.get(aid, {}), f"{aid}", ctx, [])
+                change, clash = conflicts.settle(aid, stored[aid], change, seen)
+                found += clash
+            merged[aid] = (stored[aid], change, _apply_rules(stored[aid], change, aid, ctx, p))
+        conflicts.raise_if_conflicts(tx.cur, int(ws_id), "action", found)
+        raise_if(p)
+        now = datetime.now()
+        cur = tx.cur
         for aid, (old, change, new) in merged.items():
             fields = [f for f in ACTION_FIELDS + LINK_FIELDS if logged_values({f: old[f]}) != logged_values({f: new[f]})]
             if not fields:

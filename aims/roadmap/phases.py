@@ -19,7 +19,7 @@ import pandas as pd
 
 from aims.catalog.standard import CatalogError, load_json
 from aims.common.validate import ValidationError, blank, day, integer, raise_if, text
-from aims.store import db
+from aims.store import conflicts, db
 
 EFFORTS = ("S", "M", "L", "XL")
 PHASE_FIELDS = ("name", "position", "start", "finish")
@@ -306,21 +306,33 @@ def _phase_rules(merged: dict[str, dict], p: list[str]) -> None:
         names[key] = pid
 
 
-def save_phases(con, ws_id: int, changes: dict[str, dict], who: str | None = None) -> int:
+def save_phases(con, ws_id: int, changes: dict[str, dict], who: str | None = None,
+                base: dict[str, dict] | None = None) -> int:
     """Edit phases {phase_id: {name, position, start, finish}}; returns the fields changed.
 
     Order: positions are renumbered 1..n after the change, so typing 2 moves a phase to second
     place (ahead of the phase that was second). Names must stay unique, finish >= start.
+    `base`: the values the user's screen showed (see aims.store.conflicts).
     """
-    current = phases(con, ws_id)
+    with db.transaction(con) as tx:
+        return _save_phases(tx, ws_id, changes, who, base)
+
+
+def _save_phases(tx, ws_id: int, changes: dict[str, dict], who: str | None, base: dict[str, dict] | None) -> int:
+    current = phases(tx, ws_id)
     known = {r["id"]: {f: r[f] for f in PHASE_FIELDS} for r in current.to_dict("records")}
     p: list[str] = []
-    cleaned = {}
+    cleaned, found = {}, []
     for pid, values in changes.items():
         if pid not in known:
             p.append(f"There is no phase {pid!r} in this workspace.")
             continue
         cleaned[pid] = _clean_phase(values, f"Phase {known[pid]['name']}", p)
+        if base is not None:
+            seen = _clean_phase(base.get(pid, {}), "", [])
+            cleaned[pid], clash = conflicts.settle(pid, known[pid], cleaned[pid], seen)
+            found += clash
+    conflicts.raise_if_conflicts(tx.cur, int(ws_id), "phase", found)
     merged = {pid: {**old, **cleaned.get(pid, {})} for pid, old in known.items()}
     _phase_rules(merged, p)
     raise_if(p)
@@ -330,7 +342,7 @@ def save_phases(con, ws_id: int, changes: dict[str, dict], who: str | None = Non
     for i, pid in enumerate(order, start=1):
         merged[pid]["position"] = i
     changed = 0
-    with db.writing(con) as cur:
+    with db.writing(tx) as cur:
         for pid, new in merged.items():
             n = db.log_diff(cur, int(ws_id), "phase", pid, known[pid], new, who)
             if n:

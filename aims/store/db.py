@@ -13,14 +13,19 @@ from __future__ import annotations
 import getpass
 import os
 import re
+import threading
+import time
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, TypeVar
 
 import duckdb
 
 from aims.common.validate import raise_if, text
+from aims.store.conflicts import WriteConflict
+
+T = TypeVar("T")
 
 DEFAULT_DB = Path("data") / "aims.duckdb"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -171,23 +176,50 @@ def reading(con) -> Iterator[duckdb.DuckDBPyConnection]:
         cur.close()
 
 
+# Sessions of one app process share the database; DuckDB refuses the second of two transactions
+# that change the same row ("Conflict on update"). Writes in one process therefore take turns:
+# each is short, and a save's read-check-write (see conflicts.settle) then sees every earlier save.
+_WRITE_TURN = threading.RLock()
+
+
 @contextmanager
 def writing(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor inside one transaction: commit when the block ends, roll back on any error.
-    Inside an outer `transaction`, joins it (the outer block commits or rolls back)."""
+    Inside an outer `transaction`, joins it (the outer block commits or rolls back).
+    Writes of one process run one at a time; a write the database still refuses for a
+    concurrent change raises conflicts.WriteConflict (nothing written; see `retrying`)."""
     if isinstance(con, Transaction):
         yield con.cur
         return
-    cur = con.cursor()
-    cur.begin()
-    try:
-        yield cur
-        cur.commit()
-    except BaseException:
-        cur.rollback()
-        raise
-    finally:
-        cur.close()
+    with _WRITE_TURN:
+        cur = con.cursor()
+        cur.begin()
+        try:
+            yield cur
+            cur.commit()
+        except duckdb.TransactionException as exc:
+            cur.rollback()
+            if "conflict" in str(exc).lower():
+                raise WriteConflict() from exc
+            raise
+        except BaseException:
+            cur.rollback()
+            raise
+        finally:
+            cur.close()
+
+
+def retrying(write: Callable[[], T], attempts: int = 3) -> T:
+    """Run `write` (which opens its own transaction) again when the database refused it for a
+    concurrent change, up to `attempts` times; the last refusal is raised as WriteConflict."""
+    for attempt in range(attempts):
+        try:
+            return write()
+        except WriteConflict:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def require_workspace(cur, workspace_id: int) -> None:

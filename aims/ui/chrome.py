@@ -21,6 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from aims.catalog import standard as catalog_mod
+from aims.common.text import visible_controls
 from aims.common.validate import ValidationError
 from aims.demo import client as demo
 from aims.store import db, workspaces
@@ -230,7 +231,7 @@ def pick_workspace(con) -> dict | None:
         chosen = st.session_state.get(WS_KEY)
     chosen = int(chosen) if chosen in ids else ids[0]
     st.session_state[widget] = chosen              # set before the widget is drawn: allowed
-    st.sidebar.selectbox("Workspace (client engagement)", ids, format_func=names.get, key=widget,
+    st.sidebar.selectbox("Workspace (client engagement)", ids, format_func=lambda i: visible_controls(names[i]), key=widget,
                          help="Each workspace is one client engagement. Manage them on the Workspaces page.")
     st.session_state[WS_KEY] = chosen
     st.query_params["ws"] = str(chosen)
@@ -335,7 +336,7 @@ def labelled_picker(label: str, options: list, labels: dict, key: str, current=N
     chosen = current if current in options else st.session_state.get(key)
     shown = [labels.get(o, str(o)) for o in options]
     value = st.selectbox(label, options, index=options.index(chosen) if chosen in options else 0,
-                         format_func=lambda o: labels.get(o, str(o)), key=f"{key}_{digest(shown)}")
+                         format_func=lambda o: visible_controls(labels.get(o, str(o))), key=f"{key}_{digest(shown)}")
     st.session_state[key] = value
     return value
 
@@ -350,10 +351,11 @@ def system_picker(systems: pd.DataFrame, key: str) -> str:
 
 
 def saved(write: Callable[[], object], message: Callable[[object], str]) -> bool:
-    """Run a write; on success queue message(result) (see flash) and return True, on refusal show
+    """Run a write (again, when the database refused it for a simultaneous change; see
+    db.retrying); on success queue message(result) (see flash) and return True, on refusal show
     the problems (nothing was written) and return False."""
     try:
-        result = write()
+        result = db.retrying(write)
     except ValidationError as exc:
         show_problems(exc)
         return False
@@ -421,18 +423,25 @@ def days_to(target) -> str:
     return f"{d} days" if d >= 0 else f"{-d} days overdue"
 
 
-_INLINE = re.compile(r"([\\`*_\[\]<>~$|]|:(?=[A-Za-z]))")       # emphasis, links, html, maths, :directives:
+_INLINE = re.compile(r"([\\`*_\[\]<>~$|&]|:(?=[A-Za-z]))")    # emphasis, links, html, maths, entities, :directives:
+# Emoji shortcodes (':smile:', ':+1:') and icons (':material/warning:') are looked for in the text
+# after escapes are resolved, so a backslash does not stop them: a word joiner after the colon does.
+_SHORTCODE = re.compile(r":(?=[\w+\-]+(?:/[\w+\-]*)?:)")
 # Web and mail addresses become links after escapes are resolved, so no backslash stops them: an
 # invisible word joiner inside 'http://', 'www.' and 'a@b' does, and the text still reads the same.
 _AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?<=\w)(?=@\w)", re.IGNORECASE)
-_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+\.)", re.MULTILINE)   # headings, lists, rules
+_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])", re.MULTILINE)   # headings, lists, rules
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)     # four spaces would start a code block
 
 
 def plain(value) -> str:
     """User text made literal for anything Streamlit renders as markdown (messages, headings,
-    captions): the characters that would format it are escaped, so '**bold** [link](x)' and
-    ':red[x]' show as typed, while ordinary punctuation stays as it is."""
-    text = _AUTOLINK.sub("\u2060", _INLINE.sub(r"\\\1", str(value or "")))
-    return _LINE_START.sub(lambda m: m.group(1) + (m.group(2)[:-1] + "\\." if m.group(2).endswith(".")
-                                                   else "\\" + m.group(2)), text)
-
+    captions, labels, help texts): the characters that would format it are escaped, so
+    '**bold** [link](x)', ':red[x]', ':smile:' and '$x$' show as typed, while ordinary punctuation
+    stays as it is. Leading spaces become no-break spaces (no code block), and bidirectional
+    control characters show as markers such as '[U+202E]' (see aims.common.text)."""
+    text = _SHORTCODE.sub(":\u2060", visible_controls(value))
+    text = _AUTOLINK.sub("\u2060", _INLINE.sub(r"\\\1", text))
+    text = _INDENT.sub(lambda m: "\u00a0" * len(m.group()), text)
+    return _LINE_START.sub(lambda m: m.group(1) + (m.group(2)[:-1] + "\\" + m.group(2)[-1]
+                                                   if m.group(2)[-1] in ".)" else "\\" + m.group(2)), text)

@@ -13,6 +13,8 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
+from aims.ui import conflicts
+
 
 def _same(a, b) -> bool:
     na, nb = _is_blank(a), _is_blank(b)
@@ -42,12 +44,17 @@ def _stash(pending_key: str, frame_key: str, editor_key: str, columns: dict[str,
     """on_change: move the editor's delta into the pending dict, keyed by row ID."""
     delta = st.session_state.get(editor_key) or {}
     frame: pd.DataFrame = st.session_state[frame_key]
-    pending = st.session_state.setdefault(pending_key, {})
     for pos, cells in (delta.get("edited_rows") or {}).items():
-        row_id = frame.iloc[int(pos)]["ID"]
+        row = frame.iloc[int(pos)]
         for col, value in cells.items():
             if col in columns:
-                pending.setdefault(row_id, {})[columns[col]] = value
+                _keep(pending_key, row["ID"], columns[col], value, row[col])
+
+
+def _keep(pending_key: str, row_id, field: str, value, shown) -> None:
+    """Record a pending edit, and the value the cell showed before the first edit (its base)."""
+    st.session_state.setdefault(pending_key, {}).setdefault(row_id, {})[field] = value
+    st.session_state.setdefault(pending_key + "__base", {}).setdefault(row_id, {}).setdefault(field, shown)
 
 
 def pending_editor(frame: pd.DataFrame, pending_key: str, columns: dict[str, str], *, key: str,
@@ -77,7 +84,7 @@ def pending_editor(frame: pd.DataFrame, pending_key: str, columns: dict[str, str
     for col, field in columns.items():     # column by column: per-cell .iloc is slow on long tables
         for row_id, new, old in zip(ids, edited[col].tolist(), shown[col].tolist()):
             if not _same(new, old):
-                pending.setdefault(row_id, {})[field] = new
+                _keep(pending_key, row_id, field, new, old)
     return edited
 
 
@@ -96,14 +103,28 @@ def effective_changes(pending: dict, original: pd.DataFrame, columns: dict[str, 
     return out
 
 
+def base_of(pending_key: str, changes: dict) -> dict:
+    """The values the table showed for the cells in `changes`, before the user edited them
+    (the base a save compares with the stored values; see aims.store.conflicts)."""
+    seen = st.session_state.get(pending_key + "__base", {})
+    return {r: {f: seen.get(r, {}).get(f) for f in fields} for r, fields in changes.items()}
+
+
 def discard(pending_key: str) -> None:
     st.session_state[pending_key] = {}
+    st.session_state[pending_key + "__base"] = {}
     st.session_state[pending_key + "__v"] = st.session_state.get(pending_key + "__v", 0) + 1
 
 
-def save_bar(pending_key: str, save: Callable[[dict], bool], prefix: str,
-             original: pd.DataFrame | None = None, columns: dict[str, str] | None = None) -> None:
-    """Unsaved-change count with Save and Discard. `save(changes)` returns True on success."""
+def save_bar(pending_key: str, write: Callable[[dict, dict], object], prefix: str,
+             original: pd.DataFrame | None = None, columns: dict[str, str] | None = None, *,
+             message: Callable[[object, dict], str]) -> None:
+    """Unsaved-change count with Save and Discard.
+
+    Save runs write(changes, base), where `base` holds the values the cells showed before the
+    edits (see base_of), and flashes message(result, changes); a refusal shows its problems and
+    keeps the edits. A save refused for someone else's newer values offers the choice here (see
+    ui.conflicts, where=`prefix`)."""
     pending = st.session_state.get(pending_key, {})
     if original is not None and columns is not None:
         pending = effective_changes(pending, original, columns)
@@ -114,10 +135,15 @@ def save_bar(pending_key: str, save: Callable[[dict], bool], prefix: str,
                           disabled=not n, key=f"{prefix}_save", icon=":material/save:", use_container_width=True)
     if c[1].button("Discard", disabled=not n, key=f"{prefix}_discard", use_container_width=True):
         discard(pending_key)
+        conflicts.drop(prefix)
         st.rerun()
     if n:
         c[2].warning(f"{n} unsaved changed field{'s' if n != 1 else ''} on {rows} row{'s' if rows != 1 else ''}: "
                      "they are kept while you filter, and written only when you save.", icon=":material/edit_note:")
-    if clicked and save(pending):
+    if clicked and conflicts.save(prefix, write, pending, base_of(pending_key, pending),
+                                  lambda result, changes=pending: message(result, changes)):
+        discard(pending_key)
+        st.rerun()
+    if conflicts.panel(prefix):
         discard(pending_key)
         st.rerun()

@@ -35,21 +35,14 @@ def try_write(action, message, form: str | None = None) -> None:
     st.rerun()
 
 
-def save_with(write, message: str | None):
-    """A `save` callback for editing.save_bar: runs write(changes), which returns a count, flashes
-    `message` formatted with n (the count) and s (plural s) and returns True; on a ValidationError it
-    shows every problem and returns False, so the pending edits stay. A message naming no count
-    (where the table's fields were saved) reads as chrome.fields_saved of the fields and rows."""
-    def save(changes: dict) -> bool:
-        try:
-            n = write(changes)
-        except ValidationError as exc:
-            chrome.show_problems(exc)
-            return False
-        chrome.flash(message.format(n=n, s="s" if n != 1 else "") if "{n}" in message
-                     else chrome.fields_saved(n, message, len(changes)))
-        return True
-    return save
+def counted(message: str):
+    """A `message` for editing.save_bar: `message` formatted with n (the count the save returned)
+    and s (plural s); a message naming no count (where the table's fields were saved) reads as
+    chrome.fields_saved of the fields and rows."""
+    def say(n: int, changes: dict) -> str:
+        return (message.format(n=n, s="s" if n != 1 else "") if "{n}" in message
+                else chrome.fields_saved(n, message, len(changes)))
+    return say
 
 
 def remove_picker(label: str, choices: dict, key: str, *, empty: str, note: str, delete, done: str) -> None:
@@ -246,8 +239,8 @@ def roles_tab(con, ws: dict, cat) -> None:
                                                          help="Who holds the role; add people below first"),
             "Responsibilities": st.column_config.TextColumn(width="large", max_chars=5000)},
             disabled=["ID"])
-        editing.save_bar(pending, save_with(lambda changes: roles.save_roles(con, ws_id, changes),
-                                            "the roles"), "gov_roles", frame, cols)
+        editing.save_bar(pending, lambda changes, base: roles.save_roles(con, ws_id, changes, base=base),
+                         "gov_roles", frame, cols, message=counted("the roles"))
     if missing_std and st.button(f"Add the {len(missing_std)} standard role{'s' if len(missing_std) != 1 else ''}"
                                  + (" not yet listed" if not role_df.empty else ""),
                                  key="gov_roles_standard", icon=":material/playlist_add:",
@@ -283,8 +276,8 @@ def roles_tab(con, ws: dict, cat) -> None:
             "Job title": st.column_config.TextColumn(max_chars=120),
             "Roles": st.column_config.TextColumn(width="large", help="Edit holders in the roles table above")},
             disabled=["ID", "Roles"], height=min(420, 38 + 35 * len(pframe)))
-        editing.save_bar(ppending, save_with(lambda changes: roles.save_people(con, ws_id, changes),
-                                             "people"), "gov_people", pframe, pcols)
+        editing.save_bar(ppending, lambda changes, base: roles.save_people(con, ws_id, changes, base=base),
+                         "gov_people", pframe, pcols, message=counted("people"))
     c = st.columns(2)
     with c[0].expander("Add a person", icon=":material/person_add:", expanded=people_df.empty):
         fv = chrome.form_version("gov_person_add")
@@ -320,7 +313,8 @@ def roles_tab(con, ws: dict, cat) -> None:
                        "the accountable role.", icon=":material/task_alt:")
         else:
             st.warning(f"**{problems['activity'].nunique()} activit{'ies need' if problems['activity'].nunique() != 1 else 'y needs'} "
-                       "attention:**\n" + "\n".join(f"- {a}: {p}" for a, p in zip(problems["activity"], problems["problem"])),
+                       "attention:**\n" + "\n".join(f"- {a}: {chrome.plain(p)}"      # problems name roles
+                                              for a, p in zip(problems["activity"], problems["problem"])),
                        icon=":material/warning:")
         # Roles down the side and the eight activities across: short headers keep it on one screen.
         acts = roles.activities()
@@ -342,13 +336,16 @@ def roles_tab(con, ws: dict, cat) -> None:
                                disabled=["ID", "Role", "People"], height=min(560, 38 + 35 * len(rframe)))
         st.caption("Columns: " + " · ".join(f"**{a.short}** {a.name} ({', '.join(a.requirements)})" for a in acts))
 
-        def save_raci(changes: dict) -> int:
-            by_activity: dict = {}
-            for rid, row_cells in changes.items():  # the editor is keyed by role; save_raci by activity
+        def by_activity(cells: dict) -> dict:      # the editor is keyed by role; save_raci by activity
+            out: dict = {}
+            for rid, row_cells in cells.items():
                 for act, letter in row_cells.items():
-                    by_activity.setdefault(act, {})[rid] = letter or ""
-            return roles.save_raci(con, ws_id, by_activity)
-        editing.save_bar(rpending, save_with(save_raci, "Saved {n} RACI letter{s}."), "gov_raci", rframe, act_cols)
+                    out.setdefault(act, {})[rid] = "" if letter in (None, "–") else letter
+            return out
+
+        editing.save_bar(rpending, lambda changes, base: roles.save_raci(con, ws_id, by_activity(changes),
+                                                                         base=by_activity(base)),
+                         "gov_raci", rframe, act_cols, message=counted("Saved {n} RACI letter{s}."))
 
 
 def training_tab(con, ws: dict, cat) -> None:
@@ -417,7 +414,7 @@ def training_tab(con, ws: dict, cat) -> None:
         sid = st.selectbox("Session", list(labels), format_func=labels.get, key="gov_attendance_session")
         row = sess.set_index("id").loc[sid]
         future = row["held_on"] is None or row["held_on"] > date.today()
-        st.caption(f"Audience: {row['audience_names']}. People holding an audience role are listed first."
+        st.caption(f"Audience: {chrome.plain(row['audience_names'])}. People holding an audience role are listed first."
                    + (" The session has not taken place yet: only 'invited' can be recorded." if future else ""))
         sheet = training.attendance(con, ws_id, sid)
         aframe = pd.DataFrame({"ID": sheet["person_id"], "Person": sheet["person"], "Roles": sheet["roles"],
@@ -432,10 +429,11 @@ def training_tab(con, ws: dict, cat) -> None:
                                                        help="Only 'completed' counts as trained")},
             disabled=["ID", "Person", "Roles", "Expected"], height=min(460, 38 + 35 * len(aframe)))
 
-        def save_attendance(changes: dict) -> int:
-            return training.save_attendance(con, ws_id, sid, {p: (c.get("status") or "") for p, c in changes.items()})
-        editing.save_bar(apending, save_with(save_attendance, "Saved {n} attendance record{s}."), "gov_att", aframe,
-                         acols)
+        def save_attendance(changes: dict, base: dict) -> int:
+            return training.save_attendance(con, ws_id, sid, {p: (c.get("status") or "") for p, c in changes.items()},
+                                            base={p: (c.get("status") or "") for p, c in base.items()})
+        editing.save_bar(apending, save_attendance, "gov_att", aframe, acols,
+                         message=counted("Saved {n} attendance record{s}."))
 
         with st.expander(f"Edit or delete session {sid}", icon=":material/edit:"):
             with st.form(f"gov_session_edit_{sid}"):
@@ -466,7 +464,7 @@ def overview_section(con, ws: dict, cat) -> None:
     gov = chrome.cached(governance.snapshot, con, ws["id"], cat)
     pol, s1, tr = gov["policy"], gov["stage1"], gov["training"]
     if pol["approved_version"]:
-        pol_help = (f"Endorsed by {pol['endorsed_by']} on {pol['approved_on']}; next review {pol['next_review']}"
+        pol_help = (f"Endorsed by {chrome.plain(pol['endorsed_by'])} on {pol['approved_on']}; next review {pol['next_review']}"
                     + (" (overdue)." if pol["review_overdue"] else "."))
     else:
         pol_help = "No approved AI policy yet."

@@ -67,23 +67,21 @@ def filter_actions(m: Roadmap, df: pd.DataFrame, prefix: str, with_search: bool 
                                   overdue_only=overdue_only, search=search)
 
 
-def save_actions(m: Roadmap, changes: dict) -> bool:
-    """Save the edited cells of the actions table; False (problems shown) when refused."""
-    con, WS, cat, today = m.con, m.ws_id, m.cat, m.today
-    try:
-        result = chrome.with_owners(con, WS, [c.get("owner") for c in changes.values()],
-                                    lambda tx: roadmap.update_actions(tx, WS, cat, changes, today))
-    except ValidationError as exc:
-        chrome.show_problems(exc)
-        return False
+def write_actions(m: Roadmap, changes: dict, base: dict | None) -> roadmap.SaveResult:
+    """Save edited action fields over the values the user's screen showed (see ui.conflicts)."""
+    return chrome.with_owners(m.con, m.ws_id, [c.get("owner") for c in changes.values()],
+                              lambda tx: roadmap.update_actions(tx, m.ws_id, m.cat, changes, m.today, base=base))
+
+
+def actions_saved(result: roadmap.SaveResult, changes: dict) -> str:
+    """The confirmation of an actions save, naming actions newly done and the requirements to re-rate."""
     msg = chrome.fields_saved(result.changed, "the actions", len(changes))
     linked = {aid: reqs for aid, reqs in result.newly_done.items() if reqs}
     if linked:
         msg += (" Marked done: " + "; ".join(f"{aid} ({', '.join(reqs)})" for aid, reqs in linked.items())
                 + ". Re-rate those requirements in the gap analysis (links at the top of the Actions tab);"
                   " ratings are never changed automatically.")
-    chrome.flash(msg)
-    return True
+    return msg
 
 
 def plan_tab(m: Roadmap) -> None:
@@ -131,7 +129,7 @@ def actions_tab(m: Roadmap) -> None:
                 cols[i % 3].page_link("pages/gap-analysis.py", label=f"Re-rate {r.req_id} {title}",
                                       icon=":material/arrow_forward:",
                                       query_params={"ws": str(WS), "req": r.req_id},
-                                      help=f"{r.action_id} {r.action_title} was done on {r.done_at}.")
+                                      help=f"{r.action_id} {chrome.plain(r.action_title)} was done on {r.done_at}.")
             if len(waiting) > 12:
                 st.caption(f"and {len(waiting) - 12} more: filter the gap analysis by status to find them.")
 
@@ -231,7 +229,8 @@ def actions_tab(m: Roadmap) -> None:
             disabled=["ID", "Priority", "Risks", "Flag", "Why this priority"],
             height=min(760, 35 * (len(frame) + 1) + 3),
         )
-        editing.save_bar(PENDING, lambda changes: save_actions(m, changes), "roadmap", frame, EDIT_COLUMNS)
+        editing.save_bar(PENDING, lambda changes, base: write_actions(m, changes, base), "roadmap", frame,
+                         EDIT_COLUMNS, message=actions_saved)
 
     risk_titles = roadmap.risk_titles(con, WS)
     risk_ids = list(risk_titles)
@@ -342,13 +341,6 @@ def manager_tab(m: Roadmap) -> None:
                 st.caption(f"The 15 owners with the most work left are shown, of {len(load)}.")
 
 
-def save_phase_edits(m: Roadmap, changes: dict) -> bool:
-    """Save the edited cells of the phases table; False (problems shown) when refused."""
-    con, WS = m.con, m.ws_id
-    return chrome.saved(lambda: roadmap_phases.save_phases(con, WS, changes),
-                        lambda n: chrome.fields_saved(n, "the phases", len(changes)))
-
-
 def phases_tab(m: Roadmap) -> None:
     """The phases table, adding, dropping and re-planning phases, and the effort scale."""
     PHASE_PENDING = f"roadmap_phase_pending_{m.ws_id}"
@@ -378,8 +370,9 @@ def phases_tab(m: Roadmap) -> None:
             "Weeks": st.column_config.NumberColumn(format="%.1f", width="small"),
             "Actions": st.column_config.NumberColumn(format="%d", width="small"),
         }, disabled=["ID", "Weeks", "Actions", "Origin"])
-        editing.save_bar(PHASE_PENDING, lambda changes: save_phase_edits(m, changes), "roadmap_phases", pframe,
-                         PHASE_COLUMNS)
+        editing.save_bar(PHASE_PENDING, lambda changes, base: roadmap_phases.save_phases(con, WS, changes, base=base),
+                         "roadmap_phases", pframe, PHASE_COLUMNS,
+                         message=lambda n, changes: chrome.fields_saved(n, "the phases", len(changes)))
 
     c = st.columns(2)
     with c[0].expander("Add a phase", icon=":material/add:"):
