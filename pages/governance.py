@@ -12,7 +12,7 @@ snap = chrome.cached(governance.snapshot, con, WS, cat)
 pol, tr = snap["policy"], snap["training"]
 k = st.columns(4)
 k[0].metric("AI policy", pol["label"], border=True,
-            help=("Endorsed by " + pol["endorsed_by"] + f" on {pol['approved_on']}." if pol["approved_version"]
+            help=(f"Endorsed by {chrome.plain(pol['endorsed_by'])} on {pol['approved_on']}." if pol["approved_version"]
                   else "No approved version yet.")
             + (f" Version {pol['working_version']} is {pol['working_status']}." if pol["working_version"] else ""))
 k[1].metric("Policy review", "overdue" if pol["review_overdue"] else chrome.days_to(pol["next_review"])

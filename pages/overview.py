@@ -76,7 +76,7 @@ else:
                 ("Impact assessments overdue for re-assessment", ai["late"], ":material/schedule:", ai["late_count"])):
             st.markdown(f"**{title}: {more}**")
             for r in rows.itertuples():
-                st.page_link("pages/impact.py", label=r.label, icon=icon,
+                st.page_link("pages/impact.py", label=chrome.plain(r.label), icon=icon,
                              query_params={"ws": str(ws["id"]), "system": r.id})
             if more > len(rows):
                 st.page_link("pages/impact.py", label=f"... and {more - len(rows)} more on the impact assessments page",

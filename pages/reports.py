@@ -82,8 +82,9 @@ with st.expander(f"What is in the workbook ({len(sheets)} sheets)", icon=":mater
 # ---- Statement of Applicability on its own ----------------------------------------------------
 st.subheader("Statement of Applicability")
 approval = assessments.soa_approval(con, WS)
-st.caption(f"Version {approval['version'] or 'not set'} · "
-           + (f"approved by {approval['approved_by']} on {approval['approved_on']}" if approval["approved_by"]
+st.caption(f"Version {chrome.plain(approval['version']) or 'not set'} · "
+           + (f"approved by {chrome.plain(approval['approved_by'])} on {approval['approved_on']}"
+              if approval["approved_by"]
               else "not approved yet") + " · for due-diligence questionnaires and auditors")
 c = st.columns([1, 1, 4])
 c[0].download_button("SoA as Excel", _soa_workbook(con, WS, version, today),
@@ -134,7 +135,7 @@ if upload is not None:
     else:
         counts = plan.counts()
         for w in plan.warnings:
-            st.warning(w, icon=":material/warning:")
+            st.warning(chrome.plain(w), icon=":material/warning:")       # they quote names and values
         k = st.columns(4)
         k[0].metric("Rows added", counts["added"], border=True)
         k[1].metric("Rows changed", counts["changed"], border=True, help=f"{counts['fields']} fields in all")

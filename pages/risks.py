@@ -72,8 +72,8 @@ if tabs["Register"].open:
             shown = risk_panels.in_cell(view, cell)
             c = st.columns([5, 1])
             c[0].info(f"Showing the {len(shown)} risk{'s' if len(shown) != 1 else ''} in the **{which}** cell "
-                      f"likelihood {rs.scale_label(lik, crit['likelihood_labels'])} x impact "
-                      f"{rs.scale_label(imp, crit['impact_labels'])} (score {lik * imp}).",
+                      f"likelihood {chrome.plain(rs.scale_label(lik, crit['likelihood_labels']))} x impact "
+                      f"{chrome.plain(rs.scale_label(imp, crit['impact_labels']))} (score {lik * imp}).",
                       icon=":material/filter_alt:")
             c[1].button("Clear cell filter", key="risks_clear_cell", on_click=risk_panels.clear_cell,
                         icon=":material/filter_alt_off:", use_container_width=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from aims.common.chart_style import FONT
+from aims.common.text import chart_text
 from aims.common.validate import blank
 from aims.risk import scoring as rs
 
@@ -65,7 +66,8 @@ def heatmap(df, crit: dict, which: str = "inherent", *, title: str = "", selecte
     """
     counts = rs.cell_counts(*cell_ratings(df, which))
     ids = ids_by_cell(df, which)
-    lik_labels, imp_labels = crit["likelihood_labels"], crit["impact_labels"]
+    # the workspace's own scale labels: shown as typed (see chart_text)
+    lik_labels, imp_labels = ([chart_text(v) for v in crit[f"{s}_labels"]] for s in ("likelihood", "impact"))
     bands = [[rs.LEVELS.index(rs.level(lik * imp, crit)) for imp in rs.SCALE] for lik in rs.SCALE]
     scale = []
     for i, lvl in enumerate(rs.LEVELS):  # stepped colour scale: one flat colour per band index

@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from aims.common.chart_style import FONT, GREY, PRIMARY, TARGET, merged
+from aims.common.text import chart_text
 
 STATUS_COLOURS = {"to do": "#B8C2CC", "in progress": "#0072B2", "blocked": "#D55E00", "done": "#009E73"}
 PHASE_COLOUR = "#DCE6F0"
@@ -43,7 +44,8 @@ def _empty(height: int, title: str, text: str) -> go.Figure:
 
 
 def _short(text: str, n: int = 60) -> str:
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+    """User text cut to `n` characters, as typed on the chart (see chart_text)."""
+    return chart_text(text if len(text) <= n else text[: n - 1].rstrip() + "…")
 
 
 def gantt(phases: pd.DataFrame, actions: pd.DataFrame, today: date, target: date | None,
@@ -63,7 +65,8 @@ def gantt(phases: pd.DataFrame, actions: pd.DataFrame, today: date, target: date
         label = "no actions" if pct is None or pd.isna(pct) else f"{pct:.0f}% done"
         rows.append({"row": f"<b>{_short(ph.name, 45)}</b>", "start": ph.start, "finish": ph.finish,
                      "legend": "phase", "text": label, "overdue": False,
-                     "hover": f"<b>{ph.name}</b><br>{ph.start} → {ph.finish}<br>{label} (effort-weighted)"})
+                     "hover": f"<b>{chart_text(ph.name)}</b><br>{ph.start} → {ph.finish}<br>{label} "
+                              "(effort-weighted)"})
         part = actions[actions["phase_id"] == ph.id]
         part = part.assign(_s=pd.to_datetime(part["start"].where(part["start"].notna(), part["due"]))) \
             .sort_values(["_s", "due", "id"], na_position="last")
@@ -82,7 +85,8 @@ def gantt(phases: pd.DataFrame, actions: pd.DataFrame, today: date, target: date
             when = f"{start} → done {end} (due {due})" if a.status == "done" else f"{start} → due {due}"
             rows.append({"row": f"{a.id} {_short(a.title, 48)}", "start": start, "finish": end + timedelta(days=1),
                          "legend": a.status, "text": words, "overdue": bool(a.overdue),
-                         "hover": f"<b>{a.id}</b> {a.title}<br>{ph.name}<br>Owner: {a.owner or '(no owner)'}"
+                         "hover": f"<b>{a.id}</b> {chart_text(a.title)}<br>{chart_text(ph.name)}<br>"
+                                  f"Owner: {chart_text(a.owner) or '(no owner)'}"
                                   f"<br>{when}<br>{words}<br>Priority: {a.priority}"})
     df = pd.DataFrame(rows, columns=["row", "start", "finish", "legend", "text", "overdue", "hover"])
     if df.empty:
@@ -168,7 +172,7 @@ def phase_progress(progress: pd.DataFrame) -> go.Figure:
     """Horizontal bars of effort-weighted progress per phase (0-100%) with a diamond for what
     was planned by today, and a column of labels right of 100%: '62% done · planned 80% ·
     3 of 7 actions done · 1 overdue' (or 'no actions')."""
-    p = progress.iloc[::-1]
+    p = progress.iloc[::-1].assign(name=lambda f: f["name"].map(chart_text))     # phase names as typed
     values = [0 if pd.isna(v) else v for v in p["progress_pct"]]
     has = p["planned_pct"].notna()
     text = ["no actions" if pd.isna(v) else
@@ -194,7 +198,7 @@ def phase_progress(progress: pd.DataFrame) -> go.Figure:
 def workload(load: pd.DataFrame, top: int = 15) -> go.Figure:
     """Stacked bars of the effort days left per owner by status (forecast.workload output, the
     heaviest first, at most `top` owners), each labelled with its total and overdue count."""
-    w = load.head(top).iloc[::-1]
+    w = load.head(top).iloc[::-1].assign(owner=lambda f: f["owner"].map(chart_text))    # names as typed
     traces = [go.Bar(x=w[status], y=w["owner"], orientation="h", name=status, marker_color=STATUS_COLOURS[status],
                      hovertemplate="%{y}: %{x:.0f} d " + status + "<extra></extra>")
               for status in ("to do", "in progress", "blocked")]

@@ -174,7 +174,7 @@ def risk_form(key: str, values: dict, submit: str, *, cat: Catalog, crit: dict, 
     lik = lambda v: rs.scale_label(v, crit["likelihood_labels"]) if v else "not rated"  # noqa: E731
     imp = lambda v: rs.scale_label(v, crit["impact_labels"]) if v else "not rated"  # noqa: E731
     sys_ids = list(systems["id"])
-    meaning = {scale: "  \n".join(f"**{n} {lbl}**: {d}" for n, lbl, d in
+    meaning = {scale: "  \n".join(f"**{n} {chrome.plain(lbl)}**: {chrome.plain(d)}" for n, lbl, d in
                                   zip(rs.SCALE, crit[f"{scale}_labels"], crit[f"{scale}_descriptions"]))
                for scale in ("likelihood", "impact")}
     sys_ids += [s for s in values.get("systems", []) if s not in sys_ids]
@@ -278,7 +278,8 @@ def overview_section(con, ws: dict) -> None:
         if panel["above_count"]:
             st.markdown(f"**Above appetite now: {panel['above_count']}** (residual where rated, else inherent)")
             for r in panel["top"].itertuples():
-                st.page_link("pages/risks.py", label=f"{r.id} {r.title} · {int(r.current_score)} {r.current_level}"
+                st.page_link("pages/risks.py",
+                             label=f"{r.id} {chrome.plain(r.title)} · {int(r.current_score)} {r.current_level}"
                              + (" · accepted" if r.status == "accepted" else ""),
                              icon=":material/warning:", query_params={"ws": str(ws["id"]), "risk": r.id})
     right.plotly_chart(panel["heatmap"], theme=None, key="ov_risk_heatmap", config={"displayModeBar": False})
