@@ -19,6 +19,7 @@ from aims.catalog import standard as catalog
 from aims.demo import client as demo
 from aims.store import db
 from aims.store.backup import backup_file
+from aims.store.files import FileProblem
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,10 +64,17 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "backup":
             out = backup_file(path, args.out)
             print(f"Backup written: {out}")
-    except (db.DatabaseLockedError, catalog.CatalogError, OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (db.DatabaseLockedError, FileProblem, catalog.CatalogError, OSError, ValueError) as exc:
+        print(f"error: {_said(exc)}", file=sys.stderr)
         return 1
     return 0
+
+
+def _said(exc: Exception) -> str:
+    """One line for an error: an operating-system error ("[Errno 21] ...") as its file and reason."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"cannot use {exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    return " ".join(str(exc).split())
 
 
 def _workbook_parsers(sub) -> None:
@@ -107,11 +115,11 @@ def _workbook_command(args, path: str) -> int:
             out = Path(args.out)
             if out.suffix.lower() != ".xlsx":
                 raise ValidationError(f"--out must name an .xlsx file, not {out.name!r}.")
+            _check_writable_target(out)
             import time
             started = time.perf_counter()
             data = (soa.standalone(export.context(con, ws_id)) if args.soa_only else export.build(con, ws_id))
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_bytes(data)
+            _write_whole(out, data)
             print(f"Workbook written: {out} ({len(data) / 1024:.0f} KB in {time.perf_counter() - started:.1f} s)")
             return 0
         data = Path(args.file).read_bytes()
@@ -137,12 +145,41 @@ def _workbook_command(args, path: str) -> int:
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 1
-    except (db.DatabaseLockedError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (db.DatabaseLockedError, FileProblem, OSError) as exc:
+        print(f"error: {_said(exc)}", file=sys.stderr)
         return 1
     finally:
         if con is not None:
             con.close()
+
+
+def _check_writable_target(out) -> None:
+    """Raise ValidationError, before the work starts, when no file can be written at `out`."""
+    from aims.common.validate import ValidationError
+
+    blocker = next((a for a in [out, *out.parents] if a.exists()), None)
+    if blocker == out and not out.is_file():
+        raise ValidationError(f"Cannot write {out}: it is a folder or a device, not a file. Give --out a file name.")
+    if blocker is not None and blocker != out and not blocker.is_dir():
+        raise ValidationError(f"Cannot write {out}: {blocker} is a file, not a folder. Give --out a path in a folder.")
+
+
+def _write_whole(out, data: bytes) -> None:
+    """Write `data` under a temporary name beside `out`, then rename: `out` is complete or untouched."""
+    import os
+
+    from aims.common.validate import ValidationError
+
+    partial = out.with_name(f".{out.name}.{os.getpid()}.incomplete")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        os.replace(partial, out)
+    except OSError as exc:
+        raise ValidationError(f"Cannot write {out}: {exc.strerror or exc}. Give --out a file in a folder this user "
+                              "can write to, with room for the workbook.") from exc
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterator, TypeVar
 import duckdb
 
 from aims.common.validate import raise_if, text
+from aims.store import files
 from aims.store.conflicts import WriteConflict
 
 T = TypeVar("T")
@@ -40,6 +41,11 @@ class DatabaseLockedError(RuntimeError):
         super().__init__(
             f"The database file {path} is in use by another program ({holder}). "
             "Close the other AIMS Workbench window or command, or set AIMS_DB to another file.")
+
+
+# A path that is no usable database (a folder; an empty, text, SQLite or other program's file; a
+# file cut short, damaged or read-only): raised by open_database, checked in aims.store.files.
+DatabaseFileError = files.DatabaseFileError
 
 
 def database_path() -> str:
@@ -99,20 +105,36 @@ def migrations() -> list[tuple[int, str, str]]:
 def open_database(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) the database file and apply pending migrations.
 
-    Raises DatabaseLockedError when another process holds the file.
+    Raises DatabaseLockedError when another process holds the file, and DatabaseFileError (see
+    aims.store.files) when the path is no usable AIMS Workbench database: a folder, an empty,
+    text, SQLite or other program's file, a file cut short or damaged, a read-only file. Then
+    nothing was written to it.
     """
     path = str(path or database_path())
-    if path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    on_disk = path != ":memory:"
+    if on_disk:
+        files.check_database_file(path)     # also creates a new file's folder
     try:
         con = duckdb.connect(path, config={"autoinstall_known_extensions": False,
                                            "autoload_known_extensions": False})
-    except duckdb.IOException as exc:
+    except duckdb.Error as exc:
         text = str(exc)
-        if "lock" in text.lower():
+        if re.search(r"\block\b", text, re.IGNORECASE):    # "Could not set lock on file" (not "block")
             holder = re.search(r"held in (.+?)(?:\)|$)", text)
             raise DatabaseLockedError(path, holder.group(1) + ")" if holder else "another process") from exc
+        if on_disk:
+            raise files.unreadable(path, exc) from exc
         raise
+    if on_disk:
+        try:
+            with reading(con) as cur:
+                files.check_opened(cur, path)     # reads the catalogue: a damaged file fails here
+        except duckdb.Error as exc:
+            con.close()
+            raise files.unreadable(path, exc) from exc
+        except BaseException:
+            con.close()
+            raise
     migrate(con)
     return con
 

@@ -76,12 +76,15 @@ def _open(path: str):
 
 def connection():
     """The process-wide root connection for AIMS_DB; stops the page with a clear message when
-    another program holds the file."""
+    another program holds the file or the file is no usable database (nothing written to it)."""
     path = db.database_path()
     try:
         return _open(path)
     except db.DatabaseLockedError as exc:
         st.error(f"**The database is in use.** {exc}", icon=":material/lock:")
+        st.stop()
+    except db.DatabaseFileError as exc:
+        st.error(f"**The database cannot be opened.** {plain(str(exc))}", icon=":material/error:")
         st.stop()
 
 
