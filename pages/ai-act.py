@@ -7,7 +7,7 @@ import streamlit as st
 from aims.ai_systems import classification, inventory
 from aims.common.validate import ValidationError
 from aims.store import db
-from aims.ui import chrome
+from aims.ui import chrome, editing
 
 con, ws = chrome.page("EU AI Act classification", "decision support per AI system")
 rules = classification.rules()
@@ -36,8 +36,8 @@ with tab_wizard:
                         + (" + GPAI" + (" with systemic risk" if result.gpai == "gpai_systemic" else "")
                            if result.gpai else ""))
             st.caption(f"Version {h['version']}, {pd.Timestamp(h['classified_at']):%Y-%m-%d %H:%M} by "
-                       f"{h['classified_by']}, as {h['role'].replace('_', ' ')}. Dates of application from the "
-                       f"dates table, last checked {checked}.")
+                       f"{chrome.plain(h['classified_by'])}, as {h['role'].replace('_', ' ')}. Dates of application "
+                       f"from the dates table, last checked {checked}.")
             left, right = st.columns([2, 3], gap="large")
             left.markdown("**Why**\n" + "\n".join(f"- {line}" for line in result.reasoning))
             ob = classification.obligations(result, h["role"], dates)
@@ -93,25 +93,26 @@ with tab_dates:
     frame = table[["key", "what", "original_date", "applies_from", "checked_on", "source"]].copy()
     for col in ("original_date", "applies_from", "checked_on"):
         frame[col] = [pd.Timestamp(v).date() if pd.notna(v) else None for v in frame[col]]
-    edited = st.data_editor(frame, hide_index=True, key="cls_dates", disabled=["key", "what", "original_date", "source"],
-                            column_config={
-                                "key": "Key", "what": st.column_config.TextColumn("What applies", width="large"),
-                                "original_date": st.column_config.DateColumn("Original date", format="YYYY-MM-DD"),
-                                "applies_from": st.column_config.DateColumn("Applies from", format="YYYY-MM-DD",
-                                                                            required=True),
-                                "checked_on": st.column_config.DateColumn("Checked on", format="YYYY-MM-DD",
-                                                                          required=True),
-                                "source": "Source"}, placeholder="")
-    changed = [i for i in range(len(frame)) if edited.iloc[i]["applies_from"] != frame.iloc[i]["applies_from"]
-               or edited.iloc[i]["checked_on"] != frame.iloc[i]["checked_on"]]
-    if st.button(f"Save {len(changed)} changed date{'s' if len(changed) != 1 else ''}", disabled=not changed,
-                 type="primary", key="cls_dates_save"):
-        try:
-            with db.transaction(con) as tx:  # all rows or none
-                for i in changed:
-                    classification.update_date(tx, frame.iloc[i]["key"], edited.iloc[i]["applies_from"],
-                                               edited.iloc[i]["checked_on"])
-            chrome.flash("Dates saved.")
-            st.rerun()
-        except ValidationError as exc:
-            chrome.show_problems(exc)
+    frame = frame.rename(columns={"key": "ID"})
+    date_columns = {"applies_from": "applies_from", "checked_on": "checked_on"}
+    editing.pending_editor(frame, "cls_dates_pending", date_columns, key="cls_dates",
+                           disabled=["ID", "what", "original_date", "source"], column_config={
+                               "ID": "Key", "what": st.column_config.TextColumn("What applies", width="large"),
+                               "original_date": st.column_config.DateColumn("Original date", format="YYYY-MM-DD"),
+                               "applies_from": st.column_config.DateColumn("Applies from", format="YYYY-MM-DD",
+                                                                           required=True),
+                               "checked_on": st.column_config.DateColumn("Checked on", format="YYYY-MM-DD",
+                                                                         required=True),
+                               "source": "Source"})
+    stored = frame.set_index("ID")
+
+    def save_dates(changes: dict, base: dict) -> int:
+        with db.transaction(con) as tx:  # all rows or none
+            for key, fields in changes.items():
+                shown = stored.loc[key, ["applies_from", "checked_on"]].to_dict()
+                row = {**shown, **fields}
+                classification.update_date(tx, key, row["applies_from"], row["checked_on"],
+                                           base={**shown, **base.get(key, {})})
+        return len(changes)
+    editing.save_bar("cls_dates_pending", save_dates, "cls_dates", frame, date_columns,
+                     message=lambda n, _: f"Saved {chrome.tally(n, 'date row')}.")

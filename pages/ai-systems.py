@@ -70,15 +70,18 @@ with tab_register:
             st.caption(f"{s['status']} · {s['lifecycle_stage']} · EU AI Act: **{s['ai_act_category']}** · "
                        f"role: {s['org_role']} · automation: {s['automation']}")
             d = st.columns(3)
-            d[0].markdown(f"**Purpose**  \n{s['purpose'] or '–'}")
-            d[1].markdown(f"**Intended uses and users**  \n{s['intended_use'] or '–'}")
-            d[2].markdown(f"**Foreseeable misuse**  \n{s['foreseeable_misuse'] or '–'}")
+            shown = {f: chrome.plain(s[f]) or "–" for f in ("purpose", "intended_use", "foreseeable_misuse",
+                                                            "business_owner", "technical_owner", "affected_persons")}
+            d[0].markdown(f"**Purpose**  \n{shown['purpose']}")
+            d[1].markdown(f"**Intended uses and users**  \n{shown['intended_use']}")
+            d[2].markdown(f"**Foreseeable misuse**  \n{shown['foreseeable_misuse']}")
             d = st.columns(3)
-            d[0].markdown(f"**Owners**  \nbusiness: {s['business_owner'] or '–'}  \ntechnical: {s['technical_owner'] or '–'}")
-            d[1].markdown(f"**Model**  \n{s['sourcing']}; {s['vendor'] or 'no vendor'} {s['model']}; {s['model_type']}")
+            d[0].markdown(f"**Owners**  \nbusiness: {shown['business_owner']}  \ntechnical: {shown['technical_owner']}")
+            d[1].markdown(f"**Model**  \n{s['sourcing']}; {chrome.plain(s['vendor']) or 'no vendor'} "
+                          f"{chrome.plain(s['model'])}; {s['model_type']}")
             d[2].markdown(f"**Personal data**  \n{'yes' if s['personal_data'] else 'no'}"
                           f"{' (special categories)' if s['special_categories'] else ''}; "
-                          f"affected: {s['affected_persons'] or '–'}")
+                          f"affected: {shown['affected_persons']}")
             hist = classification.history(con, ws["id"], wanted)
             ias = chrome.cached(impact.list_all, con, ws["id"])
             ias = ias[ias["system_id"] == wanted]
@@ -90,7 +93,7 @@ with tab_register:
                 else:
                     h = hist.iloc[0]
                     st.caption(f"Version {h['version']}: {h['category'].replace('_', '-')} as {h['role']}, "
-                               f"{pd.Timestamp(h['classified_at']):%Y-%m-%d} by {h['classified_by']}")
+                               f"{pd.Timestamp(h['classified_at']):%Y-%m-%d} by {chrome.plain(h['classified_by'])}")
                 st.page_link("pages/ai-act.py", label="Open the classification wizard", icon=":material/gavel:",
                              query_params={"ws": str(ws["id"]), "system": wanted})
             with d[1]:
@@ -113,16 +116,9 @@ with tab_register:
                                  query_params={"ws": str(ws["id"]), "system": wanted})
                 except ImportError:
                     st.caption("The risk register is not available.")
-            with st.expander("Edit this system", icon=":material/edit:"):
-                values = inventory_form.system_form(f"inv_edit_{wanted}", s, "Save changes", owners)
-                if values is not None:
-                    try:
-                        n = chrome.with_owners(con, ws["id"], inventory_form.owners_of([values]),
-                                               lambda tx: inventory.update(tx, ws["id"], wanted, values))
-                        chrome.flash(chrome.fields_saved(n, wanted))
-                        st.rerun()
-                    except ValidationError as exc:
-                        chrome.show_problems(exc)
+            with st.expander("Edit this system", icon=":material/edit:",
+                             expanded=inventory_form.edit_pending(wanted)):
+                inventory_form.edit_system(con, ws["id"], wanted, s, owners)
             if s["status"] == "active":
                 with st.popover("Retire this system", icon=":material/archive:"):
                     st.write("Retired systems stay in the register and its history, marked retired.")

@@ -139,20 +139,10 @@ else:
             st.caption("  \n".join(refs))
     with right:
         form = f"focus_{current}"
-        v = f"{form}_{chrome.form_version(form)}"
-        fresh = {"maturity": assessments.maturity_label(row["maturity"]), "target": int(row["target"]),
-                 "evidence_strength": row["evidence_strength"], "owner": row["owner"],
-                 "due": row["due"] if pd.notna(row["due"]) else None, "evidence": row["evidence"], "notes": row["notes"]}
-        shown = conflicts.loaded(form, fresh, probe=f"{v}_maturity")
-        newer = conflicts.changed_since(shown, fresh)
-        if newer and not conflicts.pending(form):
-            n = st.columns([4, 1.2])
-            n[0].info(chrome.plain(f"Changed by someone else since you opened this form: "
-                                   f"{', '.join(f.replace('_', ' ') for f in newer)}. Your save keeps their "
-                                   "changes to fields you leave as they are."), icon=":material/update:")
-            if n[1].button("Show the latest", key=f"{v}_latest", icon=":material/refresh:"):
-                chrome.form_done(form)
-                st.rerun()
+        v, shown = conflicts.opened(form, {
+            "maturity": assessments.maturity_label(row["maturity"]), "target": int(row["target"]),
+            "evidence_strength": row["evidence_strength"], "owner": row["owner"],
+            "due": row["due"] if pd.notna(row["due"]) else None, "evidence": row["evidence"], "notes": row["notes"]})
         with st.form(v, border=True):
             # two columns and no radio captions, so Save stays above the fold at 1440x900
             hints = "  \n".join(f"**{label}**: {assessments.MATURITY_HINTS[level]}"

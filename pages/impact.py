@@ -5,7 +5,7 @@ import streamlit as st
 
 from aims.ai_systems import impact, inventory
 from aims.common.validate import ValidationError
-from aims.ui import chrome
+from aims.ui import chrome, conflicts
 
 con, ws = chrome.page("AI system impact assessment", "ISO/IEC 42001 6.1.4, 8.4 and A.5, in the style of ISO/IEC 42005")
 LEVEL_MARK = {"low": "low", "medium": "medium", "high": "HIGH", "critical": "CRITICAL", None: "–"}
@@ -65,23 +65,31 @@ with tab_one:
                       default=st.session_state.get(OPEN) if st.session_state.get(OPEN) in titles else qs[0]["id"],
                       key=f"ia_section_{aid}_{chrome.digest(titles.values())}")
     for sec in [q for q in qs if q["id"] == chosen]:
-        with st.form(f"ia_form_{aid}_{sec['id']}", border=True):
+        form = f"ia_form_{aid}_{sec['id']}"
+        v = f"{form}_{chrome.form_version(form)}"
+        shown = conflicts.loaded(form, {q["id"]: answers.get(q["id"], {"value": None, "note": ""})
+                                        for q in sec["questions"]}, probe=f"{v}_{sec['questions'][0]['id']}")
+        with st.form(v, border=True):
             changes = {}
             for q in sec["questions"]:
                 options = [None] + [o["value"] for o in q["options"]]
                 label_of = {o["value"]: f"{o['label']}  [{o['severity']}]" for o in q["options"]}
                 label_of[None] = "Not answered yet"
-                current = answers.get(q["id"], {"value": None, "note": ""})
+                current = shown[q["id"]]
                 value = st.radio(q["text"], options, index=options.index(current["value"]) if current["value"] in options else 0,
                                  format_func=label_of.get, help=q.get("help"), disabled=read_only,
-                                 key=f"ia_{aid}_{q['id']}")
+                                 key=f"{v}_{q['id']}")
                 note = st.text_input("Note", current["note"], max_chars=5000, disabled=read_only,
-                                     key=f"ia_{aid}_{q['id']}_note", label_visibility="collapsed",
+                                     key=f"{v}_{q['id']}_note", label_visibility="collapsed",
                                      placeholder="Note or evidence for this answer")
                 changes[q["id"]] = {"value": value, "note": note}
-            if st.form_submit_button("Save this section", type="primary", disabled=read_only):
-                st.session_state[OPEN] = sec["id"]
-                act(lambda: impact.save_answers(con, ws["id"], aid, changes), f"Saved the section {sec['title']}.")
+            submitted = st.form_submit_button("Save this section", type="primary", disabled=read_only)
+        saved = submitted and conflicts.save(form, lambda ch, base: impact.save_answers(con, ws["id"], aid, ch, base=base),
+                                             changes, shown, lambda n: f"Saved the section {sec['title']}.")
+        if saved or conflicts.panel(form):
+            st.session_state[OPEN] = sec["id"]
+            chrome.form_done(form)
+            st.rerun()
 
     st.subheader("Review and approval")
     c = st.columns(3)

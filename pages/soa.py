@@ -5,8 +5,7 @@ import streamlit as st
 
 from aims.assessment import requirements as assessments
 from aims.assessment import soa
-from aims.common.validate import ValidationError
-from aims.ui import chrome, editing, risk_panels
+from aims.ui import chrome, conflicts, editing, risk_panels
 
 con, ws = chrome.page("Statement of Applicability", "ISO/IEC 42001 clause 6.1.3: the Annex A controls and why")
 cat = chrome.catalog()
@@ -30,19 +29,22 @@ k[4].metric("SoA version", chrome.plain(approval["version"]) or "–", border=Tr
 
 with st.expander("Version and approval", icon=":material/approval:",
                  expanded=not approval["version"]):
-    with st.form("soa_approval"):
+    k, shown = conflicts.opened("soa_approval", {f: approval[f] for f in ("version", "approved_by", "approved_on")})
+    with st.form(k):
         c = st.columns(3)
-        version = c[0].text_input("SoA version", approval["version"], max_chars=40, placeholder="e.g. 1.0")
-        approver = c[1].text_input("Approved by (name and role)", approval["approved_by"], max_chars=200)
-        approved_on = c[2].date_input("Approval date", approval["approved_on"], max_value=date.today(),
-                                      format="YYYY-MM-DD")
-        if st.form_submit_button("Save version and approval"):
-            try:
-                assessments.set_soa_approval(con, ws["id"], version, approver, approved_on)
-                chrome.flash("SoA version and approval saved.")
-                st.rerun()
-            except ValidationError as exc:
-                chrome.show_problems(exc)
+        version = c[0].text_input("SoA version", shown["version"], max_chars=40, placeholder="e.g. 1.0",
+                                  key=f"{k}_version")
+        approver = c[1].text_input("Approved by (name and role)", shown["approved_by"], max_chars=200,
+                                   key=f"{k}_approved_by")
+        approved_on = c[2].date_input("Approval date", shown["approved_on"], max_value=date.today(),
+                                      format="YYYY-MM-DD", key=f"{k}_approved_on")
+        submitted = st.form_submit_button("Save version and approval")
+    conflicts.submit("soa_approval", "SoA", {"version": version, "approved_by": approver, "approved_on": approved_on}
+                     if submitted else None, shown,
+                     lambda d, base: assessments.set_soa_approval(con, ws["id"], d.get("version", shown["version"]),
+                                                                  d.get("approved_by", shown["approved_by"]),
+                                                                  d.get("approved_on", shown["approved_on"]), base=base),
+                     lambda _: "SoA version and approval saved.")
 
 f = st.columns([2.5, 2, 3])
 objectives = ["All objectives"] + list(rows["Objective"].unique())

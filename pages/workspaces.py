@@ -6,7 +6,7 @@ import streamlit as st
 from aims.common.validate import ValidationError
 from aims.demo import client as demo
 from aims.store import workspaces
-from aims.ui import chrome
+from aims.ui import chrome, conflicts
 
 chrome.start()
 
@@ -29,21 +29,24 @@ def workspace_form(key: str, values: dict, submit: str) -> dict | None:
     """The workspace fields as a form; returns the typed values when submitted."""
     with st.form(key, border=True):
         c = st.columns(2)
-        out = {"name": c[0].text_input("Workspace name *", values.get("name", ""), max_chars=80),
-               "organisation": c[1].text_input("Organisation", values.get("organisation", ""), max_chars=200)}
+        out = {"name": c[0].text_input("Workspace name *", values.get("name", ""), max_chars=80, key=f"{key}_name"),
+               "organisation": c[1].text_input("Organisation", values.get("organisation", ""), max_chars=200,
+                                               key=f"{key}_organisation")}
         c = st.columns(3)
-        out["sector"] = c[0].text_input("Sector", values.get("sector", ""), max_chars=200)
+        out["sector"] = c[0].text_input("Sector", values.get("sector", ""), max_chars=200, key=f"{key}_sector")
         sizes = [""] + list(workspaces.SIZES)
-        out["size"] = c[1].selectbox("Size", sizes, index=sizes.index(values.get("size") or ""))
+        out["size"] = c[1].selectbox("Size", sizes, index=sizes.index(values.get("size") or ""), key=f"{key}_size")
         out["target_date"] = c[2].date_input("Target certification date", values.get("target_date"),
-                                             min_value=date(2020, 1, 1), format="YYYY-MM-DD")
+                                             min_value=date(2020, 1, 1), format="YYYY-MM-DD", key=f"{key}_target_date")
         roles = [r.strip() for r in (values.get("ai_roles") or "").split(",") if r.strip()] \
             if isinstance(values.get("ai_roles"), str) else values.get("ai_roles", [])
         c = st.columns([3, 1])
-        out["ai_roles"] = c[0].multiselect("The organisation's AI roles", workspaces.AI_ROLES, default=roles)
-        out["default_target"] = c[1].selectbox("Default target maturity", [1, 2, 3, 4, 5],
+        out["ai_roles"] = c[0].multiselect("The organisation's AI roles", workspaces.AI_ROLES, default=roles,
+                                           key=f"{key}_ai_roles")
+        out["default_target"] = c[1].selectbox("Default target maturity", [1, 2, 3, 4, 5], key=f"{key}_default_target",
                                                index=int(values.get("default_target", 3)) - 1)
-        out["scope"] = st.text_area("AIMS scope statement", values.get("scope", ""), max_chars=5000, height=90)
+        out["scope"] = st.text_area("AIMS scope statement", values.get("scope", ""), max_chars=5000, height=90,
+                                    key=f"{key}_scope")
         return out if st.form_submit_button(submit, type="primary") else None
 
 
@@ -63,13 +66,13 @@ with tabs[0]:
     if ws is None:
         st.info("No active workspace. Create one in the next tab, or restore an archived one.")
     else:
-        values = workspace_form(f"ws_edit_{ws['id']}_{FORMS_V}", ws, "Save changes")
-        if values is not None:
-            try:
-                n = workspaces.update(con, ws["id"], values)
-                open_workspace(ws["id"], chrome.fields_saved(n, values['name']))
-            except ValidationError as exc:
-                chrome.show_problems(exc)
+        form = f"ws_edit_{ws['id']}"
+        prefix, shown = conflicts.opened(form, {f: ws[f] for f in workspaces.FIELDS})
+        values = workspace_form(prefix, {**ws, **shown}, "Save changes")
+        conflicts.submit(form, str(ws["id"]), values, shown,
+                         lambda data, base: workspaces.update(con, ws["id"], data, base=base),
+                         lambda n: chrome.fields_saved(n, (values or shown)["name"]),
+                         after=lambda: chrome.switch_workspace(ws["id"], None))     # the save's message stays
 with tabs[1]:
     values = workspace_form(f"ws_new_{FORMS_V}", {"default_target": 3}, "Create workspace")
     if values is not None:
@@ -88,7 +91,8 @@ with tabs[2]:
         st.info("Select a workspace to duplicate.")
     else:
         with st.form(f"ws_dup_{ws['id']}_{FORMS_V}"):
-            name = st.text_input(f"Name of the copy of {ws['name']}", f"{ws['name']} (copy)"[:80], max_chars=80)
+            name = st.text_input(f"Name of the copy of {chrome.plain(ws['name'])}", f"{ws['name']} (copy)"[:80],
+                                 max_chars=80)
             if st.form_submit_button("Duplicate", type="primary"):
                 try:
                     new_id = workspaces.duplicate(con, ws["id"], name)

@@ -61,8 +61,9 @@ def test_impact_page_saves_a_section_of_a_draft(app):
     go(app, "pages/impact.py", system="AIS-004")          # no assessment yet in the demo
     next(b for b in app.button if b.label == "Start the impact assessment").click().run()
     aid = impact.list_all(live(), ws_id).query("system_id == 'AIS-004'").iloc[0]["id"]
-    qid = impact.questionnaire()["sections"][0]["questions"][0]["id"]
-    radio = next(r for r in app.radio if r.key == f"ia_{aid}_{qid}")
+    section = impact.questionnaire()["sections"][0]
+    qid = section["questions"][0]["id"]
+    radio = next(r for r in app.radio if r.key == f"ia_form_{aid}_{section['id']}_0_{qid}")
     value = impact.questions()[qid]["options"][0]["value"]
     radio.set_value(value)
     next(b for b in app.button if b.label == "Save this section").click().run()

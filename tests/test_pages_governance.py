@@ -72,7 +72,7 @@ def test_the_overview_shows_the_governance_panel_from_the_register(app):
 def test_approving_the_draft_without_an_endorser_shows_every_problem_and_saves_nothing(app):
     go(app, "pages/governance.py")
     work = policy.working(live(), ws_id())
-    key = f"gov_pol_{work['id']}"
+    key = f"gov_pol_{work['id']}_0"
     app.selectbox(key=f"{key}_status").set_value("approved")
     button(app, "Save version 1.1").click().run()
     assert "fill in the endorser's name, the endorser's role, the approval date, the next review date" in errors(app)
@@ -82,7 +82,7 @@ def test_approving_the_draft_without_an_endorser_shows_every_problem_and_saves_n
 def test_approving_the_draft_retires_version_1_0(app):
     go(app, "pages/governance.py")
     work = policy.working(live(), ws_id())
-    key = f"gov_pol_{work['id']}"
+    key = f"gov_pol_{work['id']}_0"
     app.selectbox(key=f"{key}_status").set_value("approved")
     app.selectbox(key=f"{key}_endorsed_by").set_value("Daniel Reyes")
     app.text_input(key=f"{key}_endorser_role").input("Chief Executive Officer")

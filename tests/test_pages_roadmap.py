@@ -140,7 +140,7 @@ def test_editing_a_phase_and_the_effort_scale(app):
     button(app, "roadmap_phases_save").click().run()
     assert not app.error
     assert roadmap_phases.phases(live(), ws_id).iloc[8]["name"] == "Certification audit (Stage 2)"
-    next(n for n in app.number_input if n.key == "roadmap_effort_M").set_value(1)
+    next(n for n in app.number_input if n.key == "roadmap_effort_0_M").set_value(1)
     next(b for b in app.button if b.label == "Save the effort scale").click().run()
     assert any("S < M < L < XL" in e.value.replace("\\", "") for e in app.error)   # shown as typed: < escaped
     assert roadmap_phases.effort_scale(live(), ws_id)["M"] == 5

@@ -23,7 +23,7 @@ import pandas as pd
 from aims.ai_systems import inventory
 from aims.catalog.standard import CatalogError, load_json
 from aims.common.validate import ValidationError, day, raise_if
-from aims.store import db
+from aims.store import conflicts, db
 
 TIERS = ("prohibited", "high_risk", "limited", "minimal", "gpai", "gpai_systemic", "all")
 ROLES = ("provider", "deployer", "importer", "distributor", "product_manufacturer")
@@ -179,8 +179,10 @@ def date_map(con) -> dict[str, date]:
     return {k: pd.Timestamp(v).date() for k, v in zip(df["key"], df["applies_from"])}
 
 
-def update_date(con, key: str, applies_from, checked_on, who: str | None = None) -> None:
-    """Change one application date and the date it was checked (both required)."""
+def update_date(con, key: str, applies_from, checked_on, who: str | None = None, base: dict | None = None) -> None:
+    """Change one application date and the date it was checked (both required). `base`
+    ({applies_from, checked_on}) holds what the user's table showed: a date someone else changed
+    since raises EditConflict."""
     p: list[str] = []
     new_date = day(applies_from, "Applies from", p)
     checked = day(checked_on, "Checked on", p)
@@ -189,10 +191,21 @@ def update_date(con, key: str, applies_from, checked_on, who: str | None = None)
     if checked and checked > date.today():
         p.append("'Checked on' cannot be in the future.")
     raise_if(p)
-    table = dates_table(con).set_index("key")
-    if key not in table.index:
-        raise ValidationError(f"Unknown date key {key!r}.")
-    with db.writing(con) as cur:
+    with db.transaction(con) as tx:
+        table = dates_table(tx).set_index("key")
+        if key not in table.index:
+            raise ValidationError(f"Unknown date key {key!r}.")
+        if base is not None:
+            stored = {f: pd.Timestamp(table.at[key, f]).date() for f in ("applies_from", "checked_on")}
+            write, found = conflicts.settle(key, stored, {"applies_from": new_date, "checked_on": checked}, base)
+            conflicts.raise_if_conflicts(tx.cur, None, "ai_act_date", found)
+            new_date, checked = write.get("applies_from", stored["applies_from"]), write.get("checked_on",
+                                                                                             stored["checked_on"])
+        _write_date(tx, key, table, new_date, checked, who)
+
+
+def _write_date(tx, key: str, table: pd.DataFrame, new_date: date, checked: date, who: str | None) -> None:
+    with db.writing(tx) as cur:
         cur.execute("UPDATE ai_act_date SET applies_from = ?, checked_on = ?, updated_at = ? WHERE key = ?",
                     [new_date, checked, datetime.now(), key])
         db.log_diff(cur, None, "ai_act_date", key,

@@ -21,7 +21,7 @@ import pandas as pd
 from aims.ai_systems import inventory
 from aims.catalog.standard import CONTROL_IDS, CatalogError, load_json
 from aims.common.validate import LONG_TEXT, ValidationError, day, raise_if, text
-from aims.store import db
+from aims.store import conflicts, db
 
 LEVELS = ("low", "medium", "high", "critical")
 RANK = {lvl: i + 1 for i, lvl in enumerate(LEVELS)}
@@ -176,9 +176,18 @@ def start(con, workspace_id: int, system_id: str, assessor: str = "", who: str |
     return new_id
 
 
-def save_answers(con, workspace_id: int, assessment_id: str, changes: dict[str, dict], who: str | None = None) -> int:
+def save_answers(con, workspace_id: int, assessment_id: str, changes: dict[str, dict], who: str | None = None,
+                 base: dict[str, dict] | None = None) -> int:
     """Save answers {question_id: {'value': option value or None, 'note': text}} to a draft or
-    in-review version; approved versions are read-only. Returns the number of fields changed."""
+    in-review version; approved versions are read-only. Returns the number of fields changed.
+    `base` holds the answers the user's form showed: answers left as shown are not written, and
+    one someone else changed since raises conflicts.EditConflict (record: the question)."""
+    with db.transaction(con) as tx:
+        return _save_answers(tx, workspace_id, assessment_id, changes, who, base)
+
+
+def _save_answers(con, workspace_id: int, assessment_id: str, changes: dict[str, dict], who: str | None,
+                  base: dict[str, dict] | None) -> int:
     a = get(con, workspace_id, assessment_id)
     if a is None:
         raise ValidationError(f"There is no impact assessment {assessment_id!r} in this workspace.")
@@ -195,8 +204,18 @@ def save_answers(con, workspace_id: int, assessment_id: str, changes: dict[str, 
         if value is not None and value not in {o["value"] for o in qs[qid]["options"]}:
             p.append(f"{qid}: {value!r} is not one of its answer options.")
         cleaned[qid] = {"value": value, "note": text(ans.get("note"), f"{qid} note", p, limit=LONG_TEXT)}
-    raise_if(p)
     old = answers(con, workspace_id, assessment_id)
+    if base is not None:
+        found = []
+        for qid in list(cleaned):
+            before = old.get(qid, {"value": None, "note": ""})
+            seen = {"value": (base.get(qid) or {}).get("value") or None, "note": (base.get(qid) or {}).get("note") or ""}
+            cleaned[qid], clash = conflicts.settle(qid, before, cleaned[qid], seen)
+            cleaned[qid] = {**before, **cleaned[qid]}
+            found += clash
+        conflicts.raise_if_conflicts(con.cur, int(workspace_id), "impact_answer", found,
+                                     {"value": "answer", "note": "note"}, lambda q: f"{assessment_id}/{q}")
+    raise_if(p)
     n = 0
     with db.writing(con) as cur:
         for qid, new in cleaned.items():

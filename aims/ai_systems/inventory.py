@@ -12,7 +12,7 @@ from datetime import datetime
 import pandas as pd
 
 from aims.common.validate import LONG_TEXT, ValidationError, blank, choice, day, raise_if, text
-from aims.store import db
+from aims.store import conflicts, db
 
 LIFECYCLE = ("idea", "design", "development", "validation", "deployed", "retired")
 SOURCING = ("built in-house", "fine-tuned", "vendor API", "embedded in a bought product")
@@ -149,15 +149,28 @@ def create(con, workspace_id: int, data: dict, who: str | None = None) -> str:
         raise ValidationError([m.removeprefix("Row 1: ") for m in exc.problems]) from None
 
 
-def update(con, workspace_id: int, system_id: str, data: dict, who: str | None = None) -> int:
-    """Change fields of a system; returns the number of fields changed."""
-    old = get(con, workspace_id, system_id)
-    if old is None:
-        raise ValidationError(f"There is no AI system {system_id!r} in this workspace.")
+def update(con, workspace_id: int, system_id: str, data: dict, who: str | None = None,
+           base: dict | None = None) -> int:
+    """Change fields of a system; returns the number of fields changed. `base` holds the values
+    the user's form showed: fields left as shown are not written, and a field someone else
+    changed since raises conflicts.EditConflict (see aims.store.conflicts)."""
     row = clean(data, partial=True)
-    if "special_categories" in row and row["special_categories"] and not row.get("personal_data", old["personal_data"]):
-        raise ValidationError("Special categories of personal data imply personal data: tick 'Personal data used' too.")
-    with db.writing(con) as cur:
+    with db.transaction(con) as tx:
+        cur = tx.cur
+        old = get(tx, workspace_id, system_id)
+        if old is None:
+            raise ValidationError(f"There is no AI system {system_id!r} in this workspace.")
+        if base is not None:
+            try:
+                seen = clean({k: v for k, v in base.items() if k in FIELDS}, partial=True)
+            except ValidationError:
+                seen = dict(base)
+            row, found = conflicts.settle(system_id, old, row, seen)
+            conflicts.raise_if_conflicts(cur, int(workspace_id), "ai_system", found,
+                                         {f: label for f, (label, _) in FIELDS.items()})
+        if row.get("special_categories") and not row.get("personal_data", old["personal_data"]):
+            raise ValidationError("Special categories of personal data imply personal data: "
+                                  "tick 'Personal data used' too.")
         if "name" in row and row["name"].lower() in _names_taken(cur, workspace_id, system_id):
             raise ValidationError(f"An AI system named {row['name']!r} already exists in this workspace.")
         changed = {k: v for k, v in row.items() if db._text(v) != db._text(old[k])}

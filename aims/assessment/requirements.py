@@ -197,19 +197,33 @@ def soa_approval(con, workspace_id: int) -> dict:
     return dict(zip(("version", "approved_by", "approved_on", "updated_at"), row))
 
 
-def set_soa_approval(con, workspace_id: int, version, approved_by, approved_on, who: str | None = None) -> None:
-    """Record the SoA version and its approval; an approval needs both a name and a date."""
+def set_soa_approval(con, workspace_id: int, version, approved_by, approved_on, who: str | None = None,
+                     base: dict | None = None) -> None:
+    """Record the SoA version and its approval; an approval needs both a name and a date.
+    `base` ({version, approved_by, approved_on}) holds what the user's form showed: fields left as
+    shown keep their stored value, one someone else changed since raises EditConflict."""
+    with db.transaction(con) as tx:
+        _set_soa_approval(tx, workspace_id, {"version": version, "approved_by": approved_by,
+                                             "approved_on": approved_on}, who, base)
+
+
+def _set_soa_approval(tx, workspace_id: int, data: dict, who: str | None, base: dict | None) -> None:
     p: list[str] = []
-    new = {"version": text(version, "SoA version", p, limit=40, required=True),
-           "approved_by": text(approved_by, "Approved by", p),
-           "approved_on": day(approved_on, "Approval date", p)}
+    old = soa_approval(tx, workspace_id)
+    new = {"version": text(data["version"], "SoA version", p, limit=40, required=True),
+           "approved_by": text(data["approved_by"], "Approved by", p),
+           "approved_on": day(data["approved_on"], "Approval date", p)}
+    if base is not None and not p:
+        stored = {k: old[k] for k in new}
+        write, found = conflicts.settle("SoA", stored, new, base)
+        conflicts.raise_if_conflicts(tx.cur, int(workspace_id), "soa", found, logged_as=lambda r: "approval")
+        new = {**stored, **write}
     if bool(new["approved_by"]) != bool(new["approved_on"]):
         p.append("An approval needs both the approver's name and the approval date.")
     if new["approved_on"] and new["approved_on"] > date.today():
         p.append("The approval date cannot be in the future.")
     raise_if(p)
-    old = soa_approval(con, workspace_id)
-    with db.writing(con) as cur:
+    with db.writing(tx) as cur:
         cur.execute("INSERT INTO soa_approval VALUES (?, ?, ?, ?, ?) ON CONFLICT (workspace_id) DO UPDATE SET"
                     " version = excluded.version, approved_by = excluded.approved_by,"
                     " approved_on = excluded.approved_on, updated_at = excluded.updated_at",

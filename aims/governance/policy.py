@@ -24,7 +24,7 @@ import pandas as pd
 from aims.catalog.standard import Catalog
 from aims.common.validate import LONG_TEXT, ValidationError, blank, choice, day, raise_if, text
 from aims.governance.content import load as load_content
-from aims.store import db
+from aims.store import conflicts, db
 
 STATUSES = ("draft", "in review", "approved", "retired")
 WORKING = ("draft", "in review")
@@ -211,20 +211,30 @@ def _retire_approved(cur, workspace_id: int, who: str, now: datetime) -> None:
 
 
 def update(con, workspace_id: int, policy_id: str, data: dict, who: str | None = None,
-           today: date | None = None) -> int:
+           today: date | None = None, base: dict | None = None) -> int:
     """Change a version's fields or status; returns the number of fields changed.
 
     Approving retires the previously approved version. Raises ValidationError (nothing written)
-    for a forbidden status change, an edit to a frozen version or an incomplete approval.
+    for a forbidden status change, an edit to a frozen version or an incomplete approval. `base`
+    holds the stored values the user's form was opened on: fields left as shown are not written,
+    and a field someone else changed since raises conflicts.EditConflict.
     """
-    today = today or date.today()
-    old = get(con, workspace_id, policy_id)
+    with db.transaction(con) as tx:
+        return _update(tx, workspace_id, policy_id, data, who, today or date.today(), base)
+
+
+def _update(tx, workspace_id: int, policy_id: str, data: dict, who: str | None, today: date,
+            base: dict | None) -> int:
+    old = get(tx, workspace_id, policy_id)
     if old is None:
         raise ValidationError(f"There is no AI policy version {policy_id!r} in this workspace.")
     p: list[str] = []
     if "version" in data and str(data["version"]).strip().lstrip("vV") != old["version"]:
         p.append("The version number cannot change; start a new version instead.")
     changes = _clean({k: v for k, v in data.items() if k != "version"}, p)
+    if base is not None:
+        changes, found = conflicts.settle(policy_id, old, changes, base)
+        conflicts.raise_if_conflicts(tx.cur, int(workspace_id), "policy", found)
     new = {**{f: old[f] for f in FIELDS}, **changes}
     allowed = [s for s in TRANSITIONS[old["status"]] if s != old["status"]]
     if new["status"] not in TRANSITIONS[old["status"]]:
@@ -243,7 +253,7 @@ def update(con, workspace_id: int, policy_id: str, data: dict, who: str | None =
     now, who = datetime.now(), who or db.current_user()
     logged_old = {**old, "principles": "; ".join(old["principles"])}
     logged_new = {**new, "principles": "; ".join(new["principles"])}
-    with db.writing(con) as cur:
+    with db.writing(tx) as cur:
         if new["status"] == "approved" and old["status"] != "approved":
             _retire_approved(cur, int(workspace_id), who, now)
         n = db.log_diff(cur, int(workspace_id), "policy", policy_id,

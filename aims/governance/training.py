@@ -219,11 +219,18 @@ def add_session(con, workspace_id: int, data: dict, who: str | None = None) -> s
 
 
 def update_session(con, workspace_id: int, session_id: str, data: dict, who: str | None = None,
-                   today: date | None = None) -> int:
+                   today: date | None = None, base: dict | None = None) -> int:
     """Change a session's fields; returns fields changed. Moving a session with recorded
-    attendance into the future is refused."""
-    today = today or date.today()
-    sess = sessions(con, workspace_id)
+    attendance into the future is refused. `base` holds the values the user's form was opened on
+    (audience as role IDs): fields left as shown are not written, and a field someone else
+    changed since raises conflicts.EditConflict."""
+    with db.transaction(con) as tx:
+        return _update_session(tx, workspace_id, session_id, data, who, today or date.today(), base)
+
+
+def _update_session(tx, workspace_id: int, session_id: str, data: dict, who: str | None, today: date,
+                    base: dict | None) -> int:
+    sess = sessions(tx, workspace_id)
     hit = sess[sess["id"] == session_id]
     if hit.empty:
         raise ValidationError(f"There is no training session {session_id!r} in this workspace.")
@@ -231,13 +238,21 @@ def update_session(con, workspace_id: int, session_id: str, data: dict, who: str
     old = {"topic": old_row["topic"], "kind": old_row["kind"], "audience": ";".join(old_row["audience"]),
            "held_on": old_row["held_on"], "trainer": old_row["trainer"], "notes": old_row["notes"]}
     p: list[str] = []
-    new = _clean({**old, **data}, _role_ids(con, workspace_id), p)
+    role_ids = _role_ids(tx, workspace_id)
+    new = _clean({**old, **data}, role_ids, p)
+    if base is not None:
+        stored = _clean(dict(old), role_ids, [])
+        seen = _clean({**old, **base}, role_ids, [])
+        write, found = conflicts.settle(session_id, stored, {f: new[f] for f in data if f in new},
+                                        {f: seen[f] for f in base if f in seen})
+        conflicts.raise_if_conflicts(tx.cur, int(workspace_id), "training", found)
+        new = {**stored, **write}
     recorded = int(old_row["attended"] + old_row["completed"] + old_row["absent"])
     if recorded and (new["held_on"] is None or new["held_on"] > today):
         p.append(f"{recorded} attendance record{'s' if recorded != 1 else ''} exist for this session, so its date "
                  "must be today or earlier.")
     raise_if(p)
-    with db.writing(con) as cur:
+    with db.writing(tx) as cur:
         n = db.log_diff(cur, int(workspace_id), "training", session_id, old, new, who)
         if n:
             cur.execute("UPDATE training_session SET " + ", ".join(f"{f} = ?" for f in FIELDS)

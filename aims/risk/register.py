@@ -20,7 +20,7 @@ from aims.catalog.standard import CONTROL_IDS, Catalog, load
 from aims.common import frames
 from aims.common.validate import LONG_TEXT, ValidationError, blank, choice, day, integer, raise_if, text
 from aims.risk import scoring as rs
-from aims.store import db
+from aims.store import conflicts, db
 
 LIFECYCLE_STAGES, TREATMENTS, STATUSES, LEVELS = rs.LIFECYCLE_STAGES, rs.TREATMENTS, rs.STATUSES, rs.LEVELS
 FIELDS = ("title", "description", "lifecycle_stage", "risk_source", "objective", "stakeholders",
@@ -31,7 +31,7 @@ ORIGIN = ("library_id", "source_assessment_id", "source_question_id")
 LINKS = ("systems", "controls")
 _DATES = ("due", "accepted_on", "acceptance_expiry", "next_review")
 _CONTROL_ORDER = {c: i for i, c in enumerate(CONTROL_IDS)}
-_CRITERIA_FIELDS = ("likelihood_labels", "likelihood_descriptions", "impact_labels", "impact_descriptions",
+CRITERIA_FIELDS = ("likelihood_labels", "likelihood_descriptions", "impact_labels", "impact_descriptions",
                     "low_max", "medium_max", "high_max", "appetite", "review_months")
 
 
@@ -44,30 +44,42 @@ def criteria(con, workspace_id: int) -> dict:
     each, level 1 first), low_max, medium_max, high_max, appetite, review_months, customised.
     """
     with db.reading(con) as cur:
-        row = cur.execute("SELECT " + ", ".join(_CRITERIA_FIELDS) + " FROM risk_criteria WHERE workspace_id = ?",
+        row = cur.execute("SELECT " + ", ".join(CRITERIA_FIELDS) + " FROM risk_criteria WHERE workspace_id = ?",
                           [int(workspace_id)]).fetchone()
     if row is None:
         return rs.defaults()
-    out = dict(zip(_CRITERIA_FIELDS, row))
-    for key in _CRITERIA_FIELDS[:4]:
+    out = dict(zip(CRITERIA_FIELDS, row))
+    for key in CRITERIA_FIELDS[:4]:
         out[key] = json.loads(out[key])
     return {**out, "customised": True}
 
 
-def save_criteria(con, workspace_id: int, data: dict, who: str | None = None) -> int:
+def save_criteria(con, workspace_id: int, data: dict, who: str | None = None, base: dict | None = None) -> int:
     """Validate and store the workspace's criteria (merged over the current ones); returns the
-    number of fields changed. Raises ValidationError with every problem, nothing written."""
-    old = criteria(con, workspace_id)
-    new = rs.clean_criteria({**{k: old[k] for k in _CRITERIA_FIELDS}, **data})
-    _require_workspace(con, workspace_id)
-    with db.writing(con) as cur:
-        values = [json.dumps(new[k]) for k in _CRITERIA_FIELDS[:4]] + [new[k] for k in _CRITERIA_FIELDS[4:]]
-        cur.execute("INSERT INTO risk_criteria (workspace_id, " + ", ".join(_CRITERIA_FIELDS) + ", updated_at)"
-                    " VALUES (" + ", ".join(["?"] * (len(_CRITERIA_FIELDS) + 2)) + ") ON CONFLICT (workspace_id)"
-                    " DO UPDATE SET " + ", ".join(f"{k} = excluded.{k}" for k in _CRITERIA_FIELDS)
+    number of fields changed. Raises ValidationError with every problem, nothing written. `base`
+    holds the criteria the user's form was opened on: fields left as shown are not written, and
+    a field someone else changed since raises conflicts.EditConflict."""
+    with db.transaction(con) as tx:
+        _require_workspace(tx, workspace_id)
+        old = criteria(tx, workspace_id)
+        stored = {k: old[k] for k in CRITERIA_FIELDS}
+        new = rs.clean_criteria({**stored, **data})
+        if base is not None:
+            write, found = conflicts.settle("criteria", stored, {k: new[k] for k in data if k in new}, base)
+            conflicts.raise_if_conflicts(tx.cur, int(workspace_id), "risk_criteria", found)
+            new = rs.clean_criteria({**stored, **write})
+        return _write_criteria(tx, workspace_id, old, new, who)
+
+
+def _write_criteria(tx, workspace_id: int, old: dict, new: dict, who: str | None) -> int:
+    with db.writing(tx) as cur:
+        values = [json.dumps(new[k]) for k in CRITERIA_FIELDS[:4]] + [new[k] for k in CRITERIA_FIELDS[4:]]
+        cur.execute("INSERT INTO risk_criteria (workspace_id, " + ", ".join(CRITERIA_FIELDS) + ", updated_at)"
+                    " VALUES (" + ", ".join(["?"] * (len(CRITERIA_FIELDS) + 2)) + ") ON CONFLICT (workspace_id)"
+                    " DO UPDATE SET " + ", ".join(f"{k} = excluded.{k}" for k in CRITERIA_FIELDS)
                     + ", updated_at = excluded.updated_at", [int(workspace_id)] + values + [datetime.now()])
         return db.log_diff(cur, int(workspace_id), "risk_criteria", "criteria",
-                           {k: old[k] for k in _CRITERIA_FIELDS}, new, who)
+                           {k: old[k] for k in CRITERIA_FIELDS}, new, who)
 
 
 # ---- validation ----------------------------------------------------------------------------------
@@ -391,28 +403,41 @@ def create(con, workspace_id: int, data: dict, who: str | None = None) -> str:
     return create_many(con, workspace_id, [data], who)[0]
 
 
-def update(con, workspace_id: int, risk_id: str, data: dict, who: str | None = None) -> int:
-    """Change a risk's fields and links (only the keys given); returns the number of fields changed."""
-    old = get(con, workspace_id, risk_id)
-    if old is None:
-        raise ValidationError(f"There is no risk {risk_id} in this workspace.")
+def update(con, workspace_id: int, risk_id: str, data: dict, who: str | None = None,
+           base: dict | None = None) -> int:
+    """Change a risk's fields and links (only the keys given); returns the number of fields changed.
+    `base` holds the stored values the user's form was opened on: fields left as shown are not
+    written, and a field someone else changed since raises conflicts.EditConflict."""
     unknown = sorted(set(data) - set(FIELDS) - set(LINKS))
     if unknown:
         raise ValidationError(f"{risk_id}: {', '.join(unknown)} cannot be edited.")
-    new = clean({**{k: old[k] for k in FIELDS + LINKS}, **data}, cat=load(),
-                system_ids=set(systems(con, workspace_id)["id"]), crit=criteria(con, workspace_id), label=risk_id)
-    changed = [k for k in FIELDS + LINKS if db._text(_log_value(k, old[k])) != db._text(_log_value(k, new[k]))]
-    if not changed:
-        return 0
-    who = who or db.current_user()
-    with db.writing(con) as cur:
-        cur.execute("UPDATE risk SET " + ", ".join(f"{f} = ?" for f in FIELDS) + ", updated_at = ?, updated_by = ?"
-                    " WHERE workspace_id = ? AND id = ?",
-                    [new[f] for f in FIELDS] + [datetime.now(), who, int(workspace_id), risk_id])
-        _write_links(cur, int(workspace_id), risk_id, "systems", old["systems"], new["systems"])
-        _write_links(cur, int(workspace_id), risk_id, "controls", old["controls"], new["controls"])
-        return db.log_diff(cur, int(workspace_id), "risk", risk_id, {k: _log_value(k, old[k]) for k in changed},
-                           {k: _log_value(k, new[k]) for k in changed}, who)
+    with db.transaction(con) as tx:
+        old = get(tx, workspace_id, risk_id)
+        if old is None:
+            raise ValidationError(f"There is no risk {risk_id} in this workspace.")
+        stored = {k: old[k] for k in FIELDS + LINKS}
+        context = {"cat": load(), "system_ids": set(systems(tx, workspace_id)["id"]),
+                   "crit": criteria(tx, workspace_id), "label": risk_id}
+        new = clean({**stored, **data}, **context)
+        if base is not None:
+            write, found = conflicts.settle(risk_id, stored, {k: new[k] for k in data}, base)
+            conflicts.raise_if_conflicts(tx.cur, int(workspace_id), "risk", found)
+            new = clean({**stored, **write}, **context)
+        changed = [k for k in FIELDS + LINKS if db._text(_log_value(k, old[k])) != db._text(_log_value(k, new[k]))]
+        if not changed:
+            return 0
+        return _write_update(tx.cur, int(workspace_id), risk_id, old, new, changed, who or db.current_user())
+
+
+def _write_update(cur, workspace_id: int, risk_id: str, old: dict, new: dict, changed: list[str], who: str) -> int:
+    """Write a risk's new values and links and log the changed fields; returns how many."""
+    cur.execute("UPDATE risk SET " + ", ".join(f"{f} = ?" for f in FIELDS) + ", updated_at = ?, updated_by = ?"
+                " WHERE workspace_id = ? AND id = ?",
+                [new[f] for f in FIELDS] + [datetime.now(), who, workspace_id, risk_id])
+    _write_links(cur, workspace_id, risk_id, "systems", old["systems"], new["systems"])
+    _write_links(cur, workspace_id, risk_id, "controls", old["controls"], new["controls"])
+    return db.log_diff(cur, workspace_id, "risk", risk_id, {k: _log_value(k, old[k]) for k in changed},
+                       {k: _log_value(k, new[k]) for k in changed}, who)
 
 
 def references(con, workspace_id: int, risk_id: str) -> dict[str, int]:

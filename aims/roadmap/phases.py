@@ -195,17 +195,27 @@ def phases(con, ws_id: int) -> pd.DataFrame:
 
 # ---- settings and phases (writes) ---------------------------------------------------------------
 
-def set_effort_scale(con, ws_id: int, values: dict, who: str | None = None) -> int:
+def set_effort_scale(con, ws_id: int, values: dict, who: str | None = None, base: dict | None = None) -> int:
     """Set the person-days of each effort size (whole days 1-250, growing S < M < L < XL);
-    returns the number of sizes changed."""
-    p: list[str] = []
-    old = effort_scale(con, ws_id)
-    new = {s: integer(values.get(s, old[s]), f"Effort days for {s}", p, low=1, high=MAX_EFFORT_DAYS,
-                      allow_none=False) for s in EFFORTS}
+    returns the number of sizes changed. `base` holds the scale the user's form was opened on:
+    sizes left as shown are not written, one someone else changed since raises EditConflict."""
+    with db.transaction(con) as tx:
+        p: list[str] = []
+        old = effort_scale(tx, ws_id)
+        new = {s: integer(values.get(s, old[s]), f"Effort days for {s}", p, low=1, high=MAX_EFFORT_DAYS,
+                          allow_none=False) for s in EFFORTS}
+        if base is not None and not p:
+            write, found = conflicts.settle("effort scale", old, {s: new[s] for s in values if s in new}, base)
+            conflicts.raise_if_conflicts(tx.cur, int(ws_id), "roadmap", found, logged_as=lambda r: r)
+            new = {s: write.get(s, old[s]) for s in EFFORTS}
+        return _write_effort_scale(tx, ws_id, old, new, p, who)
+
+
+def _write_effort_scale(tx, ws_id: int, old: dict, new: dict, p: list[str], who: str | None) -> int:
     if not p:
         p.extend(_effort_problems(new))
     raise_if(p)
-    with db.writing(con) as cur:
+    with db.writing(tx) as cur:
         db.require_workspace(cur, ws_id)
         _upsert_settings(cur, ws_id, new)
         return db.log_diff(cur, int(ws_id), "roadmap", "effort scale",

@@ -10,7 +10,7 @@ from datetime import datetime
 import pandas as pd
 
 from aims.common.validate import LONG_TEXT, ValidationError, choice, day, integer, raise_if, text
-from aims.store import db
+from aims.store import conflicts, db
 
 SIZES = ("1-49 staff", "50-249 staff", "250-999 staff", "1,000-4,999 staff", "5,000+ staff")
 AI_ROLES = ("provider", "developer", "deployer", "user", "importer", "distributor", "product manufacturer")
@@ -93,11 +93,19 @@ def create(con, data: dict, who: str | None = None) -> int:
     return new_id
 
 
-def update(con, workspace_id: int, data: dict, who: str | None = None) -> int:
-    """Change a workspace's fields (rename included); returns the number of fields changed."""
-    old = _existing(con, workspace_id)
-    row = clean({**{f: old[f] for f in FIELDS}, **data})
-    with db.writing(con) as cur:
+def update(con, workspace_id: int, data: dict, who: str | None = None, base: dict | None = None) -> int:
+    """Change a workspace's fields (rename included); returns the number of fields changed.
+    `base` holds the stored values the user's form was opened on: fields left as shown are not
+    written, and a field someone else changed since raises conflicts.EditConflict."""
+    with db.transaction(con) as tx:
+        old = _existing(tx, workspace_id)
+        stored = {f: old[f] for f in FIELDS}
+        row = clean({**stored, **data})
+        if base is not None:
+            write, found = conflicts.settle(str(workspace_id), stored, {f: row[f] for f in data if f in row}, base)
+            conflicts.raise_if_conflicts(tx.cur, int(workspace_id), "workspace", found)
+            row = clean({**stored, **write})
+        cur = tx.cur
         _check_name_free(cur, row["name"], int(workspace_id))
         cur.execute("UPDATE workspace SET " + ", ".join(f"{f} = ?" for f in FIELDS)
                     + ", updated_at = ? WHERE id = ?", [row[f] for f in FIELDS] + [datetime.now(), int(workspace_id)])

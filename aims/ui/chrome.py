@@ -94,7 +94,9 @@ def catalog():
 
 def _frame():
     """Page config, navigation, workspace picker and the sidebar notes; returns the page to run."""
-    st.set_page_config(page_title="AIMS Workbench", page_icon=":material/verified_user:", layout="wide")
+    # an emoji icon is drawn in the browser; a :material/...: one is fetched from fonts.gstatic.com by
+    # every visitor's browser (and fails on an offline machine)
+    st.set_page_config(page_title="AIMS Workbench", page_icon="\U0001f6e1\ufe0f", layout="wide")
     con = connection()
     st.session_state["workspace"] = pick_workspace(con)
     page = st.navigation({section: [st.Page(script, title=title, icon=icon, url_path=path, default=path == DEFAULT_PAGE)
@@ -242,13 +244,15 @@ def pick_workspace(con) -> dict | None:
     return workspaces.get(con, chosen)
 
 
-def switch_workspace(workspace_id: int | None, message: str) -> None:
-    """Open another workspace (None: the first there is) after a change, with a message, and rerun.
+def switch_workspace(workspace_id: int | None, message: str | None) -> None:
+    """Open another workspace (None: the first there is) after a change, with a message (None:
+    the one already queued), and rerun.
 
     The picker is already drawn when a page saves, and Streamlit refuses a change to a drawn
     widget's state, so the switch is handed to the next run's picker (see pick_workspace)."""
     st.session_state[_WS_NEXT] = None if workspace_id is None else int(workspace_id)
-    flash(message)
+    if message is not None:
+        flash(message)
     st.rerun()
 
 

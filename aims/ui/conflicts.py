@@ -37,6 +37,25 @@ def loaded(name: str, values: dict, probe: str) -> dict:
     return st.session_state[key]
 
 
+def opened(form: str, fresh: dict, labels: dict | None = None) -> tuple[str, dict]:
+    """Open the edit form `form` on the stored values `fresh`: returns (widget key prefix, the
+    values the form shows). The prefix, `<form>_<version>`, is what the form's widget keys start
+    with, and `<prefix>_<first field>` must be one of them (see loaded). When someone else saved
+    since the form was opened, says which fields and offers to show the latest values."""
+    prefix = f"{form}_{chrome.form_version(form)}"
+    shown = loaded(form, fresh, probe=f"{prefix}_{next(iter(fresh))}")
+    newer = changed_since(shown, fresh)
+    if newer and not pending(form):
+        names = ", ".join((labels or {}).get(f, f.replace("_", " ")) for f in newer)
+        n = st.columns([4, 1.2])
+        n[0].info(chrome.plain(f"Changed by someone else since you opened this form: {names}. Saving keeps "
+                               "their changes to the fields you leave as they are."), icon=":material/update:")
+        if n[1].button("Show the latest", key=f"{prefix}_latest", icon=":material/refresh:"):
+            chrome.form_done(form)
+            st.rerun()
+    return prefix, shown
+
+
 def changed_since(base: dict, now: dict) -> dict:
     """The fields whose stored value differs from what the form showed: {field: stored value}."""
     from aims.store.conflicts import same
@@ -115,3 +134,16 @@ def panel(where: str) -> bool:
     if pending(where):                   # a newer change again: show the new choice
         st.rerun()
     return False
+
+
+def submit(form: str, record: str, values: dict | None, shown: dict, write_one: Callable[[dict, dict | None], object],
+           message: Callable[[object], str], after: Callable[[], None] = st.rerun) -> None:
+    """The save of a one-record edit form opened with `opened`: when submitted (`values` not None),
+    runs write_one(the user's values, the values shown) and, on success, starts the form afresh
+    and calls `after` (a rerun); a refusal for someone else's newer values offers the choice
+    below the form."""
+    def write(changes: Changes, base: Changes | None):
+        return write_one(changes.get(record, {}), (base or {}).get(record))
+    if (values is not None and save(form, write, {record: values}, {record: shown}, message)) or panel(form):
+        chrome.form_done(form)
+        after()

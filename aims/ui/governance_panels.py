@@ -15,7 +15,7 @@ from aims.common.validate import ValidationError
 from aims.governance import policy, roles, training
 from aims.governance import summary as governance
 from aims.store import db
-from aims.ui import chrome, editing
+from aims.ui import chrome, conflicts, editing
 
 
 def try_write(action, message, form: str | None = None) -> None:
@@ -164,11 +164,14 @@ def policy_tab(con, ws: dict, cat) -> None:
     elif work:
         st.subheader(f"Working version {work['version']} ({work['status']})")
         allowed = list(policy.TRANSITIONS[work["status"]])
-        values = policy_form(con, ws_id, f"gov_pol_{work['id']}", work, allowed, False)
+        form = f"gov_pol_{work['id']}"
+        prefix, shown = conflicts.opened(form, {f: work[f] for f in policy.FIELDS if f != "version"})
+        values = policy_form(con, ws_id, prefix, {**work, **shown}, allowed, False)
         if values is not None:
             values.pop("version")
-            try_write(lambda: policy.update(con, ws_id, work["id"], values),
-                      lambda n: chrome.fields_saved(n, f"version {work['version']}"))
+        conflicts.submit(form, work["id"], values, shown,
+                         lambda data, base: policy.update(con, ws_id, work["id"], data, base=base),
+                         lambda n: chrome.fields_saved(n, f"version {work['version']}"))
         with st.expander(f"Delete draft version {work['version']}", icon=":material/delete:"):
             st.caption("Only a version that was never approved can be deleted; approved versions stay in the history.")
             if st.button(f"Delete version {work['version']}", key="gov_pol_delete"):
@@ -436,22 +439,26 @@ def training_tab(con, ws: dict, cat) -> None:
                          message=counted("Saved {n} attendance record{s}."))
 
         with st.expander(f"Edit or delete session {sid}", icon=":material/edit:"):
-            with st.form(f"gov_session_edit_{sid}"):
+            form = f"gov_session_edit_{sid}"
+            k, shown = conflicts.opened(form, {"topic": row["topic"], "kind": row["kind"], "held_on": row["held_on"],
+                                               "audience": [a for a in row["audience"] if a in role_names],
+                                               "trainer": row["trainer"], "notes": row["notes"]})
+            with st.form(k):
                 c = st.columns([3, 1.4, 1.2])
-                e_topic = c[0].text_input("Topic *", row["topic"], max_chars=200, key=f"gov_session_edit_topic_{sid}")
-                e_kind = c[1].selectbox("Kind", training.KINDS, index=training.KINDS.index(row["kind"]),
-                                        format_func=training.KIND_LABELS.get, key=f"gov_session_edit_kind_{sid}")
-                e_date = c[2].date_input("Date", row["held_on"], format="YYYY-MM-DD", key=f"gov_session_edit_date_{sid}")
+                e_topic = c[0].text_input("Topic *", shown["topic"], max_chars=200, key=f"{k}_topic")
+                e_kind = c[1].selectbox("Kind", training.KINDS, index=training.KINDS.index(shown["kind"]),
+                                        format_func=training.KIND_LABELS.get, key=f"{k}_kind")
+                e_date = c[2].date_input("Date", shown["held_on"], format="YYYY-MM-DD", key=f"{k}_date")
                 c = st.columns([3, 2])
-                e_aud = c[0].multiselect("Audience (roles) *", list(role_names), default=[a for a in row["audience"]
-                                                                                          if a in role_names],
-                                         format_func=role_names.get, key=f"gov_session_edit_aud_{sid}")
-                e_trainer = c[1].text_input("Trainer", row["trainer"], max_chars=200, key=f"gov_session_edit_trainer_{sid}")
-                e_notes = st.text_input("Notes", row["notes"], max_chars=5000, key=f"gov_session_edit_notes_{sid}")
-                if st.form_submit_button("Save session", type="primary"):
-                    try_write(lambda: training.update_session(con, ws_id, sid, {
-                        "topic": e_topic, "kind": e_kind, "held_on": e_date, "audience": e_aud,
-                        "trainer": e_trainer, "notes": e_notes}), lambda n: chrome.fields_saved(n, f"session {sid}"))
+                e_aud = c[0].multiselect("Audience (roles) *", list(role_names), default=shown["audience"],
+                                         format_func=role_names.get, key=f"{k}_aud")
+                e_trainer = c[1].text_input("Trainer", shown["trainer"], max_chars=200, key=f"{k}_trainer")
+                e_notes = st.text_input("Notes", shown["notes"], max_chars=5000, key=f"{k}_notes")
+                submitted = st.form_submit_button("Save session", type="primary")
+            conflicts.submit(form, sid, {"topic": e_topic, "kind": e_kind, "held_on": e_date, "audience": e_aud,
+                                         "trainer": e_trainer, "notes": e_notes} if submitted else None, shown,
+                             lambda data, base: training.update_session(con, ws_id, sid, data, base=base),
+                             lambda n: chrome.fields_saved(n, f"session {sid}"))
             if st.button(f"Delete session {sid} and its attendance", key=f"gov_session_delete_{sid}"):
                 try_write(lambda: training.delete_session(con, ws_id, sid), f"Deleted session {sid}.")
 

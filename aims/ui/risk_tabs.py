@@ -21,7 +21,7 @@ from aims.risk import register as risks
 from aims.risk import scoring as rs
 from aims.risk import trace as risk_trace
 from aims.store import db
-from aims.ui import chrome, risk_panels
+from aims.ui import chrome, conflicts, risk_panels
 
 
 @dataclass(frozen=True)
@@ -81,17 +81,13 @@ def open_risk_panel(r: Register) -> None:
             entry = risk_library.library().get(stored["library_id"])
             if entry:  # the library's typical existing controls as a prompt in an empty field
                 stored["existing_controls_hint"] = entry.existing_controls_hint
-            form_key = f"risk_edit_{current}_{pd.Timestamp(stored['updated_at']).value}"
-            values = risk_panels.risk_form(form_key, stored, "Save changes", cat=cat, crit=crit, systems=systems,
-                                           owners=chrome.owner_options(con, WS, [stored.get("owner")]))
-            if values is not None:
-                try:
-                    n = chrome.with_owners(con, WS, [values.get("owner")],
-                                           lambda tx: risks.update(tx, WS, current, values))
-                    chrome.flash(chrome.fields_saved(n, current))
-                    st.rerun()
-                except ValidationError as exc:
-                    chrome.show_problems(exc)
+            form = f"risk_edit_{current}"
+            prefix, shown = conflicts.opened(form, {k: stored[k] for k in risks.FIELDS + risks.LINKS})
+            values = risk_panels.risk_form(prefix, {**stored, **shown}, "Save changes", cat=cat, crit=crit,
+                                           systems=systems, owners=chrome.owner_options(con, WS, [shown.get("owner")]))
+            conflicts.submit(form, current, values, shown, lambda data, base: chrome.with_owners(
+                con, WS, [data.get("owner")], lambda tx: risks.update(tx, WS, current, data, base=base)),
+                lambda n: chrome.fields_saved(n, current))
             with st.expander("Delete this risk", icon=":material/delete:"):
                 refs = risks.references(con, WS, current)
                 if refs:
@@ -361,6 +357,9 @@ def criteria_tab(r: Register) -> None:
                "risk at once." + ("" if crit["customised"] else " These are the defaults for a 5x5 matrix."))
     left, right = st.columns([3, 2], gap="large")
     cv = st.session_state.get("risks_crit_v", 0)  # bumped on save so the inputs re-read the stored values
+    shown = conflicts.loaded("risks_crit", {k: crit[k] for k in risks.CRITERIA_FIELDS},
+                             probe=f"risks_crit_{cv}_appetite")
+    crit = {**crit, **shown}
     with left:
         with st.form(f"risks_criteria_{cv}", border=True):
             new: dict = {}
@@ -398,14 +397,12 @@ def criteria_tab(r: Register) -> None:
             new["review_months"] = c[4].number_input("Review every (months)", 1, 36, int(crit["review_months"]),
                                                      key=f"risks_crit_{cv}_review",
                                                      help="Pre-fills the next review date of new risks.")
-            if st.form_submit_button("Save risk criteria", type="primary", icon=":material/save:"):
-                try:
-                    n = risks.save_criteria(con, WS, new)
-                    st.session_state["risks_crit_v"] = cv + 1
-                    chrome.flash(chrome.fields_saved(n, "the risk criteria"))
-                    st.rerun()
-                except ValidationError as exc:
-                    chrome.show_problems(exc)
+            submitted = st.form_submit_button("Save risk criteria", type="primary", icon=":material/save:")
+        if (submitted and conflicts.save("risks_crit", lambda ch, base: risks.save_criteria(
+                con, WS, ch["criteria"], base=base["criteria"]), {"criteria": new}, {"criteria": shown},
+                lambda n: chrome.fields_saved(n, "the risk criteria"))) or conflicts.panel("risks_crit"):
+            st.session_state["risks_crit_v"] = cv + 1
+            st.rerun()
         if crit["customised"] and st.button("Restore the default criteria", key="risks_crit_reset",
                                             icon=":material/restart_alt:"):
             d = rs.defaults()

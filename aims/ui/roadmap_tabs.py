@@ -16,7 +16,7 @@ from aims.roadmap import actions as roadmap
 from aims.roadmap import charts, filters, forecast
 from aims.roadmap import generation as roadmap_generation
 from aims.roadmap import phases as roadmap_phases
-from aims.ui import chrome, editing, roadmap_panels
+from aims.ui import chrome, conflicts, editing, roadmap_panels
 
 DERIVED = "(derived)"
 EDIT_COLUMNS = {"Title": "title", "Phase": "phase_id", "Owner": "owner", "Effort": "effort",
@@ -422,19 +422,16 @@ def phases_tab(m: Roadmap) -> None:
     st.subheader("Effort scale")
     st.caption("Person-days per effort size for this workspace. Progress and the forecast weigh every action by "
                "these days.")
-    scale = roadmap_phases.effort_scale(con, WS)
     meaning = roadmap_phases.template().effort_meaning
-    with st.form("roadmap_effort"):
+    k, scale = conflicts.opened("roadmap_effort", dict(roadmap_phases.effort_scale(con, WS)))
+    with st.form(k):
         c = st.columns(4)
         values = {s: c[i].number_input(f"{s}: person-days", min_value=1, max_value=roadmap_phases.MAX_EFFORT_DAYS,
-                                       value=int(scale[s]), step=1, key=f"roadmap_effort_{s}",
+                                       value=int(scale[s]), step=1, key=f"{k}_{s}",
                                        help=meaning.get(s)) for i, s in enumerate(roadmap.EFFORTS)}
         for i, s in enumerate(roadmap.EFFORTS):
             c[i].caption(meaning.get(s, ""))
-        if st.form_submit_button("Save the effort scale", type="primary"):
-            try:
-                n = roadmap_phases.set_effort_scale(con, WS, values)
-                chrome.flash(f"Saved the effort scale ({n} size{'s' if n != 1 else ''} changed).")
-                st.rerun()
-            except ValidationError as exc:
-                chrome.show_problems(exc)
+        submitted = st.form_submit_button("Save the effort scale", type="primary")
+    conflicts.submit("roadmap_effort", "effort scale", values if submitted else None, scale,
+                     lambda data, base: roadmap_phases.set_effort_scale(con, WS, data, base=base),
+                     lambda n: f"Saved the effort scale ({n} size{'s' if n != 1 else ''} changed).")
