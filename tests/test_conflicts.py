@@ -135,3 +135,122 @@ def test_threaded_saves_on_one_connection_lose_nothing(con, ws_id, cat):
                                   assessments.maturity_label(int(expected)) if f == "maturity" else expected), (trial, r, f)
         # the next trial's forms are opened on blank records again
         assessments.save(con, ws_id, cat, {r: dict(shown) for r in reqs})
+
+
+# ---- every save function: two forms opened on the same record --------------------------------
+
+def _demo(tmp_path):
+    from aims.catalog import standard
+    from aims.demo import client
+    con = db.open_database(tmp_path / "demo.duckdb")
+    cat = standard.load()
+    return con, cat, client.create(con, cat)
+
+
+def _cases():
+    """(name, read(con, ws, cat) -> dict, save(con, ws, cat, changes, base), field 1 with A's and B's
+    values, field 2 with B's value). Each save is what the form or table of that record calls."""
+    from aims.ai_systems import classification, impact, inventory
+    from aims.governance import documents, policy, roles, training
+    from aims.risk import register as risks
+    from aims.roadmap import actions, phases
+    from aims.store import workspaces
+    q = "scope.purpose_clarity"
+    return [
+        ("gap analysis", lambda c, w, k: assessments.table(c, w, k, 3).set_index("req_id").loc["4.1"].to_dict(),
+         lambda c, w, k, ch, b: assessments.save(c, w, k, {"4.1": ch}, base={"4.1": b}),
+         ("owner", "Ann", "Bob"), ("notes", "B's note")),
+        ("AI system", lambda c, w, k: inventory.get(c, w, "AIS-001"),
+         lambda c, w, k, ch, b: inventory.update(c, w, "AIS-001", ch, base=b), ("vendor", "Acme", "Beta"),
+         ("purpose", "B's purpose")),
+        ("risk", lambda c, w, k: risks.get(c, w, "R-001"), lambda c, w, k, ch, b: risks.update(c, w, "R-001", ch, base=b),
+         ("owner", "Ann", "Bob"), ("description", "B's description")),
+        ("policy draft", lambda c, w, k: policy.get(c, w, "P-002"),
+         lambda c, w, k, ch, b: policy.update(c, w, "P-002", ch, base=b), ("title", "AI policy A", "AI policy B"),
+         ("location", "B's link")),
+        ("training session", lambda c, w, k: training.sessions(c, w).set_index("id").loc["TR-002"].to_dict(),
+         lambda c, w, k, ch, b: training.update_session(c, w, "TR-002", ch, base=b), ("trainer", "Ann", "Bob"),
+         ("notes", "B's note")),
+        ("workspace", lambda c, w, k: workspaces.get(c, w), lambda c, w, k, ch, b: workspaces.update(c, w, ch, base=b),
+         ("sector", "Banking", "Insurance"), ("scope", "B's scope")),
+        ("risk criteria", lambda c, w, k: risks.criteria(c, w),
+         lambda c, w, k, ch, b: risks.save_criteria(c, w, ch, base=b), ("appetite", 8, 10), ("review_months", 6)),
+        ("effort scale", lambda c, w, k: phases.effort_scale(c, w),
+         lambda c, w, k, ch, b: phases.set_effort_scale(c, w, ch, base=b), ("S", 3, 4), ("M", 6)),
+        ("SoA approval", lambda c, w, k: assessments.soa_approval(c, w),
+         lambda c, w, k, ch, b: assessments.set_soa_approval(      # the form sends an approval with its date
+             c, w, ch["version"], ch["approved_by"], date(2026, 11, 1) if ch["approved_by"] else None,
+             base=b),
+         ("version", "1.0", "1.1"), ("approved_by", "Ann")),
+        ("EU AI Act date", lambda c, w, k: classification.dates_table(c).set_index("key").loc["ai_literacy"].to_dict(),
+         lambda c, w, k, ch, b: classification.update_date(c, "ai_literacy", *(
+             {**{f: b[f] for f in ("applies_from", "checked_on")}, **ch}[f] for f in ("applies_from", "checked_on")),
+             base=b), ("applies_from", date(2025, 3, 1), date(2025, 4, 1)), ("checked_on", date(2026, 1, 5))),
+        ("impact answer", lambda c, w, k: impact.answers(c, w, "IA-003")[q],
+         lambda c, w, k, ch, b: impact.save_answers(c, w, "IA-003", {q: {**b, **ch}}, base={q: b}),
+         ("value", "verbal_only", "not_defined"), ("note", "B's note")),
+        ("document", lambda c, w, k: documents.register(c, w, k).set_index("id").loc["AI policy"].to_dict(),
+         lambda c, w, k, ch, b: documents.save(c, w, k, {"AI policy": ch}, base={"AI policy": b}),
+         ("version", "2.0", "3.0"), ("notes", "B's note")),
+        ("roadmap action", lambda c, w, k: actions._stored(c, w)["ACT-002"],
+         lambda c, w, k, ch, b: actions.update_actions(c, w, k, {"ACT-002": ch}, base={"ACT-002": b}),
+         ("owner", "Ann", "Bob"), ("notes", "B's note")),
+        ("phase", lambda c, w, k: phases.phases(c, w).set_index("id").loc["PH-01"].to_dict(),
+         lambda c, w, k, ch, b: phases.save_phases(c, w, {"PH-01": ch}, base={"PH-01": b}),
+         ("name", "Gap analysis A", "Gap analysis B"), ("finish", date(2027, 1, 4))),
+        ("person", lambda c, w, k: roles.persons(c, w).set_index("id").loc["PE-002"].to_dict(),
+         lambda c, w, k, ch, b: roles.save_people(c, w, {"PE-002": ch}, base={"PE-002": b}),
+         ("job_title", "Head of Risk", "Head of Audit"), ("name", "Aisha K. Karim")),
+        ("role", lambda c, w, k: roles.roles(c, w).set_index("id").loc["RO-002"].to_dict(),
+         lambda c, w, k, ch, b: roles.save_roles(c, w, {"RO-002": ch}, base={"RO-002": b}),
+         ("responsibilities", "A's words", "B's words"), ("name", "AI governance lead")),
+    ]
+
+
+CASES = {c[0]: c for c in _cases()}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_two_forms_on_one_record_keep_both_fields_and_refuse_the_same_field(tmp_path, name):
+    _, read, save, (f1, mine_a, mine_b), (f2, other) = CASES[name]
+    con, cat, ws = _demo(tmp_path)
+    opened = read(con, ws, cat)                                  # both forms open on these values
+    base = {f1: opened[f1], f2: opened[f2]}
+    save(con, ws, cat, {f1: mine_a, f2: opened[f2]}, base)       # A changes field 1, sends field 2 as shown
+    save(con, ws, cat, {f1: opened[f1], f2: other}, base)        # B changes field 2, sends field 1 as shown
+    now = read(con, ws, cat)
+    assert conflicts.same(now[f1], mine_a) and conflicts.same(now[f2], other), (now[f1], now[f2])
+    before = log_count(con)
+    with pytest.raises(EditConflict) as err:                     # B, from the same old form, changes field 1
+        save(con, ws, cat, {f1: mine_b, f2: opened[f2]}, base)
+    (c,) = err.value.conflicts
+    assert conflicts.same(c.theirs, mine_a) and conflicts.same(c.yours, mine_b) and c.by == "tester"
+    assert log_count(con) == before and conflicts.same(read(con, ws, cat)[f1], mine_a)
+
+
+@pytest.mark.parametrize("table", ["raci", "attendance"])
+def test_two_tables_keep_both_cells_and_refuse_the_same_cell(tmp_path, table):
+    from aims.governance import roles, training
+    con, cat, ws = _demo(tmp_path)
+    if table == "raci":
+        def read():
+            return {r: letter for a, r, letter in roles.raci(con, ws).itertuples(index=False) if a == "audit"}
+
+        def save(cells, base):
+            return roles.save_raci(con, ws, {"audit": cells}, base={"audit": base})
+        one, two, a_value, b_value, other = "RO-001", "RO-002", "C", "R", "I"
+    else:
+        def read():
+            return dict(zip(*training.attendance(con, ws, "TR-002")[["person_id", "status"]].T.values))
+
+        def save(cells, base):
+            return training.save_attendance(con, ws, "TR-002", cells, base=base)
+        one, two, a_value, b_value, other = "PE-002", "PE-001", "attended", "absent", "invited"
+    opened = read()
+    save({one: a_value}, {one: opened[one]})
+    save({two: other}, {two: opened[two]})
+    assert (read()[one], read()[two]) == (a_value, other)
+    with pytest.raises(EditConflict) as err:
+        save({one: b_value}, {one: opened[one]})
+    assert (err.value.conflicts[0].theirs, err.value.conflicts[0].yours) == (a_value, b_value)
+    assert read()[one] == a_value

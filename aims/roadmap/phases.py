@@ -206,7 +206,7 @@ def set_effort_scale(con, ws_id: int, values: dict, who: str | None = None, base
                           allow_none=False) for s in EFFORTS}
         if base is not None and not p:
             write, found = conflicts.settle("effort scale", old, {s: new[s] for s in values if s in new}, base)
-            conflicts.raise_if_conflicts(tx.cur, int(ws_id), "roadmap", found, logged_as=lambda r: r)
+            conflicts.raise_if_conflicts(tx.cur, int(ws_id), "roadmap", found, field_as=lambda s: f"effort_{s}")
             new = {s: write.get(s, old[s]) for s in EFFORTS}
         return _write_effort_scale(tx, ws_id, old, new, p, who)
 

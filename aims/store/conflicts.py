@@ -135,10 +135,11 @@ def settle(record: str, stored: dict, changes: dict, base: dict | None) -> tuple
 
 
 def raise_if_conflicts(cur, workspace_id: int | None, entity: str, found: list[Conflict],
-                       fields: dict[str, str] | None = None, logged_as: Callable[[str], str] = str) -> None:
+                       fields: dict[str, str] | None = None, logged_as: Callable[[str], str] = str,
+                       field_as: Callable[[str], str] = str) -> None:
     """Raise EditConflict for `found` (no-op when empty), naming who saved each newer value and
     when, from the change log. `fields` maps stored field names to the labels users know;
-    `logged_as(record)` is the record's entity_id in the change log when it differs."""
+    `logged_as(record)` and `field_as(field)` name them as the change log does, when it differs."""
     if not found:
         return
     out = []
@@ -146,7 +147,7 @@ def raise_if_conflicts(cur, workspace_id: int | None, entity: str, found: list[C
         row = cur.execute(
             "SELECT changed_by, changed_at FROM change_log WHERE workspace_id IS NOT DISTINCT FROM ? AND entity = ?"
             " AND entity_id = ? AND field = ? ORDER BY changed_at DESC, id DESC LIMIT 1",
-            [workspace_id, entity, logged_as(c.record), c.field]).fetchone()
+            [workspace_id, entity, logged_as(c.record), field_as(c.field)]).fetchone()
         by, at = row or ("", None)
         out.append(Conflict(c.record, c.field, c.base, c.theirs, c.yours, by, at, (fields or {}).get(c.field, "")))
     raise EditConflict(out)
