@@ -40,6 +40,9 @@ def test_focused_view_keeps_both_sessions_fields(two):
         open_page(at, "pages/gap-analysis.py", req="9.2.1")
     widget(a, "text_area", "_notes").input("Agreed in the kick-off")
     submit(a)
+    b.run()                                              # B's form still shows what B opened, and says so
+    assert any("Changed by someone else since you opened this form: notes" in i.value for i in b.info)
+    assert widget(b, "text_area", "_notes").value == ""
     widget(b, "radio", "_maturity").set_value("2 Repeatable")
     submit(b)
     assert not b.error and not b.warning
@@ -128,3 +131,46 @@ def test_the_table_keeps_both_sessions_cells_and_detects_the_same_cell(two):
     submit(b, "Save with these choices")
     assert gap(con, "9.2.1")["notes"] == "B's note"
     assert next(x for x in b.button if x.key == "gap_save").label == "Save"     # nothing pending any more
+
+
+def test_ai_system_form_keeps_both_sessions_fields_and_offers_the_same_field(two):
+    from aims.ai_systems import inventory
+    a, b = two
+    con = live(a)
+    ws_id = int(workspaces.list_all(con).iloc[0]["id"])
+    for at in (a, b):
+        open_page(at, "pages/ai-systems.py", system="AIS-001")
+    widget(a, "text_input", "_vendor").input("Vendor A")
+    submit(a, "Save changes")
+    widget(b, "text_area", "_purpose").input("Purpose B")
+    submit(b, "Save changes")
+    s = inventory.get(con, ws_id, "AIS-001")
+    assert (s["vendor"], s["purpose"]) == ("Vendor A", "Purpose B")       # A's vendor not put back
+    widget(a, "text_input", "_model").input("Model A")
+    submit(a, "Save changes")
+    widget(b, "text_input", "_model").input("Model B")                   # B's form opened before A's save
+    submit(b, "Save changes")
+    assert inventory.get(con, ws_id, "AIS-001")["model"] == "Model A"
+    assert any("since you opened this" in w.value for w in b.warning)
+    next(r for r in b.radio if r.key and r.key.startswith("conflict_inv_edit")).set_value("mine")
+    submit(b, "Save with these choices")
+    assert inventory.get(con, ws_id, "AIS-001")["model"] == "Model B"
+    assert widget(b, "text_input", "_model").value == "Model B"
+
+
+def test_risk_form_keeps_what_the_second_session_typed(two):
+    """The risk form used to be rebuilt when someone else saved, dropping the second user's edit."""
+    from aims.risk import register as risks
+    a, b = two
+    con = live(a)
+    ws_id = int(workspaces.list_all(con).iloc[0]["id"])
+    for at in (a, b):
+        open_page(at, "pages/risks.py", risk="R-002")
+    widget(a, "text_area", "_desc").input("Description A")
+    submit(a, "Save changes")
+    widget(b, "text_input", "_title").input("Model drift (B)")
+    submit(b, "Save changes")
+    r = risks.get(con, ws_id, "R-002")
+    assert (r["description"], r["title"]) == ("Description A", "Model drift (B)")
+    b.run()
+    assert not any("since you opened this" in w.value for w in b.warning)
