@@ -1,2 +1,3 @@
 """Plain helpers every area shares: input validation (validate), fast conversions of query results
-(frames) and the house chart style (chart_style). Imports nothing of aims."""
+(frames), the house chart style (chart_style) and user text shown as typed (text). Imports
+nothing of aims."""
