@@ -1,6 +1,7 @@
 """No lost update: settle's rules by hand, the assessment save with a stale base, the write turn
 and WriteConflict, and a threaded race of saves on one connection."""
 import threading
+import time
 from datetime import date, datetime
 
 import pandas as pd
@@ -254,3 +255,49 @@ def test_two_tables_keep_both_cells_and_refuse_the_same_cell(tmp_path, table):
         save({one: b_value}, {one: opened[one]})
     assert (err.value.conflicts[0].theirs, err.value.conflicts[0].yours) == (a_value, b_value)
     assert read()[one] == a_value
+
+
+def test_saves_while_an_import_is_applied_wait_their_turn_and_both_land(tmp_path, monkeypatch):
+    """An edit made while a workbook import is being applied used to raise DuckDB's 'Conflict on
+    update'; now it waits for the import's transaction and is then checked against its result."""
+    import io
+
+    import openpyxl
+
+    from aims.workbook import export, importer
+    con, cat, ws = _demo(tmp_path)
+    wb = openpyxl.load_workbook(io.BytesIO(export.build(con, ws, cat)))
+    sheet = wb["Gap Analysis"]
+    head = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[head.index("Ref")].value in ("4.1", "4.2", "4.3"):
+            row[head.index("Notes")].value = "from the client's workbook"
+    buf = io.BytesIO()
+    wb.save(buf)
+    errors, started = [], threading.Event()
+    run = importer._run
+
+    def slow_run(tx, *args, **kwargs):   # the import's rows are written; its transaction stays open a while
+        done = run(tx, *args, **kwargs)
+        started.set()
+        time.sleep(0.5)
+        return done
+
+    def run_import():
+        try:
+            importer.apply(con, ws, buf.getvalue(), cat, db_path=":memory:")
+        except Exception as exc:        # noqa: BLE001 - the test counts every escape
+            errors.append(exc)
+    monkeypatch.setattr(importer, "_run", slow_run)
+    t = threading.Thread(target=run_import)
+    t.start()
+    started.wait(30)
+    shown = {r: {"owner": assessments.table(con, ws, cat, 3).set_index("req_id").loc[r, "owner"]} for r in ("4.1", "5.2")}
+    for _ in range(20):                  # saves during the import: other fields, and other rows
+        assessments.save(con, ws, cat, {"4.1": {"owner": "Ann"}, "5.2": {"owner": "Bob"}}, base=shown)
+        shown = {"4.1": {"owner": "Ann"}, "5.2": {"owner": "Bob"}}
+    t.join()
+    assert errors == []
+    table = assessments.table(con, ws, cat, 3).set_index("req_id")
+    assert table.loc["4.1", "notes"] == "from the client's workbook" and table.loc["4.1", "owner"] == "Ann"
+    assert table.loc["5.2", "owner"] == "Bob"
