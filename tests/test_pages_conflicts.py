@@ -41,7 +41,7 @@ def test_focused_view_keeps_both_sessions_fields(two):
     widget(a, "text_area", "_notes").input("Agreed in the kick-off")
     submit(a)
     b.run()                                              # B's form still shows what B opened, and says so
-    assert any("Changed by someone else since you opened this form: notes" in i.value for i in b.info)
+    assert any("Changed by someone else since you opened this form: notes" in c.value for c in b.caption)
     assert widget(b, "text_area", "_notes").value == ""
     widget(b, "radio", "_maturity").set_value("2 Repeatable")
     submit(b)

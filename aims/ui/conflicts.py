@@ -47,10 +47,12 @@ def opened(form: str, fresh: dict, labels: dict | None = None) -> tuple[str, dic
     newer = changed_since(shown, fresh)
     if newer and not pending(form):
         names = ", ".join((labels or {}).get(f, f.replace("_", " ")) for f in newer)
-        n = st.columns([4, 1.2])
-        n[0].info(chrome.plain(f"Changed by someone else since you opened this form: {names}. Saving keeps "
-                               "their changes to the fields you leave as they are."), icon=":material/update:")
-        if n[1].button("Show the latest", key=f"{prefix}_latest", icon=":material/refresh:"):
+        n = st.columns([3, 1.3], vertical_alignment="center")
+        n[0].caption(":material/update: " + chrome.plain(
+            f"Changed by someone else since you opened this form: {names}. Saving keeps their changes to the "
+            "fields you leave as they are."))
+        if n[1].button("Show latest", key=f"{prefix}_latest", icon=":material/refresh:", type="tertiary",
+                       help="Reload the form with the saved values (what you typed here is dropped)"):
             chrome.form_done(form)
             st.rerun()
     return prefix, shown
@@ -113,10 +115,11 @@ def panel(where: str) -> bool:
             picks.append(st.radio(chrome.plain(f"{c.record} · {c.label or c.field.replace('_', ' ')}"),
                                   ["theirs", "mine"], format_func=lambda o, labels=labels: chrome.plain(labels[o]),
                                   horizontal=True, key=f"conflict_{where}_{tag}_{i}"))
-        b = st.columns([1.4, 1, 4])
+        b = st.columns([3, 1.4])
         again = b[0].button("Save with these choices", type="primary", key=f"conflict_{where}_{tag}_save",
-                            icon=":material/save:")
-        if b[1].button("Cancel", key=f"conflict_{where}_{tag}_cancel"):
+                            icon=":material/save:", use_container_width=True)
+        if b[1].button("Cancel", key=f"conflict_{where}_{tag}_cancel", use_container_width=True,
+                       help="Keep your values in the form without saving them"):
             st.session_state.pop(_KEY, None)
             st.rerun()
     if not again:
