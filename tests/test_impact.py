@@ -151,3 +151,9 @@ def test_all_answers_reads_every_assessment_at_once(con, ws_id, system):
     aid = impact.start(con, ws_id, system)
     impact.save_answers(con, ws_id, aid, all_answers())
     assert impact.all_answers(con, ws_id) == {aid: impact.answers(con, ws_id, aid)}
+
+
+def test_contesting_an_outcome_points_to_external_reporting_not_staff_concerns():
+    """An affected person outside the organisation reports through A.8.3; A.3.3 is for staff."""
+    controls = impact.questions()["individuals.contestability"]["risk"]["controls"]
+    assert "A.8.3" in controls and "A.3.3" not in controls

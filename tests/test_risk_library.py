@@ -61,3 +61,9 @@ def test_the_library_as_a_table():
     f = risk_library.frame()
     assert len(f) == len(risk_library.library())
     assert f.set_index("id").loc["RL-01", "score"] == 12
+
+
+def test_regulatory_non_compliance_points_to_the_reporting_obligations_control():
+    """Knowing what must be reported to whom is A.8.5; A.8.3 is the channel for outside reports."""
+    controls = risk_library.library()["RL-07"].controls
+    assert "A.8.5" in controls and "A.8.3" not in controls
