@@ -32,22 +32,28 @@ with tab_wizard:
         else:
             h = hist.iloc[0]
             result = classification.classify(previous)
-            st.markdown(f"### Result: {result.label.upper()}"
+            st.markdown(f"### Result: {result.label.upper()}" + (f" · {result.point}" if result.point else "")
                         + (" + GPAI" + (" with systemic risk" if result.gpai == "gpai_systemic" else "")
                            if result.gpai else ""))
             st.caption(f"Version {h['version']}, {pd.Timestamp(h['classified_at']):%Y-%m-%d %H:%M} by "
                        f"{chrome.plain(h['classified_by'])}, as {h['role'].replace('_', ' ')}. Dates of application "
                        f"from the dates table, last checked {checked}.")
+            if result.legacy:
+                st.warning("Recorded with the earlier questions per Annex III area and without the Annex I section: "
+                           "re-run the classification to record the point and list the obligations that depend on "
+                           "it (such as the fundamental rights impact assessment).", icon=":material/update:")
             left, right = st.columns([2, 3], gap="large")
             left.markdown("**Why**\n" + "\n".join(f"- {line}" for line in result.reasoning))
             ob = classification.obligations(result, h["role"], dates)
             with right:
                 st.markdown(f"**Obligations for a {h['role'].replace('_', ' ')}** ({len(ob)})")
-                if not ob.empty:
+                if ob.empty:
+                    st.caption("The rules list no obligation for this role and result.")
+                else:
                     ob["applies"] = ["now" if d and d <= date.today() else f"from {d}" for d in ob["applies from"]]
                     st.dataframe(ob[["article", "obligation", "applies", "what it means"]], hide_index=True,
                                  height=min(420, 38 + 35 * len(ob)), column_config={
-                                     "article": st.column_config.TextColumn(width=120),
+                                     "article": st.column_config.TextColumn(width=195),
                                      "applies": st.column_config.TextColumn(width=130),
                                      "what it means": st.column_config.TextColumn(width="large")}, placeholder="")
                 st.caption(rules.table_note)
@@ -59,11 +65,19 @@ with tab_wizard:
                                     index=classification.ROLES.index(role_default), format_func=lambda r: r.replace("_", " "))
                 st.caption("Tick every statement that is true for this system; unticked means no. Saving keeps the "
                            "earlier results as history.")
-                answers = {}
+                answers, areas = {}, dict(rules.areas)
                 for section, title in classification.SECTIONS.items():
                     st.markdown(f"**{title}**")
                     for q in [q for q in rules.questions if q["section"] == section]:
-                        label = f"{q['text']}  ({q['article']})"
+                        if section == "annex_iii":
+                            area = q["point"][:1]
+                            if q["point"] in (area, f"{area}(a)"):
+                                st.caption(f"Area {area}: {areas[area]}")
+                            label = f"**{q['point']}** {q['text']}"
+                        else:
+                            label = f"{q['text']}  ({q['article']})"
+                        if q.get("exclusion"):
+                            label += f"  *Not covered: {q['exclusion']}.*"
                         if q["date_key"] == "prohibition_intimate_imagery":
                             label += f"  [added in 2026, applies from {dates.get(q['date_key'])}]"
                         answers[q["id"]] = st.checkbox(label, value=bool(previous.get(q["id"])), help=q["help"],

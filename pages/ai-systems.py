@@ -92,7 +92,9 @@ with tab_register:
                     st.caption("Not classified yet.")
                 else:
                     h = hist.iloc[0]
-                    st.caption(f"Version {h['version']}: {h['category'].replace('_', '-')} as {h['role']}, "
+                    point = classification.stored_point(h["basis"], h["annex_iii_points"], h["annex_i_section"])
+                    st.caption(f"Version {h['version']}: {h['category'].replace('_', '-')}"
+                               f"{f' ({point})' if point else ''} as {h['role'].replace('_', ' ')}, "
                                f"{pd.Timestamp(h['classified_at']):%Y-%m-%d} by {chrome.plain(h['classified_by'])}")
                 st.page_link("pages/ai-act.py", label="Open the classification wizard", icon=":material/gavel:",
                              query_params={"ws": str(ws["id"]), "system": wanted})

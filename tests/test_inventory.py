@@ -15,6 +15,15 @@ def test_add_assigns_local_ids_and_logs(con, ws_id):
     assert rows(con, "SELECT count(*) FROM change_log WHERE entity = 'ai_system' AND entity_id = 'AIS-001'")[0][0] > 0
 
 
+def test_the_authorised_representative_is_a_role_of_its_own(con, ws_id):
+    sid = inventory.create(con, ws_id, {"name": "Imported scorer", "org_role": "authorised representative"})
+    assert inventory.get(con, ws_id, sid)["org_role"] == "authorised representative"
+    rows_, problems = inventory.parse_csv("name,org_role\nModel hub,authorised representative\n")
+    assert not problems and rows_[0]["org_role"] == "authorised representative"
+    inventory.update(con, ws_id, sid, {"org_role": "deployer"}, base={"org_role": "authorised representative"})
+    assert inventory.get(con, ws_id, sid)["org_role"] == "deployer"
+
+
 def test_duplicate_names_in_a_workspace_are_refused_case_insensitively(con, ws_id):
     inventory.create(con, ws_id, {"name": "Scorer"})
     with pytest.raises(ValidationError, match="already exists"):

@@ -1,7 +1,7 @@
 """AI system pages through the entry point: inventory, classification wizard, impact assessment."""
 import pytest
 
-from aims.ai_systems import impact, inventory
+from aims.ai_systems import classification, impact, inventory
 from aims.store import db, workspaces
 
 
@@ -54,6 +54,38 @@ def test_the_wizard_classifies_and_keeps_history(app):
     assert not app.exception and not app.error
     assert inventory.get(live(), ws_id, "AIS-005")["ai_act_category"] == "limited"
     assert any("Result: LIMITED" in m.value for m in app.markdown)
+
+
+def test_the_wizard_asks_per_annex_iii_point_and_shows_the_point_everywhere(app):
+    ws_id = int(workspaces.list_all(live()).iloc[0]["id"])
+    go(app, "pages/ai-act.py", system="AIS-001")        # the demo's credit scoring model
+    assert any("Result: HIGH-RISK · Annex III 5(b)" in m.value for m in app.markdown)
+    box = next(c for c in app.checkbox if c.key == "cls_AIS-001_annex_iii_5b")
+    assert box.value and "Not covered: systems used to detect financial fraud" in box.label
+    assert any("Area 5: Essential private services" in c.value for c in app.caption)
+
+    next(s for s in app.selectbox if s.label == "AI system").set_value("AIS-005").run()  # unclassified
+    next(c for c in app.checkbox if c.key == "cls_AIS-005_annex_iii_5c").check()
+    next(c for c in app.checkbox if c.key == "cls_AIS-005_profiling").check()
+    next(b for b in app.button if b.label == "Classify and save").click().run()
+    assert not app.exception and not app.error
+    assert any("Result: HIGH-RISK · Annex III 5(c)" in m.value for m in app.markdown)
+    obligations = next(d.value for d in app.dataframe if "article" in d.value.columns)
+    assert "Art. 27" in set(obligations["article"]) and "Art. 26(8), Art. 49(3)" not in set(obligations["article"])
+    history = next(d.value for d in app.dataframe if "Basis" in d.value.columns)
+    assert {"Annex III 5(b)", "Annex III 4(a)", "Annex III 5(c)"} <= set(history["Basis"])
+    assert classification.history(live(), ws_id, "AIS-005").iloc[0]["annex_iii_points"] == "5(c)"
+
+    go(app, "pages/ai-systems.py", system="AIS-005")
+    assert any("high-risk (Annex III 5(c)) as deployer" in c.value for c in app.caption)
+
+
+def test_authorised_representative_is_a_role_in_the_inventory_and_the_wizard(app):
+    go(app, "pages/ai-act.py", system="AIS-001")
+    role = next(s for s in app.selectbox if s.label == "The organisation's role for this system")
+    assert role.options[-1] == "authorised representative"
+    go(app, "pages/ai-systems.py", system="AIS-001")
+    assert "authorised representative" in next(s for s in app.selectbox if s.key.endswith("_org_role")).options
 
 
 def test_impact_page_saves_a_section_of_a_draft(app):

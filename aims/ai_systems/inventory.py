@@ -18,7 +18,8 @@ LIFECYCLE = ("idea", "design", "development", "validation", "deployed", "retired
 SOURCING = ("built in-house", "fine-tuned", "vendor API", "embedded in a bought product")
 MODEL_TYPES = ("classical ML", "deep learning", "LLM", "computer vision", "speech", "rules plus ML", "other")
 AUTOMATION = ("advisory", "human in the loop", "human on the loop", "fully automated")
-ORG_ROLES = ("provider", "deployer", "importer", "distributor", "product manufacturer")
+ORG_ROLES = ("provider", "deployer", "importer", "distributor", "product manufacturer",
+             "authorised representative")
 STATUSES = ("active", "retired")
 CATEGORIES = ("not classified", "prohibited", "high-risk", "limited", "minimal")
 

@@ -110,8 +110,10 @@ def _fill(con, cat, ws_id: int, rng: random.Random, spec: Size, big: bool) -> No
         _insert(cur, "ai_system", systems)
         _insert(cur, "ai_act_classification", [{
             "workspace_id": ws_id, "system_id": s["id"], "version": 1, "role": "deployer",
-            "answers": json.dumps({"annex_iii_5": s["ai_act_category"] == "high-risk"}),
+            "answers": json.dumps({"annex_iii_5b": s["ai_act_category"] == "high-risk"}),
             "category": {"high-risk": "high_risk"}.get(s["ai_act_category"], s["ai_act_category"]),
+            "basis": "annex_iii" if s["ai_act_category"] == "high-risk" else "",
+            "annex_iii_points": "5(b)" if s["ai_act_category"] == "high-risk" else "",
             "reasoning": "[]", "classified_at": now, "classified_by": "bench"}
             for s in systems if s["ai_act_category"] != "not classified"])
         qs = impact.questions()

@@ -1,7 +1,8 @@
 """Classifications sheet: every EU AI Act classification of every AI system (newest first per
-system, earlier versions kept as history): role, category, legal basis, the questions answered
-yes, and the reasoning. Read only: a classification is made with the wizard in the app, which
-applies the rules to the answers. Decision support, not legal advice."""
+system, earlier versions kept as history): role, category, legal basis with its point ('Annex III
+5(b)', 'Annex I Section A'), the questions answered yes, and the reasoning. Read only: a
+classification is made with the wizard in the app, which applies the rules to the answers.
+Decision support, not legal advice."""
 from __future__ import annotations
 
 import json
@@ -18,7 +19,7 @@ COLUMNS = (
     Column("Latest", "latest", "bool", editable=False, width=8),
     Column("Role", "role", editable=False, width=14),
     Column("Category", "category", "choice", editable=False, width=14, level="category"),
-    Column("Basis", "basis", editable=False, width=12),
+    Column("Basis", "basis", editable=False, width=22),
     Column("GPAI", "gpai", editable=False, width=10),
     Column("Answered yes", "yes", "long", editable=False, width=48),
     Column("Reasoning", "reasoning", "long", editable=False, width=60),
@@ -31,7 +32,7 @@ def rows(ctx: Context) -> list[dict]:
     from .ai_systems import rows as system_rows
     names = {r["id"]: r["name"] for r in system_rows(ctx)}
     rules = classification.rules()
-    texts = {q["id"]: q.get("text", q["id"]) for q in rules.questions}
+    texts = {q["id"]: q.get("text", q["id"]) for q in rules.questions + rules.legacy}
     out, seen = [], set()
     for r in classification.history(ctx.con, ctx.ws_id).to_dict("records"):
         answers = json.loads(r["answers"] or "{}")
@@ -39,6 +40,8 @@ def rows(ctx: Context) -> list[dict]:
         out.append({**r, "system_name": names.get(r["system_id"], ""), "latest": r["system_id"] not in seen,
                     "category": classification.CATEGORY_LABEL.get(r["category"], r["category"]),
                     "role": str(r["role"]).replace("_", " "),
+                    "basis": classification.stored_point(r["basis"], r.get("annex_iii_points"),
+                                                         r.get("annex_i_section")),
                     "yes": "\n".join(f"{k}: {texts.get(k, k)}" for k, v in answers.items() if v),
                     "reasoning": "\n".join(reasoning) if isinstance(reasoning, list) else str(reasoning)})
         seen.add(r["system_id"])

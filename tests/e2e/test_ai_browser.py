@@ -21,11 +21,11 @@ def test_add_classify_and_see_it_on_the_overview(server, page):
 
     page.goto(f"{server}/ai-act?ws={ws}&system={system_id}")
     wait_idle(page)
-    page.get_by_text("Area 5, essential private and public services", exact=False).first.click()
+    page.get_by_text("Creditworthiness: does the system evaluate", exact=False).first.click()
     page.get_by_text("Does the system profile natural persons", exact=False).first.click()
     page.get_by_role("button", name="Classify and save").click()
     wait_idle(page)
-    page.get_by_text("Result: HIGH-RISK").first.wait_for(state="visible")
+    page.get_by_text("Result: HIGH-RISK · Annex III 5(b)").first.wait_for(state="visible")
     no_exception(page, "classify and save")
     assert "(high-risk)" in selectbox_value(page, "AI system"), selectbox_value(page, "AI system")   # not the old label
 
