@@ -62,7 +62,7 @@ def test_the_demo_is_the_same_every_time(con, cat, demo_ws):
 
 def test_the_governance_content_names_only_known_requirements(cat):
     content = governance_catalog.load()
-    assert len(content.activities) == 8 and len(content.roles) == 7
+    assert len(content.activities) == 15 and len(content.roles) == 9
     data = load_json("governance.json")
     data["activities"][0]["requirements"].append("11.1")
     with pytest.raises(CatalogError, match="unknown requirement 11.1"):
@@ -71,6 +71,47 @@ def test_the_governance_content_names_only_known_requirements(cat):
     data["roles"].append(dict(data["roles"][0]))
     with pytest.raises(CatalogError, match="duplicate role"):
         governance_catalog.parse(data, cat)
+
+
+def test_the_raci_activities_cover_the_work_an_auditor_asks_about():
+    acts = {a.id: a for a in governance_catalog.load().activities}
+    wanted = {"inventory": {"4.3"}, "suppliers": {"A.10.2", "A.10.3"}, "competence": {"7.2", "7.3"},
+              "documents": {"7.5.1", "7.5.2", "7.5.3"}, "use": {"A.9.2", "A.9.3", "A.9.4"},
+              "user_info": {"A.8.2"}, "reporting": {"A.3.3", "A.8.3"}}
+    for act, reqs in wanted.items():
+        assert reqs <= set(acts[act].requirements), act
+    # incident response is operation (8.1, A.6.2.6 monitoring, A.8.4 communication), not 10.2 nonconformity
+    assert "10.2" not in acts["incident"].requirements
+    assert {"A.8.4", "A.6.2.6"} <= set(acts["incident"].requirements)
+    assert {"Data protection officer", "Legal and compliance"} <= set(governance_catalog.load().roles)
+
+
+def test_every_activity_belongs_to_a_group_that_fits_one_screen(cat):
+    content = governance_catalog.load()
+    groups = [g.id for g in content.groups]
+    assert groups == ["system", "operation"]
+    for g in groups:
+        members = [a for a in content.activities if a.group == g]
+        assert 0 < len(members) <= governance_catalog.GROUP_MAX
+    assert all(len(a.short) <= governance_catalog.SHORT_MAX for a in content.activities)
+    for change, message in ((lambda d: d["activities"][0].update(group="nope"), "policy belongs to no activity group"),
+                            (lambda d: d["activities"][1].update(short="Inventory and classification"),
+                             "longer than 10 characters"),
+                            (lambda d: [a.update(group="system") for a in d["activities"]],
+                             "group system has more than 8 activities")):
+        data = load_json("governance.json")
+        change(data)
+        with pytest.raises(CatalogError, match=message):
+            governance_catalog.parse(data, cat)
+
+
+def test_the_demo_raci_has_one_accountable_role_for_every_activity_but_data(con, demo_ws):
+    cells = roles.raci(con, demo_ws)
+    accountable = cells[cells["letter"].isin(["A", "A/R"])].groupby("activity_id").size().to_dict()
+    assert accountable == {a.id: 1 for a in roles.activities() if a.id != "data"}
+    held = roles.roles(con, demo_ws).set_index("name")["holder_labels"]
+    assert held["Data protection officer"] == ["Lena Novak (DPO)"]
+    assert held["Legal and compliance"] == ["Aisha Karim (Head of Compliance)"]
 
 
 def test_export_frames_are_flat_tables_for_the_workbook(con, cat, demo_ws, ws_id):

@@ -62,6 +62,21 @@ def test_the_governance_page_shows_policy_raci_and_training_figures(app):
     assert any("A.2.4" in m.value for m in app.markdown)  # the requirements the policy evidences
 
 
+def test_the_raci_shows_each_group_of_activities_in_its_own_tab(app):
+    go(app, "pages/governance.py")
+    labels = [t.label for t in app.tabs]
+    assert "Management system (8)" in labels and "AI systems in use (7) · 1 to fix" in labels
+    ws = ws_id()
+    system = app.session_state[f"gov_raci_{ws}_system__frame"]
+    operation = app.session_state[f"gov_raci_{ws}_operation__frame"]
+    assert list(system.columns)[3:] == ["Policy", "Inventory", "Risk", "Impact", "Training", "Documents", "Audit",
+                                        "Review"]
+    assert list(operation.columns)[3:] == ["Data", "Life cycle", "Oversight", "User info", "Suppliers", "Incidents",
+                                           "Reporting"]
+    legal = operation.set_index("Role").loc["Legal and compliance"]
+    assert (legal["Reporting"], legal["Suppliers"]) == ("A", "R")
+
+
 def test_the_overview_shows_the_governance_panel_from_the_register(app):
     go(app, "pages/overview.py")
     s1 = documents.stage1_readiness(live(), ws_id(), catalog.load())
@@ -100,7 +115,7 @@ def test_a_second_accountable_role_in_the_raci_is_refused(app):
     con, ws = live(), ws_id()
     owner = roles.roles(con, ws).set_index("name").at["Model owner", "id"]
     before = roles.raci(con, ws)
-    edit(app, f"gov_raci_{ws}", owner, {"Policy": "A"})
+    edit(app, f"gov_raci_{ws}_system", owner, {"Policy": "A"})
     button(app, "Save 1 row").click().run()
     assert "AI policy would have 2 accountable roles (Model owner, Top management sponsor)" in errors(app)
     assert roles.raci(con, ws).equals(before)
@@ -110,7 +125,7 @@ def test_naming_the_accountable_role_for_data_governance_clears_the_flag(app):
     go(app, "pages/governance.py")
     con, ws = live(), ws_id()
     officer = roles.roles(con, ws).set_index("name").at["AI governance officer", "id"]
-    edit(app, f"gov_raci_{ws}", officer, {"Data": "A"})
+    edit(app, f"gov_raci_{ws}_operation", officer, {"Data": "A"})
     button(app, "Save 1 row").click().run()
     assert not app.error, errors(app)
     assert metric(app, "RACI check") == "consistent"
@@ -202,9 +217,9 @@ def test_an_empty_workspace_shows_clear_starting_points(app):
     button(app, "Record this version").click().run()
     assert not app.error, errors(app)
     assert policy.working(con, new)["version"] == "1.0"
-    button(app, "Add the 7 standard roles").click().run()
+    button(app, "Add the 9 standard roles").click().run()
     assert list(roles.roles(con, new)["name"])[:2] == ["Top management sponsor", "AI governance officer"]
-    assert metric(app, "RACI check") == "16 problems"  # no A and no R for each of the 8 activities
+    assert metric(app, "RACI check") == "30 problems"  # no A and no R for each of the 15 activities
     go(app, "pages/documents.py", ws=str(new))
     assert metric(app, "Stage 1 readiness") == "0%"
     assert not app.error, errors(app)

@@ -45,10 +45,11 @@ def test_a_duplicate_person_is_refused_and_nothing_written(con, ws_id, team):
     assert roles.persons(con, ws_id).set_index("id").at[team["ann"], "name"] == "Ann Lee"
 
 
-def test_the_seven_standard_roles_are_added_once(con, ws_id, team):
+def test_the_nine_standard_roles_are_added_once(con, ws_id, team):
     names = list(roles.roles(con, ws_id)["name"])
     assert names == ["Top management sponsor", "AI governance officer", "AI risk owner", "Data steward",
-                     "Model owner", "System owner", "Internal auditor"]
+                     "Model owner", "System owner", "Internal auditor", "Data protection officer",
+                     "Legal and compliance"]
     assert roles.add_standard_roles(con, ws_id) == []
     assert all(roles.roles(con, ws_id)["standard"])
     assert all(roles.roles(con, ws_id)["responsibilities"].str.len() > 20)
@@ -71,9 +72,9 @@ def test_an_unknown_holder_or_duplicate_role_is_refused(con, ws_id, team):
 
 
 def test_a_custom_role_is_added_with_holders_and_logged(con, ws_id, team):
-    rid = roles.add_role(con, ws_id, {"name": "Data protection officer", "responsibilities": "Advises on data.",
+    rid = roles.add_role(con, ws_id, {"name": "AI ethics board", "responsibilities": "Advises on hard cases.",
                                       "holders": [team["bo"]]})
-    assert rid == "RO-008"
+    assert rid == "RO-010"
     r = roles.roles(con, ws_id).set_index("id")
     assert not r.at[rid, "standard"] and r.at[rid, "holders"] == [team["bo"]]
     assert ("holders", team["bo"]) in rows(con, "SELECT field, new_value FROM change_log WHERE entity_id = ?", [rid])
@@ -142,13 +143,15 @@ def test_bad_raci_input_is_refused_with_every_problem(con, ws_id, team):
 def test_every_activity_of_a_fresh_matrix_is_flagged(con, ws_id, team):
     problems = roles.raci_problems(roles.raci(con, ws_id), roles.roles(con, ws_id))
     assert set(problems["activity_id"]) == {a.id for a in roles.activities()}
-    assert len(roles.activities()) == 8
+    assert len(roles.activities()) == 15
 
 
 def test_the_matrix_has_one_row_per_activity_and_one_column_per_role(con, ws_id, team):
     roles.save_raci(con, ws_id, {"review": {team["Top management sponsor"]: "A"}})
     m = roles.raci_matrix(con, ws_id)
-    assert list(m["activity_id"]) == ["policy", "risk", "impact", "data", "lifecycle", "incident", "audit", "review"]
+    assert list(m["activity_id"]) == ["policy", "inventory", "risk", "impact", "competence", "documents", "audit",
+                                      "review", "data", "lifecycle", "use", "user_info", "suppliers", "incident",
+                                      "reporting"]
     assert m.set_index("activity_id").at["review", "Top management sponsor"] == "A"
     assert m.set_index("activity_id").at["review", "Model owner"] == ""
 

@@ -17,7 +17,7 @@ from datetime import datetime
 import pandas as pd
 
 from aims.common.validate import LONG_TEXT, ValidationError, blank, raise_if, text
-from aims.governance.content import Activity
+from aims.governance.content import Activity, ActivityGroup
 from aims.governance.content import load as load_content
 from aims.store import conflicts, db
 
@@ -34,6 +34,11 @@ def person_label(name: str, job_title: str = "") -> str:
 def activities() -> tuple[Activity, ...]:
     """The main governance activities of the RACI matrix, in order."""
     return load_content().activities
+
+
+def activity_groups() -> tuple[ActivityGroup, ...]:
+    """The groups the RACI activities fall into (management system, AI systems in use), in order."""
+    return load_content().groups
 
 
 def standard_roles() -> dict[str, str]:

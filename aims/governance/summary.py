@@ -84,21 +84,35 @@ HOLDERS = {
     "Model owner": ["Tom Becker", "Sofia Marin", "Jonas Weber", "Emma Clarke", "Ravi Patel", "Hannah Fischer"],
     "System owner": ["Marc Olsen", "Samuel Okafor"],
     "Internal auditor": ["Grace Liu"],
+    "Data protection officer": ["Lena Novak"],
+    "Legal and compliance": ["Aisha Karim"],
 }
-DPO_ROLE = ("Data protection officer", "Advises on personal data in AI systems and reviews each impact "
-            "assessment together with the matching DPIA.")
-# Year one: data governance has no accountable role yet, which the RACI check flags.
+# Year one: data governance has no accountable role yet, which the RACI check flags; every other
+# activity has exactly one accountable role.
 RACI = {
     "policy": {"Top management sponsor": "A", "AI governance officer": "R", "AI risk owner": "C",
-               "Data protection officer": "C", "Model owner": "I", "System owner": "I", "Internal auditor": "I"},
+               "Data protection officer": "C", "Legal and compliance": "C", "Model owner": "I", "System owner": "I",
+               "Internal auditor": "I"},
+    "inventory": {"AI governance officer": "A", "System owner": "R", "Model owner": "R", "Legal and compliance": "C",
+                  "Data protection officer": "C", "AI risk owner": "I"},
     "risk": {"AI risk owner": "A/R", "Model owner": "R", "System owner": "C", "AI governance officer": "C",
              "Top management sponsor": "I"},
     "impact": {"AI governance officer": "A", "Model owner": "R", "Data protection officer": "C",
                "Data steward": "C", "AI risk owner": "C"},
     "data": {"Data steward": "R", "Data protection officer": "C", "Model owner": "C"},
     "lifecycle": {"Model owner": "A/R", "System owner": "R", "AI risk owner": "C", "Internal auditor": "I"},
+    "competence": {"AI governance officer": "A/R", "Model owner": "C", "System owner": "C",
+                   "Top management sponsor": "I"},
+    "documents": {"AI governance officer": "A", "Model owner": "R", "System owner": "R", "Internal auditor": "I"},
+    "use": {"System owner": "A/R", "Model owner": "C", "AI risk owner": "C", "Data protection officer": "C",
+            "AI governance officer": "I"},
+    "user_info": {"Model owner": "A", "System owner": "R", "Legal and compliance": "C", "Data protection officer": "C"},
+    "suppliers": {"System owner": "A", "Legal and compliance": "R", "Data protection officer": "C", "Model owner": "C",
+                  "AI risk owner": "C"},
     "incident": {"System owner": "A", "AI governance officer": "R", "Data protection officer": "C",
-                 "Model owner": "C", "Top management sponsor": "I"},
+                 "Legal and compliance": "C", "Model owner": "C", "Top management sponsor": "I"},
+    "reporting": {"Legal and compliance": "A", "AI governance officer": "R", "Data protection officer": "C",
+                  "System owner": "C", "Top management sponsor": "I"},
     "audit": {"Internal auditor": "A/R", "AI governance officer": "C", "Top management sponsor": "I"},
     "review": {"Top management sponsor": "A", "AI governance officer": "R", "AI risk owner": "C",
                "Internal auditor": "C"},
@@ -133,8 +147,6 @@ def build_demo(con, workspace_id: int, catalog: Catalog, who: str | None = None,
     roles.add_standard_roles(con, ws, who)
     role_ids = dict(zip(roles.roles(con, ws)["name"], roles.roles(con, ws)["id"]))
     roles.save_roles(con, ws, {role_ids[r]: {"holders": [ids[n] for n in names]} for r, names in HOLDERS.items()}, who)
-    role_ids[DPO_ROLE[0]] = roles.add_role(con, ws, {"name": DPO_ROLE[0], "responsibilities": DPO_ROLE[1],
-                                                     "holders": [ids["Lena Novak"]]}, who)
     roles.save_raci(con, ws, {act: {role_ids[r]: letter for r, letter in cells.items()}
                               for act, cells in RACI.items()}, who)
 
@@ -145,9 +157,9 @@ def build_demo(con, workspace_id: int, catalog: Catalog, who: str | None = None,
     training.save_attendance(con, ws, bias, {ids[n]: s for n, s in BIAS_ATTENDANCE.items()}, who)
     awareness = training.add_session(con, ws, {
         "topic": "AI policy and responsible AI awareness", "kind": "awareness",
-        "audience": list(HOLDERS) + [DPO_ROLE[0]], "held_on": today - timedelta(days=20),
+        "audience": list(HOLDERS), "held_on": today - timedelta(days=20),
         "trainer": _label("Aisha Karim"), "notes": "One-hour briefing, recorded for those absent."}, who)
-    everyone = {n for names in HOLDERS.values() for n in names} | {"Lena Novak"}
+    everyone = {n for names in HOLDERS.values() for n in names}
     status = {n: "completed" for n in everyone}
     status.update({"Hannah Fischer": "absent", "Samuel Okafor": "attended", "Ravi Patel": "absent"})
     training.save_attendance(con, ws, awareness, {ids[n]: s for n, s in status.items()}, who)

@@ -227,9 +227,9 @@ def roles_tab(con, ws: dict, cat) -> None:
     st.subheader("Roles and responsibilities")
     missing_std = [n for n in roles.standard_roles() if n.lower() not in set(role_df["name"].str.lower())]
     if role_df.empty:
-        st.info("No roles yet. Start from the seven standard AI roles (top management sponsor, AI governance "
-                "officer, AI risk owner, data steward, model owner, system owner, internal auditor), then name "
-                "the people who hold them.", icon=":material/info:")
+        std = list(roles.standard_roles())
+        st.info(f"No roles yet. Start from the {len(std)} standard AI roles ({', '.join(std)}), then name the "
+                "people who hold them.", icon=":material/info:")
     else:
         frame = pd.DataFrame({"ID": role_df["id"], "Role": role_df["name"], "People": role_df["holder_labels"],
                               "Responsibilities": role_df["responsibilities"]})
@@ -319,36 +319,51 @@ def roles_tab(con, ws: dict, cat) -> None:
                        "attention:**\n" + "\n".join(f"- {a}: {chrome.plain(p)}"      # problems name roles
                                               for a, p in zip(problems["activity"], problems["problem"])),
                        icon=":material/warning:")
-        # Roles down the side and the eight activities across: short headers keep it on one screen.
-        acts = roles.activities()
-        act_cols = {a.short: a.id for a in acts}
+        # Roles down the side and one group of activities across, a tab per group: short headers
+        # keep a group on one 1440 px screen.
         cells = roles.raci(con, ws_id)
         lookup = {(r, a): letter for a, r, letter in cells.itertuples(index=False)}
-        rframe = pd.DataFrame({"ID": role_df["id"], "Role": role_df["name"],
-                               "People": role_df["holder_count"].astype(int)})
-        for a in acts:
-            rframe[a.short] = [lookup.get((rid, a.id), "–") for rid in role_df["id"]]
-        rpending = f"gov_raci_pending_{ws_id}"
-        config = {"ID": None, "Role": st.column_config.TextColumn(width="medium", pinned=True),
-                  "People": st.column_config.NumberColumn(width=70, help="How many people hold the role")}
-        for a in acts:
-            config[a.short] = st.column_config.SelectboxColumn(
-                a.short, options=["–"] + list(roles.RACI_LETTERS), width=115, required=True,
-                help=f"{a.name} ({', '.join(a.requirements)})")
-        editing.pending_editor(rframe, rpending, act_cols, key=f"gov_raci_{ws_id}", column_config=config,
-                               disabled=["ID", "Role", "People"], height=min(560, 38 + 35 * len(rframe)))
-        st.caption("Columns: " + " · ".join(f"**{a.short}** {a.name} ({', '.join(a.requirements)})" for a in acts))
+        groups = roles.activity_groups()
+        members = {g.id: [a for a in roles.activities() if a.group == g.id] for g in groups}
+        flagged = set(problems["activity_id"])
+        labels = []
+        for g in groups:
+            k = sum(a.id in flagged for a in members[g.id])
+            labels.append(f"{g.name} ({len(members[g.id])})" + (f" · {k} to fix" if k else ""))
+        for g, tab in zip(groups, st.tabs(labels)):
+            with tab:
+                raci_group(con, ws_id, role_df, lookup, g, members[g.id])
 
-        def by_activity(cells: dict) -> dict:      # the editor is keyed by role; save_raci by activity
-            out: dict = {}
-            for rid, row_cells in cells.items():
-                for act, letter in row_cells.items():
-                    out.setdefault(act, {})[rid] = "" if letter in (None, "–") else letter
-            return out
 
-        editing.save_bar(rpending, lambda changes, base: roles.save_raci(con, ws_id, by_activity(changes),
-                                                                         base=by_activity(base)),
-                         "gov_raci", rframe, act_cols, message=counted("Saved {n} RACI letter{s}."))
+def raci_group(con, ws_id: int, role_df: pd.DataFrame, lookup: dict, group, acts: list) -> None:
+    """The RACI editor of one group of activities (roles down the side), with its own save bar."""
+    act_cols = {a.short: a.id for a in acts}
+    rframe = pd.DataFrame({"ID": role_df["id"], "Role": role_df["name"],
+                           "People": role_df["holder_count"].astype(int)})
+    for a in acts:
+        rframe[a.short] = [lookup.get((rid, a.id), "–") for rid in role_df["id"]]
+    rpending = f"gov_raci_pending_{ws_id}_{group.id}"
+    config = {"ID": None, "Role": st.column_config.TextColumn(width="medium", pinned=True),
+              "People": st.column_config.NumberColumn(width=64, help="How many people hold the role")}
+    for a in acts:      # as wide as the header with its edit icon needs, and no wider
+        config[a.short] = st.column_config.SelectboxColumn(
+            a.short, options=["–"] + list(roles.RACI_LETTERS), width=max(72, 7 * len(a.short) + 42), required=True,
+            help=f"{a.name} ({', '.join(a.requirements)})")
+    st.caption(group.note)
+    editing.pending_editor(rframe, rpending, act_cols, key=f"gov_raci_{ws_id}_{group.id}", column_config=config,
+                           disabled=["ID", "Role", "People"], height=min(560, 38 + 35 * len(rframe)))
+    st.caption("Columns: " + " · ".join(f"**{a.short}** {a.name} ({', '.join(a.requirements)})" for a in acts))
+
+    def by_activity(cells: dict) -> dict:      # the editor is keyed by role; save_raci by activity
+        out: dict = {}
+        for rid, row_cells in cells.items():
+            for act, letter in row_cells.items():
+                out.setdefault(act, {})[rid] = "" if letter in (None, "–") else letter
+        return out
+
+    editing.save_bar(rpending, lambda changes, base: roles.save_raci(con, ws_id, by_activity(changes),
+                                                                     base=by_activity(base)),
+                     f"gov_raci_{group.id}", rframe, act_cols, message=counted("Saved {n} RACI letter{s}."))
 
 
 def training_tab(con, ws: dict, cat) -> None:
