@@ -5,7 +5,7 @@ import streamlit as st
 
 from aims.ai_systems import impact, inventory
 from aims.common.validate import ValidationError
-from aims.ui import chrome, conflicts
+from aims.ui import chrome, conflicts, impact_panels
 
 con, ws = chrome.page("AI system impact assessment", "ISO/IEC 42001 6.1.4, 8.4 and A.5, in the style of ISO/IEC 42005")
 LEVEL_MARK = {"low": "low", "medium": "medium", "high": "HIGH", "critical": "CRITICAL", None: "–"}
@@ -58,12 +58,18 @@ with tab_one:
                    icon=":material/verified:")
 
     qs = impact.questionnaire()["sections"]
-    titles = {sec["id"]: f"{sec['title']} · {LEVEL_MARK[s['sections'][sec['id']]]}" for sec in qs}
+    stored_context = impact.context(con, ws["id"], aid)
+    filled = impact_panels.context_filled(stored_context)
+    # the context (what is assessed, where, for whom) comes first, as in ISO/IEC 42005 clause 6
+    titles = {impact_panels.CONTEXT: f"Assessment context · {filled} of {len(stored_context)} filled"}
+    titles.update({sec["id"]: f"{sec['title']} · {LEVEL_MARK[s['sections'][sec['id']]]}" for sec in qs})
     OPEN = f"ia_open_section_{aid}"          # the section last saved stays open after the rerun
     # pills wrap onto a second line where tabs ran off a 1440 px screen; one section is drawn
     chosen = st.pills("Section", list(titles), format_func=titles.get, required=True,
-                      default=st.session_state.get(OPEN) if st.session_state.get(OPEN) in titles else qs[0]["id"],
+                      default=st.session_state.get(OPEN) if st.session_state.get(OPEN) in titles else impact_panels.CONTEXT,
                       key=f"ia_section_{aid}_{chrome.digest(titles.values())}")
+    if chosen == impact_panels.CONTEXT:
+        impact_panels.context_form(con, ws["id"], aid, stored_context, read_only, open_key=OPEN)
     for sec in [q for q in qs if q["id"] == chosen]:
         form = f"ia_form_{aid}_{sec['id']}"
         v = f"{form}_{chrome.form_version(form)}"

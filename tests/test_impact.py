@@ -157,3 +157,95 @@ def test_contesting_an_outcome_points_to_external_reporting_not_staff_concerns()
     """An affected person outside the organisation reports through A.8.3; A.3.3 is for staff."""
     controls = impact.questions()["individuals.contestability"]["risk"]["controls"]
     assert "A.8.3" in controls and "A.3.3" not in controls
+
+
+# ---- context (ISO/IEC 42005 clause 6) ------------------------------------------------------------
+
+def test_the_context_lists_what_42005_and_a_rights_assessment_ask_for():
+    fields = impact.context_fields()
+    for fid in ("scope", "geography", "languages", "operating_context", "model_info", "interested_parties",
+                "indirectly_affected", "failure_modes", "fallback", "period_of_use", "frequency_of_use",
+                "persons_affected", "oversight_measures", "complaint_handling"):
+        assert fid in fields and fields[fid]["label"] and fields[fid]["help"], fid
+    assert fields["frequency_of_use"]["kind"] == "choice" and fields["frequency_of_use"]["options"]
+
+
+def test_a_bad_context_definition_is_a_catalogue_error():
+    good = {"groups": [{"id": "g", "title": "G", "fields": [{"id": "a", "label": "A", "kind": "short"}]}]}
+    assert impact._context_problems(good) == []
+    bad = {"groups": [{"id": "g", "title": "G", "fields": [
+        {"id": "a", "label": "A", "kind": "short"}, {"id": "a", "label": "A again", "kind": "long"},
+        {"id": "b", "label": "B", "kind": "choice"}, {"id": "c", "label": "C", "kind": "essay"}]},
+        {"id": "h", "title": "H", "fields": []}]}
+    found = " ".join(impact._context_problems(bad))
+    for message in ("duplicate context field a", "b: a choice needs options", "c: kind must be one of",
+                    "group h has no fields"):
+        assert message in found
+
+
+def test_context_is_saved_per_version_logged_and_read_back(con, ws_id, system):
+    aid = impact.start(con, ws_id, system)
+    assert set(impact.context(con, ws_id, aid).values()) == {""}
+    n = impact.save_context(con, ws_id, aid, {"scope": " Credit decisions in the EU ", "languages": "English, German",
+                                              "frequency_of_use": "daily"}, who="Ann")
+    got = impact.context(con, ws_id, aid)
+    assert n == 3 and (got["scope"], got["languages"], got["frequency_of_use"]) == (
+        "Credit decisions in the EU", "English, German", "daily")
+    assert rows(con, "SELECT field, old_value, new_value, changed_by FROM change_log WHERE entity = 'impact_assessment'"
+                     " AND entity_id = ? AND field = 'scope'", [aid]) == [("scope", "", "Credit decisions in the EU", "Ann")]
+    assert impact.save_context(con, ws_id, aid, {"scope": "Credit decisions in the EU"}) == 0    # unchanged
+
+
+def test_bad_context_is_refused_and_nothing_written(con, ws_id, system):
+    aid = impact.start(con, ws_id, system)
+    for change, message in (({"nope": "x"}, "Unknown context field 'nope'"),
+                            ({"frequency_of_use": "hourly"}, "Frequency of use must be one of"),
+                            ({"geography": "g" * 501}, "the limit is 500"),
+                            ({"scope": "s" * 5001}, "the limit is 5000")):
+        with pytest.raises(ValidationError, match=message):
+            impact.save_context(con, ws_id, aid, {"languages": "English", **change})
+    assert rows(con, "SELECT count(*) FROM impact_context") == [(0,)]
+    with pytest.raises(ValidationError, match="no impact assessment"):
+        impact.save_context(con, ws_id, "IA-999", {"scope": "x"})
+
+
+def test_an_approved_context_is_read_only_and_a_re_assessment_starts_from_it(con, ws_id, system):
+    aid = impact.start(con, ws_id, system)
+    impact.save_answers(con, ws_id, aid, all_answers())
+    impact.save_context(con, ws_id, aid, {"scope": "Version 1 scope", "fallback": "Manual underwriting"})
+    impact.set_status(con, ws_id, aid, "in review")
+    impact.set_status(con, ws_id, aid, "approved", "Boss", date.today(), date.today() + timedelta(days=30))
+    with pytest.raises(ValidationError, match="read-only"):
+        impact.save_context(con, ws_id, aid, {"scope": "changed"})
+    second = impact.start(con, ws_id, system)
+    assert impact.context(con, ws_id, second) == impact.context(con, ws_id, aid)
+    impact.save_context(con, ws_id, second, {"scope": "Version 2 adds the broker channel"})
+    assert impact.context(con, ws_id, aid)["scope"] == "Version 1 scope"          # the approved one is unchanged
+    assert impact.context(con, ws_id, second)["fallback"] == "Manual underwriting"
+
+
+def test_two_forms_on_one_context_keep_both_users_fields_and_refuse_the_same_field(con, ws_id, system):
+    from aims.store.conflicts import EditConflict
+
+    aid = impact.start(con, ws_id, system)
+    impact.save_context(con, ws_id, aid, {"scope": "Start"})
+    shown = impact.context(con, ws_id, aid)          # both forms opened on this
+    impact.save_context(con, ws_id, aid, {**shown, "scope": "Ann's scope"}, who="Ann", base=shown)
+    assert impact.save_context(con, ws_id, aid, {**shown, "languages": "Dutch"}, who="Bo", base=shown) == 1
+    got = impact.context(con, ws_id, aid)
+    assert (got["scope"], got["languages"]) == ("Ann's scope", "Dutch")
+    with pytest.raises(EditConflict) as info:
+        impact.save_context(con, ws_id, aid, {**shown, "scope": "Bo's scope"}, who="Bo", base=shown)
+    c = info.value.conflicts[0]
+    assert (c.field, c.theirs, c.yours, c.by, c.label) == ("scope", "Ann's scope", "Bo's scope", "Ann",
+                                                          "What this assessment covers")
+    assert impact.context(con, ws_id, aid)["scope"] == "Ann's scope"
+
+
+def test_a_workspace_copy_keeps_the_context(con, ws_id, system):
+    from aims.store import workspaces
+
+    aid = impact.start(con, ws_id, system)
+    impact.save_context(con, ws_id, aid, {"model_info": "Gradient-boosted trees, v4"})
+    copy = workspaces.duplicate(con, ws_id, "Copy")
+    assert impact.context(con, copy, aid)["model_info"] == "Gradient-boosted trees, v4"

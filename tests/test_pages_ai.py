@@ -95,9 +95,73 @@ def test_impact_page_saves_a_section_of_a_draft(app):
     aid = impact.list_all(live(), ws_id).query("system_id == 'AIS-004'").iloc[0]["id"]
     section = impact.questionnaire()["sections"][0]
     qid = section["questions"][0]["id"]
+    next(p for p in app.pills if p.label == "Section").set_value(section["id"]).run()   # it opens on the context
     radio = next(r for r in app.radio if r.key == f"ia_form_{aid}_{section['id']}_0_{qid}")
     value = impact.questions()[qid]["options"][0]["value"]
     radio.set_value(value)
     next(b for b in app.button if b.label == "Save this section").click().run()
     assert not app.exception and not app.error
     assert impact.answers(live(), ws_id, aid)[qid]["value"] == value
+
+
+def test_impact_page_opens_on_the_context_and_saves_it(app):
+    ws_id = int(workspaces.list_all(live()).iloc[0]["id"])
+    go(app, "pages/impact.py", system="AIS-004")
+    next(b for b in app.button if b.label == "Start the impact assessment").click().run()
+    aid = impact.list_all(live(), ws_id).query("system_id == 'AIS-004'").iloc[0]["id"]
+    scope = next(t for t in app.text_area if t.label == "What this assessment covers")
+    scope.input("CV screening for head-office vacancies, first release")
+    next(s for s in app.selectbox if s.label == "Frequency of use").set_value("daily")
+    next(b for b in app.button if b.label == "Save the context").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    got = impact.context(live(), ws_id, aid)
+    assert (got["scope"], got["frequency_of_use"]) == ("CV screening for head-office vacancies, first release", "daily")
+    assert any(f"Saved 2 changed fields to the context of {aid}" in m.value for m in app.success)
+    assert next(t for t in app.text_area if t.label == "What this assessment covers").value == got["scope"]
+
+
+def test_an_approved_context_is_shown_read_only(app):
+    go(app, "pages/impact.py", system="AIS-001")        # the demo's approved credit scoring assessment
+    scope = next(t for t in app.text_area if t.label == "What this assessment covers")
+    assert scope.disabled and scope.value
+    assert next(b for b in app.button if b.label == "Save the context").disabled
+
+
+def test_two_sessions_editing_one_context_keep_both_fields_and_offer_the_same_one_as_a_choice(app):
+    """The demo's draft chatbot assessment: A saves the languages, B (opened before) the fallback, then
+    both the scope: B is offered A's scope or its own, and keeps its own."""
+    from streamlit.testing.v1 import AppTest
+
+    b = AppTest.from_file("../app.py", default_timeout=60)
+    b.run()
+    ws_id = int(workspaces.list_all(live()).iloc[0]["id"])
+    aid = impact.list_all(live(), ws_id).query("system_id == 'AIS-002'").iloc[0]["id"]
+    for at in (app, b):
+        go(at, "pages/impact.py", system="AIS-002")
+
+    def field(at, label):
+        return next(w for w in [*at.text_area, *at.text_input] if w.label == label)
+
+    def save(at, label="Save the context"):
+        next(x for x in at.button if x.label == label).click().run()
+        assert not at.exception, [e.value for e in at.exception]
+
+    field(app, "Languages").input("English, Dutch and Polish")
+    save(app)
+    field(b, "Fallback").input("Customers are sent to the help centre and the phone line")
+    save(b)
+    got = impact.context(live(), ws_id, aid)
+    assert (got["languages"], got["fallback"]) == ("English, Dutch and Polish",
+                                                   "Customers are sent to the help centre and the phone line")
+    for at in (app, b):
+        go(at, "pages/impact.py", system="AIS-002")
+    field(app, "What this assessment covers").input("A's scope")
+    save(app)
+    field(b, "What this assessment covers").input("B's scope")
+    save(b)
+    assert impact.context(live(), ws_id, aid)["scope"] == "A's scope"           # nothing of B's written yet
+    choice = next(r for r in b.radio if r.key and r.key.startswith("conflict_"))
+    assert choice.format_func("mine") == "Yours: B's scope"
+    choice.set_value("mine")
+    save(b, "Save with these choices")
+    assert impact.context(live(), ws_id, aid)["scope"] == "B's scope"

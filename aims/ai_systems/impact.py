@@ -8,7 +8,10 @@ Scoring rule (levels low < medium < high < critical, ranked 1-4):
   section levels. Unanswered questions are left out; with no answers there is no level (None).
 Life cycle: draft -> in review -> approved (approver, date, every question answered); an
 approved version is read-only. A re-assessment is a new version, pre-filled with the last
-answers; earlier versions stay viewable. High and critical answers become proposed risks.
+answers and context; earlier versions stay viewable. High and critical answers become proposed risks.
+Context (ISO/IEC 42005 clause 6): descriptive fields of each version, not scored (the assessment's
+own scope, deployment environment, model, interested parties, failures and fallback, and what a
+fundamental-rights impact assessment needs); listed in the questionnaire file under "context".
 """
 from __future__ import annotations
 
@@ -26,6 +29,8 @@ from aims.store import conflicts, db
 LEVELS = ("low", "medium", "high", "critical")
 RANK = {lvl: i + 1 for i, lvl in enumerate(LEVELS)}
 STATUSES = ("draft", "in review", "approved")
+CONTEXT_KINDS = ("short", "long", "choice")     # a line of text, a paragraph, one of the field's options
+LINE_LIMIT = 500     # a short context field: one line
 TRANSITIONS = {"draft": ("in review",), "in review": ("draft", "approved"), "approved": ()}
 
 
@@ -35,6 +40,8 @@ def questionnaire() -> dict:
     data = load_json("impact_questionnaire.json")
     problems, seen = [], set()
     for s in data["sections"]:
+        if s["id"] == "context":         # the page shows the context under this name beside the sections
+            problems.append("no section may be called context")
         if not s["questions"]:
             problems.append(f"section {s['id']} has no questions")
         for q in s["questions"]:
@@ -49,9 +56,36 @@ def questionnaire() -> dict:
                 problems.append(f"{q['id']}: a question with high or critical answers needs a risk hint")
             if risk and any(c not in CONTROL_IDS for c in risk["controls"]):
                 problems.append(f"{q['id']}: unknown Annex A control in its risk hint")
+    problems += _context_problems(data.get("context", {}))
     if problems:
         raise CatalogError("impact_questionnaire.json: " + "; ".join(problems))
     return data
+
+
+def _context_problems(context: dict) -> list[str]:
+    problems, seen = [], set()
+    for g in context.get("groups", []):
+        if not g.get("fields"):
+            problems.append(f"context group {g.get('id')} has no fields")
+        for f in g.get("fields", []):
+            if f["id"] in seen:
+                problems.append(f"duplicate context field {f['id']}")
+            seen.add(f["id"])
+            if f.get("kind") not in CONTEXT_KINDS:
+                problems.append(f"context field {f['id']}: kind must be one of {', '.join(CONTEXT_KINDS)}")
+            elif (f["kind"] == "choice") != bool(f.get("options")):
+                problems.append(f"context field {f['id']}: a choice needs options, and only a choice has them")
+            if not f.get("label"):
+                problems.append(f"context field {f['id']} has no label")
+    if not seen:
+        problems.append("the context lists no fields")
+    return problems
+
+
+def context_fields() -> dict[str, dict]:
+    """Context field id -> field (id, label, kind, help, options; with its group id and title), in order."""
+    return {f["id"]: {**f, "group": g["id"], "group_title": g["title"]}
+            for g in questionnaire()["context"]["groups"] for f in g["fields"]}
 
 
 def questions() -> dict[str, dict]:
@@ -170,6 +204,9 @@ def start(con, workspace_id: int, system_id: str, assessor: str = "", who: str |
             cur.execute("INSERT INTO impact_answer SELECT workspace_id, ?, question_id, option_value, note"
                         " FROM impact_answer WHERE workspace_id = ? AND assessment_id = ?",
                         [new_id, int(workspace_id), previous])
+            cur.execute("INSERT INTO impact_context (workspace_id, assessment_id, field, value)"
+                        " SELECT workspace_id, ?, field, value FROM impact_context"
+                        " WHERE workspace_id = ? AND assessment_id = ?", [new_id, int(workspace_id), previous])
         db.log_change(cur, int(workspace_id), "impact_assessment", new_id, "created", None,
                       f"{system_id} version {version}", who)
     _refresh_level(con, workspace_id, new_id)
@@ -231,6 +268,64 @@ def _save_answers(con, workspace_id: int, assessment_id: str, changes: dict[str,
                     [datetime.now(), int(workspace_id), assessment_id])
     _refresh_level(con, workspace_id, assessment_id)
     return n
+
+
+def context(con, workspace_id: int, assessment_id: str) -> dict[str, str]:
+    """The context of one version: {field id: text} for every context field ('' when not filled)."""
+    with db.reading(con) as cur:
+        rows = dict(cur.execute("SELECT field, value FROM impact_context WHERE workspace_id = ? AND assessment_id = ?",
+                                [int(workspace_id), assessment_id]).fetchall())
+    return {f: rows.get(f) or "" for f in context_fields()}
+
+
+def clean_context(data: dict, problems: list[str]) -> dict[str, str]:
+    """Validated context values {field id: text}: known fields only, short fields up to 500
+    characters, long ones up to 5000, a choice one of its options or empty."""
+    fields = context_fields()
+    out = {}
+    for fid, value in data.items():
+        f = fields.get(fid)
+        if f is None:
+            problems.append(f"Unknown context field {fid!r}.")
+            continue
+        v = text(value, f["label"], problems, limit=LONG_TEXT if f["kind"] == "long" else LINE_LIMIT)
+        if f["kind"] == "choice" and v and v not in f["options"]:
+            problems.append(f"{f['label']} must be one of: {', '.join(f['options'])} (or empty), not {v!r}.")
+        out[fid] = v
+    return out
+
+
+def save_context(con, workspace_id: int, assessment_id: str, data: dict, who: str | None = None,
+                 base: dict | None = None) -> int:
+    """Save context fields {field id: text} of a draft or in-review version (approved versions are
+    read-only); returns the number of fields changed, each logged. `base` holds the values the
+    user's form showed: fields left as shown are not written, and one someone else changed since
+    raises conflicts.EditConflict. Read, check and write share one transaction."""
+    p: list[str] = []
+    row = clean_context(data, p)
+    raise_if(p)
+    with db.transaction(con) as tx:
+        a = get(tx, workspace_id, assessment_id)
+        if a is None:
+            raise ValidationError(f"There is no impact assessment {assessment_id!r} in this workspace.")
+        if a["status"] == "approved":
+            raise ValidationError(f"{assessment_id} is approved and read-only; start a re-assessment to change it.")
+        old = context(tx, workspace_id, assessment_id)
+        if base is not None:
+            seen = clean_context({f: v for f, v in base.items() if f in row}, [])
+            row, found = conflicts.settle(assessment_id, old, row, seen)
+            conflicts.raise_if_conflicts(tx.cur, int(workspace_id), "impact_assessment", found,
+                                         {f: x["label"] for f, x in context_fields().items()})
+        changed = {f: v for f, v in row.items() if v != old[f]}
+        if not changed:
+            return 0
+        cur = tx.cur
+        for f, v in changed.items():
+            cur.execute("INSERT INTO impact_context (workspace_id, assessment_id, field, value) VALUES (?, ?, ?, ?)"
+                        " ON CONFLICT DO UPDATE SET value = excluded.value", [int(workspace_id), assessment_id, f, v])
+        cur.execute("UPDATE impact_assessment SET updated_at = ? WHERE workspace_id = ? AND id = ?",
+                    [datetime.now(), int(workspace_id), assessment_id])
+        return db.log_diff(cur, int(workspace_id), "impact_assessment", assessment_id, old, changed, who)
 
 
 def _refresh_level(con, workspace_id: int, assessment_id: str) -> None:

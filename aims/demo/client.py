@@ -143,6 +143,89 @@ SYSTEMS = [
 ]
 
 
+# The context of each system's impact assessment (ISO/IEC 42005 clause 6). The chatbot's draft is
+# part-way: failures, fallback and the rights-assessment facts are still to be written.
+IMPACT_CONTEXT = {
+    "credit": {
+        "scope": "Version 4 of the credit scoring model as used on personal loan applications from the website, "
+                 "the app and the two operations centres, from application to decision. Out of scope: the score "
+                 "bands sent to broker partners, to be assessed before that agreement is renewed. First assessment "
+                 "of a system already in use, ahead of the EU AI Act high-risk duties.",
+        "geography": "Ireland and the Netherlands",
+        "languages": "English and Dutch (application forms, reason codes and letters)",
+        "operating_context": "Runs in the loan origination system on every application. Analysts in the two "
+                             "operations centres see the score, its band and the top three reasons, and decide. "
+                             "About 1,200 applications a day, with peaks on Mondays and at month end.",
+        "model_info": "Gradient-boosted trees (v4, retrained yearly) on seven years of application, credit bureau "
+                      "and account data; 48 inputs; the output is a probability of default with reason codes. "
+                      "Built in-house and validated by the model risk team on a hold-out year. Known limit: weaker "
+                      "for applicants with thin credit files.",
+        "interested_parties": "Loan applicants, credit analysts, Retail Credit management, the model risk team, the "
+                              "credit bureau, the central bank as supervisor and the data protection authority.",
+        "indirectly_affected": "Co-applicants and guarantors, applicants' households, customers that brokers "
+                               "pre-qualify on score bands, and other lenders who see declined applications in "
+                               "bureau records.",
+        "failure_modes": "Scores drift as the economy changes; lower scores for younger applicants and thin files; "
+                         "the bureau feed is missing or late; analysts accept scores near the cut-off without "
+                         "looking. Noticed through monthly monitoring of approval and default rates per group and "
+                         "alerts on the feed.",
+        "fallback": "Without a score, applications go to manual underwriting under the credit policy's rules. The "
+                    "Head of Retail Credit can switch the model off; decisions continue at about a third of the "
+                    "usual volume.",
+        "period_of_use": "In use since March 2023 with no planned end; each model version for about a year.",
+        "frequency_of_use": "on every case, continuously",
+        "persons_affected": "Adults applying for personal loans of EUR 1,000 to 50,000, among them young adults "
+                            "with little credit history, self-employed people and recent arrivals in the country.",
+        "oversight_measures": "An analyst reviews every decline and every score within five points of the cut-off "
+                              "and can override it with a reason; team leads sample overrides weekly; analysts "
+                              "are trained on the score's limits.",
+        "complaint_handling": "Applicants can ask for a human review through the complaints form or by phone; "
+                              "Customer Relations answers within 15 working days with the main reasons. Patterns go "
+                              "to the AI risk owner monthly; unresolved cases can go to the financial ombudsman.",
+    },
+    "fraud": {
+        "scope": "The card fraud model as it blocks or lets through card payments in real time, with the analysts' "
+                 "review queue. First assessment after go-live.",
+        "geography": "Card payments worldwide by customers based in Ireland and the Netherlands",
+        "languages": "English and Dutch (text-message confirmations and analyst screens)",
+        "operating_context": "Scores every card authorisation in the payment switch within 50 ms. High scores are "
+                             "blocked and queued for fraud analysts, who release or confirm them within the hour.",
+        "model_info": "Gradient-boosted trees on transaction, merchant and device data, retrained monthly, with a "
+                      "device-intelligence feed from one vendor. Known limit: unusual but genuine purchases abroad.",
+        "interested_parties": "Card holders, fraud analysts, customer service agents, the card scheme, merchants "
+                              "and the payment switch vendor.",
+        "indirectly_affected": "Merchants whose sales are declined, people travelling with the card holder, and "
+                               "victims of fraud the model misses.",
+        "failure_modes": "Genuine payments blocked (about 1 in 40 blocks), new fraud patterns missed, the vendor "
+                         "feed changing without notice, the switch timing out.",
+        "fallback": "If the model does not answer in time, the card scheme's standard rules decide. Analysts can "
+                    "raise the blocking threshold or put the model in watch-only mode.",
+        "period_of_use": "Since 2022, with no planned end.",
+        "frequency_of_use": "on every case, continuously",
+        "persons_affected": "Card holders, including customers abroad and older customers who pay for daily needs "
+                            "by card.",
+        "oversight_measures": "Analysts review every blocked payment within the hour and can release it; threshold "
+                              "changes need the approval of the Head of Financial Crime.",
+        "complaint_handling": "Customers can call the card line day and night to release a payment; complaints "
+                              "about repeated blocks go to Customer Relations and are reviewed monthly with the "
+                              "fraud team.",
+    },
+    "chatbot": {
+        "scope": "The website and app chatbot for routine questions, with its hand-over to agents. Out of scope: "
+                 "answer suggestions for agents (planned). Reason: the vendor is moving to a new model version.",
+        "geography": "Ireland and the Netherlands",
+        "languages": "English and Dutch; questions in other languages are answered in English",
+        "operating_context": "Open day and night on the website and in the app; answers from help-centre articles; "
+                             "hands over to an agent on request or after two unhelpful answers, in opening hours.",
+        "model_info": "A hosted large language model from the conversational AI vendor, limited to help-centre "
+                      "articles. Northwind sees the vendor's model card, not its training data; version changes "
+                      "are announced 30 days ahead.",
+        "interested_parties": "Customers and prospects, service agents, the Head of Customer Service, the vendor "
+                              "and the data protection officer.",
+    },
+}
+
+
 def _answers(high_sections: set[str], depth: int = 1, sections: set[str] | None = None) -> dict:
     """Deterministic answers: mostly mild options, a high one in the named sections."""
     out = {}
@@ -166,13 +249,15 @@ def _systems(con, ws_id: int) -> None:
         if answers is not None:
             classification.record(con, ws_id, sid, answers, role, who=DEMO_USER)
     credit, chatbot, fraud, _cv, _mkt = ids
-    for sid, high, approved, next_review in ((credit, {"fairness", "individuals"}, today - timedelta(days=60),
-                                              today + timedelta(days=300)),
-                                             (fraud, set(), today - timedelta(days=400), today - timedelta(days=35))):
+    for sid, high, approved, next_review, ctx in (
+            (credit, {"fairness", "individuals"}, today - timedelta(days=60), today + timedelta(days=300), "credit"),
+            (fraud, set(), today - timedelta(days=400), today - timedelta(days=35), "fraud")):
         aid = impact.start(con, ws_id, sid, "Aisha Karim (Head of Compliance)", who=DEMO_USER)
         impact.save_answers(con, ws_id, aid, _answers(high), who=DEMO_USER)
+        impact.save_context(con, ws_id, aid, IMPACT_CONTEXT[ctx], who=DEMO_USER)
         impact.set_status(con, ws_id, aid, "in review", who=DEMO_USER)
         impact.set_status(con, ws_id, aid, "approved", "Priya Shah (CRO)", approved, next_review, who=DEMO_USER)
     aid = impact.start(con, ws_id, chatbot, "Lena Novak (DPO)", who=DEMO_USER)
     impact.save_answers(con, ws_id, aid, _answers({"oversight"}, sections={"scope", "uses", "data", "oversight"}),
                         who=DEMO_USER)
+    impact.save_context(con, ws_id, aid, IMPACT_CONTEXT["chatbot"], who=DEMO_USER)

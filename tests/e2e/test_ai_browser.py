@@ -45,6 +45,15 @@ def test_the_version_picker_follows_the_status_of_an_impact_assessment(server, p
     no_exception(page, "start the impact assessment")
     assert "(draft)" in selectbox_value(page, "Version")
 
+    # the page opens on the assessment's context: describe its scope and save it
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Save the context"))
+    form.get_by_role("textbox", name="What this assessment covers").fill("Triage of incoming chats, first release")
+    form.get_by_role("button", name="Save the context").click()
+    wait_idle(page)
+    no_exception(page, "save the context")
+    message(page, "Saved 1 changed field to the context of IA-")
+    assert form.get_by_role("textbox", name="What this assessment covers").input_value() == "Triage of incoming chats, first release"
+
     # answer a question of the second section and save it: that section stays open
     pills = page.locator("[data-testid='stButtonGroup']").filter(has_text="Intended and unintended uses")
     pills.get_by_role("radio").filter(has_text="Intended and unintended uses").click()
