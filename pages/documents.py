@@ -7,7 +7,7 @@ import streamlit as st
 from aims.common.frames import ANY_OWNER, NO_OWNER
 from aims.common.validate import ValidationError
 from aims.governance import documents, evidence, filters
-from aims.ui import chrome, editing
+from aims.ui import chrome, editing, stage1_gate
 
 con, ws = chrome.page("Documented information", "what ISO/IEC 42001 requires on file, and what to ask the client for")
 cat = chrome.catalog()
@@ -16,14 +16,17 @@ WS = int(ws["id"])
 reg = documents.register(con, WS, cat)
 s1 = documents.stage1_readiness(con, WS, cat)
 k = st.columns(5)
-k[0].metric("Stage 1 readiness", chrome.pct(s1["pct"]), border=True,
-            help=f"Required documents approved: {s1['approved']} of {s1['required']}. The Stage 1 audit is above all "
-                 "a review of this documented information.")
-k[1].metric("Approved", f"{s1['approved']} of {s1['required']}", border=True)
-k[2].metric("Draft", s1["draft"], border=True, help="Required documents that exist as a draft.")
-k[3].metric("Missing", s1["missing"], border=True, help="Required documents with nothing on file.")
+k[0].metric("Documentation in place", chrome.pct(s1["pct"]), border=True,
+            help=f"Required documents approved and required records available: {s1['in_place']} of {s1['required']}. "
+                 "The Stage 1 audit is above all a review of this documented information.")
+k[1].metric("Documents approved", f"{s1['approved']} of {s1['documents']}", border=True,
+            help=f"Documents are maintained: approved with a version. {s1['draft']} in draft.")
+k[2].metric("Records available", f"{s1['available']} of {s1['records']}", border=True,
+            help=f"Records are retained: available, with the date of the latest record. {s1['partial']} partial.")
+k[3].metric("Missing", s1["missing"], border=True, help="Required documents and records with nothing on file.")
 k[4].metric("Reviews overdue", int(reg["review_overdue"].sum()), border=True,
             help="Documents whose next review date has passed.")
+stage1_gate.panel(con, WS, cat)
 if s1["not_required"]:
     st.caption(f"{s1['not_required']} catalogue document{'s are' if s1['not_required'] != 1 else ' is'} not required "
                "because every requirement asking for it is excluded in the Statement of Applicability.")
@@ -47,20 +50,21 @@ with tab_register:
             notes.append(r["applies"])
         if r["review_overdue"]:
             notes.append("review overdue")
-        if r["required"] and r["status"] != "approved" and not r["owner"]:
+        if r["required"] and not r["in_place"] and not r["owner"]:
             notes.append("needs an owner")
         return "; ".join(notes)
 
     owner_options = chrome.owner_options(con, WS, owners)[1:]
     frame = pd.DataFrame({
-        "ID": view["id"], "Document": view["document"], "Requirements": view["requirements"],
+        "ID": view["id"], "Document": view["document"], "Kind": view["kind"], "Requirements": view["requirements"],
         "Status": view["status"], "Owner": [o or None for o in view["owner"]],
         "Check": [check(r) for r in view.to_dict("records")], "Version": view["version"],
-        "Location": view["location"], "Due": view["due"], "Last review": view["last_review"],
-        "Next review": view["next_review"], "Notes": view["notes"],
+        "Record date": view["record_date"], "Location": view["location"], "Due": view["due"],
+        "Last review": view["last_review"], "Next review": view["next_review"], "Notes": view["notes"],
     }).reset_index(drop=True)
-    columns = {"Status": "status", "Owner": "owner", "Version": "version", "Location": "location",
-               "Last review": "last_review", "Next review": "next_review", "Due": "due", "Notes": "notes"}
+    columns = {"Status": "status", "Owner": "owner", "Version": "version", "Record date": "record_date",
+               "Location": "location", "Last review": "last_review", "Next review": "next_review", "Due": "due",
+               "Notes": "notes"}
     pending = f"doc_pending_{WS}"
     if frame.empty:
         st.info("No document matches the filters.", icon=":material/filter_alt_off:")
@@ -68,21 +72,27 @@ with tab_register:
         editing.pending_editor(frame, pending, columns, key=f"doc_editor_{WS}", column_config={
             "ID": None,
             "Document": st.column_config.TextColumn(width=260, pinned=True),
-            "Requirements": st.column_config.TextColumn("Req.", width=130,
+            "Kind": st.column_config.TextColumn(width=95, help="A document is maintained (approved with a "
+                                                "version); a record is retained (available with a date)"),
+            "Requirements": st.column_config.TextColumn("Req.", width=150,
                                                         help="The requirements that ask for this document"),
             "Status": st.column_config.SelectboxColumn(options=list(documents.STATUSES), required=True, width=120,
-                                                       help="Approved needs a version and where it lives"),
+                                                       help="Documents: missing, draft or approved (needs a version "
+                                                            "and where it lives). Records: missing, partial or "
+                                                            "available (needs the record date and where it lives)"),
             "Owner": st.column_config.SelectboxColumn(options=owner_options, width=290,
                                                       help="The workspace's people (Governance page) and "
                                                            "owners named elsewhere"),
             "Version": st.column_config.TextColumn(max_chars=40, width=95),
+            "Record date": st.column_config.DateColumn(format="YYYY-MM-DD", max_value=date.today(), width=130,
+                                                       help="Records only: the date of the latest record held"),
             "Location": st.column_config.TextColumn(max_chars=5000, width="medium", help="Link or file name"),
             "Last review": st.column_config.DateColumn(format="YYYY-MM-DD", max_value=date.today()),
             "Next review": st.column_config.DateColumn(format="YYYY-MM-DD"),
             "Due": st.column_config.DateColumn(format="YYYY-MM-DD", help="When the owner should provide it"),
             "Notes": st.column_config.TextColumn(max_chars=5000, width="medium"),
             "Check": st.column_config.TextColumn(width="medium", help="What needs attention"),
-        }, disabled=["ID", "Document", "Requirements", "Check"], height=min(640, 38 + 35 * len(frame)))
+        }, disabled=["ID", "Document", "Kind", "Requirements", "Check"], height=min(640, 38 + 35 * len(frame)))
 
     def write(changes: dict, base: dict) -> int:
         clean = {d: {k: ("" if v is None and k == "owner" else v) for k, v in c.items()} for d, c in changes.items()}
@@ -104,7 +114,7 @@ with tab_register:
                                       key=f"doc_add_owner_{fv}",
                                       placeholder="Pick or type a name")
             cc = st.columns([1.2, 1, 2])
-            d_status = cc[0].selectbox("Status", documents.STATUSES, key=f"doc_add_status_{fv}")
+            d_status = cc[0].selectbox("Status", documents.DOCUMENT_STATUSES, key=f"doc_add_status_{fv}")
             d_version = cc[1].text_input("Version", max_chars=40, key=f"doc_add_version_{fv}")
             d_location = cc[2].text_input("Where it lives", max_chars=5000, key=f"doc_add_location_{fv}")
             if st.form_submit_button("Add document", type="primary"):
@@ -164,7 +174,7 @@ with tab_requests:
                          "owner": st.column_config.TextColumn("Owner", width="medium"),
                          "due": st.column_config.DateColumn("Due", format="YYYY-MM-DD", width=95),
                          "overdue": st.column_config.TextColumn("Late?", width=70),
-                         "ref": st.column_config.TextColumn("Ref.", width=110),
+                         "ref": st.column_config.TextColumn("Ref.", width=150),
                          "item": st.column_config.TextColumn("Item", width="medium"),
                          "request": st.column_config.TextColumn("What to provide", width="large"),
                          "source": st.column_config.TextColumn("Source", width=100),

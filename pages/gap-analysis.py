@@ -78,7 +78,8 @@ if mode != "Workshop (one requirement)":
             "Target": st.column_config.SelectboxColumn(options=[1, 2, 3, 4, 5], required=True, width=95),
             "Gap": st.column_config.NumberColumn(format="%d", width=60, help="Target minus current maturity"),
             "Evidence strength": st.column_config.SelectboxColumn(options=list(assessments.EVIDENCE_STRENGTHS),
-                                                                  required=True, width=170),
+                                                                  required=True, width=170,
+                                                                  help=assessments.EVIDENCE_HELP),
             "Evidence": st.column_config.TextColumn(max_chars=5000, width=240),
             "Owner": st.column_config.SelectboxColumn(options=owners, width=290, help="The workspace's people "
                                                       "(Governance page) and owners named elsewhere"),
@@ -152,7 +153,8 @@ else:
                                   index=MATURITY_OPTIONS.index(shown["maturity"]))
             target = c[1].selectbox("Target maturity", [1, 2, 3, 4, 5], index=shown["target"] - 1, key=f"{v}_target")
             strength = c[1].selectbox("Evidence strength", assessments.EVIDENCE_STRENGTHS, key=f"{v}_strength",
-                                      index=assessments.EVIDENCE_STRENGTHS.index(shown["evidence_strength"]))
+                                      index=assessments.EVIDENCE_STRENGTHS.index(shown["evidence_strength"]),
+                                      help=assessments.EVIDENCE_HELP)
             owner_in = chrome.owner_picker(c[1], "Owner", owners, shown["owner"], key=f"{v}_owner")
             due = c[1].date_input("Due", shown["due"], format="YYYY-MM-DD", key=f"{v}_due")
             c = st.columns(2)

@@ -4,7 +4,7 @@ import streamlit as st
 from aims.assessment import requirements as assessments
 from aims.governance import documents
 from aims.reports import overview
-from aims.ui import chrome, governance_panels, risk_panels, roadmap_panels
+from aims.ui import chrome, governance_panels, risk_panels, roadmap_panels, stage1_gate
 
 con, ws = chrome.page("Readiness overview", lambda ws: f"target certification: {ws['target_date'] or 'not set'}")
 cat = chrome.catalog()
@@ -18,15 +18,20 @@ k[0].metric("Overall readiness", chrome.pct(overall["readiness_pct"]),
             border=True)
 k[1].metric("Assessed", chrome.pct(overall["assessed_pct"]),
             help=f"{overall['assessed']} of {overall['applicable']} applicable requirements rated.", border=True)
-stage1 = chrome.cached(documents.stage1_readiness, con, ws["id"], cat)
-k[2].metric("Stage 1 readiness", chrome.pct(stage1["pct"]), border=True,
-            help=f"Required documented information approved in the register: {stage1['approved']} of "
-                 f"{stage1['required']} ({stage1['draft']} in draft, {stage1['missing']} missing).")
-k[3].metric("Stage 2 readiness", chrome.pct(overall["stage2_pct"]),
-            help="Applicable requirements at target with documented or verified evidence.", border=True)
+gate = chrome.cached(documents.stage1_gate, con, ws["id"], cat)
+k[2].metric("Stage 1 readiness", stage1_gate.headline(gate), border=True, help=stage1_gate.help_text(gate))
+k[3].metric("Stage 2 readiness", chrome.pct(overall["stage2_pct"]), border=True,
+            help="Applicable requirements at target with verified evidence: records showing the requirement "
+                 f"operates ({overall['stage2_verified']} of {overall['applicable']}). Documented evidence alone "
+                 f"counts toward Stage 1, not here: {overall['documented_only']} more at target have only that.")
 k[4].metric("Open gaps", overall["open_gaps"], help="Assessed requirements below target.", border=True)
 k[5].metric("Target date", chrome.days_to(ws["target_date"]), border=True,
-            help="Days left to the target certification date of this workspace.")
+            help="Days left to the target certification date of this workspace: the day the certificate is "
+                 "expected, after the Stage 2 audit, the closure of its findings and the certification body's "
+                 "decision (the last phase of the roadmap).")
+if not gate["ready"]:
+    st.caption("Stage 1 conditions not met yet: " + chrome.plain(stage1_gate.open_conditions(gate))
+               + " (each with its status on the Documented information page).")
 if overall["not_assessed"]:
     excluded = overall["excluded"]
     st.caption(f"{overall['not_assessed']} applicable requirement{'s are' if overall['not_assessed'] != 1 else ' is'} "

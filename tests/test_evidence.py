@@ -9,6 +9,7 @@ from aims.governance import documents, evidence
 
 TODAY = date(2027, 3, 1)
 APPROVED = {"status": "approved", "version": "1.0", "location": "SharePoint"}
+AVAILABLE = {"status": "available", "record_date": date(2027, 2, 1), "location": "SharePoint"}
 
 
 @pytest.fixture
@@ -17,7 +18,8 @@ def only_a_few(con, cat, ws_id):
     a handful, so the request list is small enough to check by hand."""
     reg = documents.register(con, ws_id, cat)
     keep = {"AI policy", "AI objectives", "Statement of Applicability"}
-    documents.save(con, ws_id, cat, {d: APPROVED for d in reg["id"] if d not in keep}, today=TODAY)
+    documents.save(con, ws_id, cat, {d: AVAILABLE if k == "record" else APPROVED
+                                     for d, k in zip(reg["id"], reg["kind"]) if d not in keep}, today=TODAY)
     documents.save(con, ws_id, cat, {"AI objectives": {"status": "draft", "version": "0.2", "owner": "Bo (CRO)",
                                                        "due": date(2027, 2, 1)},
                                      "Statement of Applicability": {"owner": "Ann (DPO)"}}, today=TODAY)
@@ -92,3 +94,14 @@ def test_csv_neutralises_formulas(con, cat, ws_id):
 def test_an_unknown_workspace_is_refused(con, cat):
     with pytest.raises(ValidationError, match="no workspace"):
         evidence.requests(con, 42, cat)
+
+
+def test_records_are_requested_as_records(con, cat, only_a_few):
+    documents.save(con, only_a_few, cat, {
+        "AI system event logs": {"status": "partial", "record_date": date(2027, 1, 15)},
+        "Internal audit results": {"status": "missing"}}, today=TODAY)
+    by_item = evidence.requests(con, only_a_few, cat, TODAY).set_index("item")
+    assert by_item.at["AI system event logs", "request"] == "Provide the complete record (part of it on file, " \
+                                                            "dated 2027-01-15)"
+    assert by_item.at["Internal audit results", "request"] == "Provide the record (none on file yet)"
+    assert by_item.at["AI policy", "request"] == "Provide the document (none on file yet)"

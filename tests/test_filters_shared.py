@@ -66,6 +66,9 @@ def test_document_filter_by_what_to_show(cat):
         "review_overdue": [False, True, False, False],
         "status": ["approved", "draft", "approved", "missing"], "owner": ["Ann", "", "Bob", ""],
     })
+    logs = pd.DataFrame({"document": ["Event logs", "Audit results"], "requirements": ["A.6.2.8", "9.2.2"],
+                         "location": ["", ""], "notes": ["", ""], "required": [True, True], "custom": [False, False],
+                         "review_overdue": [False, False], "status": ["available", "partial"], "owner": ["", ""]})
     def docs(**kw):
         return ids(doc_filters.filter_documents(reg, **kw), "document")
     assert docs() == ["AI policy", "Risk criteria", "Team charter", "Old memo"]
@@ -73,6 +76,8 @@ def test_document_filter_by_what_to_show(cat):
     assert docs(show="Added by the organisation") == ["Team charter"]
     assert docs(show="Not required") == ["Old memo"]
     assert docs(show="Review overdue") == ["Risk criteria"]
-    assert docs(show="Not approved yet") == ["Risk criteria"]
+    assert docs(show="Not in place yet") == ["Risk criteria"]
+    # a record is in place when available, not approved
+    assert ids(doc_filters.filter_documents(logs, show="Not in place yet"), "document") == ["Audit results"]
     assert docs(owner=NO_OWNER, statuses=["missing"]) == ["Old memo"]
     assert docs(search="sharepoint") == ["AI policy"]

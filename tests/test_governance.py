@@ -45,12 +45,17 @@ def test_the_demo_shows_four_of_six_model_owners_trained_on_bias(con, demo_ws):
 
 def test_the_demo_register_is_mixed_and_agrees_with_the_policy_and_soa(con, cat, demo_ws):
     reg = documents.register(con, demo_ws, cat).set_index("id")
-    assert set(reg["status"]) == {"missing", "draft", "approved"}
+    assert set(reg["status"]) == {"missing", "draft", "approved", "partial", "available"}
     assert reg.at["AI policy", "status"] == "approved" and reg.at["AI policy", "version"] == "1.0"
     assert reg.at["Statement of Applicability", "status"] == "draft"
+    assert reg.at["AI system event logs", "status"] == "available" and reg.at["AI system event logs", "record_date"]
     assert reg["custom"].sum() == 1
     s1 = documents.stage1_readiness(con, demo_ws, cat)
-    assert 0 < s1["pct"] < 50
+    # approved: scope, policy, objectives, technical documentation; available: monitoring results, event logs
+    assert (s1["approved"], s1["available"], s1["in_place"], s1["required"], s1["pct"]) == (4, 2, 6, 31, 19.4)
+    # seven weeks into the gap analysis: no internal audit, review or nonconformity record yet
+    gate = documents.stage1_gate(con, demo_ws, cat)
+    assert (gate["ready"], gate["met"]) == (False, 0)
     assert not evidence.requests(con, demo_ws, cat).empty
 
 

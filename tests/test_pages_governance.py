@@ -80,7 +80,7 @@ def test_the_raci_shows_each_group_of_activities_in_its_own_tab(app):
 def test_the_overview_shows_the_governance_panel_from_the_register(app):
     go(app, "pages/overview.py")
     s1 = documents.stage1_readiness(live(), ws_id(), catalog.load())
-    assert metric(app, "Required documents approved") == f"{s1['pct']:.0f}%"
+    assert metric(app, "Documents and records in place") == f"{s1['pct']:.0f}%"
     assert metric(app, "AI policy") == "v1.0 approved"
 
 
@@ -178,7 +178,7 @@ def test_a_status_change_in_the_register_updates_stage1(app):
     assert not app.error, errors(app)
     after = documents.stage1_readiness(con, ws, cat)
     assert after["approved"] == before["approved"] + 1
-    assert metric(app, "Approved") == f"{after['approved']} of {after['required']}"
+    assert metric(app, "Documents approved") == f"{after['approved']} of {after['documents']}"
 
 
 def test_approving_a_document_without_version_shows_the_problem_and_saves_nothing(app):
@@ -221,5 +221,5 @@ def test_an_empty_workspace_shows_clear_starting_points(app):
     assert list(roles.roles(con, new)["name"])[:2] == ["Top management sponsor", "AI governance officer"]
     assert metric(app, "RACI check") == "30 problems"  # no A and no R for each of the 15 activities
     go(app, "pages/documents.py", ws=str(new))
-    assert metric(app, "Stage 1 readiness") == "0%"
+    assert metric(app, "Documentation in place") == "0%"
     assert not app.error, errors(app)

@@ -40,7 +40,26 @@ def test_overall_summary_by_hand():
     assert o["readiness_pct"] == 40.0                 # 4.1 and A.2.2 of 5; not assessed is not ready
     assert o["avg_maturity"] == 2.75                  # (3+1+5+2)/4: the not-assessed one is not a zero
     assert o["open_gaps"] == 2
-    assert o["stage2_pct"] == 40.0                    # at target with strong evidence: 4.1, A.2.2 -> 2 of 5
+    assert o["stage2_pct"] == 20.0                    # at target with verified evidence: A.2.2 -> 1 of 5
+    assert (o["stage2_verified"], o["documented_only"]) == (1, 1)   # 4.1 is documented only: Stage 1 evidence
+
+
+def test_stage2_counts_only_verified_evidence():
+    """Documented evidence (written down and approved) counts toward Stage 1, not Stage 2; a
+    requirement below target never counts, whatever its evidence; excluded controls drop out."""
+    case = frame([
+        ("4.1", "clause", "4", True, 3, 3, "verified", False),     # counts
+        ("4.2", "clause", "4", True, 4, 3, "documented", False),   # at target, documented only: no
+        ("4.3", "clause", "4", True, 2, 3, "verified", False),     # verified but below target: no
+        ("4.4", "clause", "4", True, None, 3, "verified", False),  # not assessed: no
+        ("A.2.2", "control", "A.2", False, 5, 3, "verified", False),  # excluded: out of both sides
+    ])
+    o = scoring.summary(scoring.with_status(case))
+    assert o["applicable"] == 4
+    assert o["stage2_pct"] == 25.0                    # 1 of 4
+    assert (o["stage2_verified"], o["documented_only"]) == (1, 1)
+    upgraded = case.assign(evidence_strength=["verified", "verified", "verified", "verified", "verified"])
+    assert scoring.summary(scoring.with_status(upgraded))["stage2_pct"] == 50.0    # 4.1 and 4.2 of 4
 
 
 def test_excluded_control_drops_out_of_every_score():

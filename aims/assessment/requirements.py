@@ -20,6 +20,9 @@ MATURITY_HINTS = {None: "not discussed yet", 0: "nothing in place", 1: "ad hoc, 
                   2: "done consistently, not yet documented", 3: "documented, approved and followed",
                   4: "monitored with measures and reviewed", 5: "continually improved from the measures"}
 EVIDENCE_STRENGTHS = ("none", "claimed", "documented", "verified")
+EVIDENCE_HELP = ("none: nothing to show; claimed: people say it is done; documented: written down and approved, "
+                 "which counts toward Stage 1; verified: records show it operates, which is what Stage 2 readiness "
+                 "counts")
 IMPLEMENTATION = ("not started", "planned", "partial", "implemented")
 INCLUSION_REASONS = ("risk treatment", "legal or regulatory", "contractual", "best practice")
 

@@ -7,16 +7,19 @@ Rules (also in the README):
   as not ready in readiness, so assessing more can never lower a score by itself.
 - gap = target - maturity for assessed requirements; at target means maturity >= target.
 - readiness % = applicable requirements at target / applicable requirements.
-- Stage 1 readiness comes from the documented-information register (documents.stage1_readiness).
-- Stage 2 % = applicable requirements at target with documented or verified evidence /
-  applicable requirements.
+- Stage 1 readiness is a gate read from the documented-information register
+  (governance.documents.stage1_gate): documented evidence (a requirement written down and
+  approved) is what Stage 1 reviews.
+- Stage 2 % = applicable requirements at target with verified evidence (records showing the
+  requirement operates) / applicable requirements. Documented evidence alone does not count:
+  `documented_only` counts the requirements at target that have only that.
 A percentage with an empty denominator is None (shown as a dash), never 0 or 100.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-STRONG_EVIDENCE = ("documented", "verified")
+STAGE2_EVIDENCE = ("verified",)       # records show it operates; "documented" counts toward Stage 1
 STATUSES = ("gap", "at target", "not assessed", "excluded")
 
 
@@ -46,7 +49,7 @@ def summary(df: pd.DataFrame) -> dict:
     s = with_status(df) if "status" not in df else df
     app = s[s["applicable"].astype(bool)]
     assessed = app[app["assessed"]]
-    strong = app["evidence_strength"].isin(STRONG_EVIDENCE)
+    verified = app["evidence_strength"].isin(STAGE2_EVIDENCE)
     return {
         "requirements": len(s),
         "applicable": len(app),
@@ -59,7 +62,9 @@ def summary(df: pd.DataFrame) -> dict:
         "readiness_pct": _pct(int(app["at_target"].sum()), len(app)),
         "avg_maturity": None if assessed.empty else round(float(assessed["maturity"].astype(float).mean()), 2),
         "avg_target": None if app.empty else round(float(app["target"].astype(float).mean()), 2),
-        "stage2_pct": _pct(int((app["at_target"] & strong).sum()), len(app)),
+        "stage2_pct": _pct(int((app["at_target"] & verified).sum()), len(app)),
+        "stage2_verified": int((app["at_target"] & verified).sum()),
+        "documented_only": int((app["at_target"] & (app["evidence_strength"] == "documented")).sum()),
     }
 
 

@@ -21,6 +21,7 @@ CONTROL_IDS = (
 GROUP_IDS = ("4 5 6 7 8 9 10 A.2 A.3 A.4 A.5 A.6 A.6.1 A.6.2 A.7 A.8 A.9 A.10").split()
 NATURES = ("policy", "assessment", "control", "training", "audit")
 RMF_FUNCTIONS = ("GOVERN", "MAP", "MEASURE", "MANAGE")
+STAGE1_RECORDS = ("internal_audit", "management_review", "nonconformities")
 
 
 class CatalogError(ValueError):
@@ -65,6 +66,15 @@ class Catalog:
     requirements: dict[str, Requirement]
     objectives: dict[str, str]        # Annex C.2 id -> title
     risk_sources: dict[str, str]      # Annex C.3 id -> title
+    # Documented information that is a record (retained, "available" with a date) rather than a
+    # document (maintained, "approved" with a version); names as in the requirements' documents.
+    records: tuple[str, ...] = ()
+    # The records the Stage 1 gate reads: internal_audit, management_review, nonconformities.
+    stage1_records: tuple[tuple[str, str], ...] = ()
+
+    def stage1_record(self, condition: str) -> str:
+        """The name of the record a Stage 1 condition reads ('internal_audit', ...)."""
+        return dict(self.stage1_records)[condition]
 
     def frame(self) -> pd.DataFrame:
         """One row per requirement in catalogue order, with group titles; for joins and tables."""
@@ -135,9 +145,16 @@ def parse(data: dict, annex_c: dict) -> Catalog:
         problems.append("Annex C objectives must be exactly C.2.1-C.2.11")
     if sorted(sources) != sorted(f"C.3.{i}" for i in range(1, 8)):
         problems.append("Annex C risk sources must be exactly C.3.1-C.3.7")
+    named = {d for r in reqs.values() for d in r.documents}
+    records = tuple(data.get("records", []))
+    if set(records) - named:
+        problems.append(f"records not named by any requirement: {sorted(set(records) - named)}")
+    stage1 = data.get("stage1_records", {})
+    if set(stage1) != set(STAGE1_RECORDS) or not set(stage1.values()) <= set(records):
+        problems.append(f"stage1_records must name a record for each of {STAGE1_RECORDS}")
     _fail(problems)
     return Catalog(data.get("catalog", "ISO/IEC 42001:2023"), data.get("version", ""), groups, reqs,
-                   objectives, sources)
+                   objectives, sources, records, tuple((k, stage1[k]) for k in STAGE1_RECORDS))
 
 
 def load_json(name: str, directory: Path | None = None) -> dict:

@@ -8,10 +8,23 @@ Rules:
   status "missing" with no owner.
 - A document is required while at least one linked requirement applies. Clauses always apply;
   a document linked only to Annex A controls excluded in the SoA is "not required".
-- Status is missing, draft or approved. Approved needs a version and where the document lives.
-  A last review cannot be in the future and the next review must come after it.
-- Stage 1 readiness = required documents approved / required documents (None when nothing is
-  required). Documents the organisation adds are tracked but do not change this figure.
+- An entry is a document (maintained: missing, draft or approved; approved needs a version and
+  where it lives) or a record (retained: missing, partial or available; available needs the date
+  of the latest record and where it lives). The catalogue names the records (event logs,
+  monitoring results, evidence of competence, audit and review results ...); everything else,
+  and every document the organisation adds, is a document. A record date cannot be in the
+  future. A last review cannot be in the future and the next review must come after it.
+- The record of nonconformities also says how many major nonconformities are open (0-999).
+- Documentation in place = required documents approved + required records available, over the
+  required entries (None when nothing is required). Documents the organisation adds are tracked
+  but do not change it.
+- Stage 1 readiness is a gate (`stage1_gate`), met when all four conditions are: (1) every
+  required document approved and every required record available; (2) an internal audit of the
+  full scope done: the internal audit results available (partial = not the full scope yet);
+  (3) a management review held: its results available, dated on or after the internal audit's
+  (the review considers the audit's results, 9.3.2); (4) no open major nonconformity: the record
+  of nonconformities available and stating 0 open major ones. Until the app keeps audit records,
+  conditions 2-4 read these register entries.
 """
 from __future__ import annotations
 
@@ -20,15 +33,22 @@ from datetime import date, datetime
 import pandas as pd
 
 from aims.catalog.standard import Catalog
-from aims.common.validate import LONG_TEXT, ValidationError, blank, choice, day, raise_if, text
+from aims.common.validate import LONG_TEXT, ValidationError, blank, choice, day, integer, raise_if, text
 from aims.store import conflicts, db
 
-STATUSES = ("missing", "draft", "approved")
-EDITABLE = ("status", "owner", "version", "location", "last_review", "next_review", "due", "notes")
+DOCUMENT_STATUSES = ("missing", "draft", "approved")
+RECORD_STATUSES = ("missing", "partial", "available")
+STATUSES = ("missing", "draft", "approved", "partial", "available")
+IN_PLACE = ("approved", "available")
+KINDS = ("document", "record")
+EDITABLE = ("status", "owner", "version", "location", "record_date", "last_review", "next_review", "due", "notes",
+            "open_major")
+MAX_OPEN_MAJOR = 999
 CUSTOM_ONLY = ("title", "requirements")
 _STORED = ("title", "custom", "requirements") + EDITABLE
-_BLANK = {"status": "missing", "owner": "", "version": "", "location": "", "last_review": None,
-          "next_review": None, "due": None, "notes": ""}
+_BLANK = {"status": "missing", "owner": "", "version": "", "location": "", "record_date": None, "last_review": None,
+          "next_review": None, "due": None, "notes": "", "open_major": None}
+_DATES = ("record_date", "last_review", "next_review", "due")
 
 
 def required_documents(catalog: Catalog) -> pd.DataFrame:
@@ -56,9 +76,11 @@ def _stored(con, workspace_id: int) -> pd.DataFrame:
 def register(con, workspace_id: int, catalog: Catalog, today: date | None = None) -> pd.DataFrame:
     """The register: catalogue documents first (catalogue order), then added ones (by ID).
 
-    Columns: id, document, custom, req_ids (list), requirements ('5.2, A.2.2'), required, applies
-    (why it is or is not required), status, owner, version, location, last_review, next_review,
-    due, notes, review_overdue, updated_at, updated_by.
+    Columns: id, document, custom, kind ('document' or 'record'), req_ids (list), requirements
+    ('5.2, A.2.2'), required, applies (why it is or is not required), status, owner, version,
+    location, record_date, last_review, next_review, due, notes, open_major (the nonconformity
+    record's count of open major nonconformities, else None), in_place (approved or available),
+    review_overdue, updated_at, updated_by.
     """
     today = today or date.today()
     excluded = _excluded(con, workspace_id)
@@ -69,7 +91,8 @@ def register(con, workspace_id: int, catalog: Catalog, today: date | None = None
     for name, req_ids in zip(required["document"], required["req_ids"]):
         applicable = [r for r in req_ids if r not in excluded]
         rec = stored.get(name, {})
-        rows.append({"id": name, "document": name, "custom": False, "req_ids": req_ids,
+        rows.append({"id": name, "document": name, "custom": False,
+                     "kind": "record" if name in catalog.records else "document", "req_ids": req_ids,
                      "required": bool(applicable),
                      "applies": "required" if applicable else
                      "not required: " + ", ".join(req_ids) + (" is" if len(req_ids) == 1 else " are")
@@ -79,14 +102,18 @@ def register(con, workspace_id: int, catalog: Catalog, today: date | None = None
         if rid in names:
             continue
         req_ids = [r for r in str(rec["requirements"]).split(", ") if r]
-        rows.append({"id": rid, "document": rec["title"], "custom": True, "req_ids": req_ids, "required": False,
+        rows.append({"id": rid, "document": rec["title"], "custom": True, "kind": "document", "req_ids": req_ids,
+                     "required": False,
                      "applies": "added by the organisation" if rec["custom"] else "no longer in the catalogue",
                      **_values(rec)})
     df = pd.DataFrame(rows)
     df["requirements"] = df["req_ids"].map(", ".join)
+    df["open_major"] = pd.Series([None if blank(v) else int(v) for v in df["open_major"]], index=df.index,
+                                 dtype=object)
+    df["in_place"] = df["status"].isin(IN_PLACE)
     df["review_overdue"] = [bool(n and n < today) for n in df["next_review"]]
-    cols = ["id", "document", "custom", "req_ids", "requirements", "required", "applies"] + list(EDITABLE) + [
-        "review_overdue", "updated_at", "updated_by"]
+    cols = ["id", "document", "custom", "kind", "req_ids", "requirements", "required", "applies"] + list(EDITABLE) + [
+        "in_place", "review_overdue", "updated_at", "updated_by"]
     return df[cols]
 
 
@@ -94,7 +121,7 @@ def _values(rec: dict) -> dict:
     out = {}
     for field, default in _BLANK.items():
         value = rec.get(field, default)
-        if field in ("last_review", "next_review", "due"):
+        if field in _DATES:
             value = None if blank(value) else pd.Timestamp(value).date()
         elif blank(value):
             value = default
@@ -104,16 +131,86 @@ def _values(rec: dict) -> dict:
     return out
 
 
-def stage1_readiness(con, workspace_id: int, catalog: Catalog) -> dict:
-    """Stage 1 documentation readiness from the register: pct (None when nothing is required),
-    approved, draft and missing counts over the required documents, required, not_required."""
-    reg = register(con, workspace_id, catalog)
+def _in_place(reg: pd.DataFrame) -> dict:
     req = reg[reg["required"]]
-    approved = int((req["status"] == "approved").sum())
-    return {"pct": None if req.empty else round(100.0 * approved / len(req), 1),
-            "approved": approved, "draft": int((req["status"] == "draft").sum()),
-            "missing": int((req["status"] == "missing").sum()), "required": len(req),
+    docs, recs = req[req["kind"] == "document"], req[req["kind"] == "record"]
+    approved, available = int((docs["status"] == "approved").sum()), int((recs["status"] == "available").sum())
+    return {"pct": None if req.empty else round(100.0 * (approved + available) / len(req), 1),
+            "in_place": approved + available, "required": len(req),
+            "documents": len(docs), "approved": approved, "draft": int((docs["status"] == "draft").sum()),
+            "records": len(recs), "available": available, "partial": int((recs["status"] == "partial").sum()),
+            "missing": int((req["status"] == "missing").sum()),
             "not_required": int((~reg["required"] & ~reg["custom"]).sum())}
+
+
+def stage1_readiness(con, workspace_id: int, catalog: Catalog) -> dict:
+    """Documentation in place for Stage 1, from the register: pct (None when nothing is
+    required), in_place and required; documents, approved, draft (required documents); records,
+    available, partial (required records); missing (both); not_required (catalogue entries
+    asked for only by excluded controls)."""
+    return _in_place(register(con, workspace_id, catalog))
+
+
+GATE_LABELS = {
+    "documents": "Mandatory documents approved, records available",
+    "internal_audit": "Internal audit of the full scope done",
+    "management_review": "Management review held",
+    "nonconformities": "No open major nonconformity",
+}
+
+
+def _dated(value) -> str:
+    return value.isoformat() if value else "no date"
+
+
+def stage1_gate(con, workspace_id: int, catalog: Catalog, today: date | None = None) -> dict:
+    """Stage 1 readiness as a gate (see the module rules): ready (all conditions met), met (how
+    many), total, conditions (one dict per condition, in order: key, label, met, status in
+    words, entry: the register entry it reads or None) and share (stage1_readiness figures)."""
+    reg = register(con, workspace_id, catalog, today)
+    share = _in_place(reg)
+    entries = reg.set_index("id")
+
+    def entry(key: str) -> dict:
+        name = catalog.stage1_record(key)
+        return {"name": name, **entries.loc[name, ["status", "record_date", "open_major", "required"]].to_dict()}
+
+    conditions = []
+    met = share["required"] > 0 and share["in_place"] == share["required"]
+    conditions.append({"key": "documents", "met": met, "entry": None, "status": (
+        f"{share['in_place']} of {share['required']} in place: {share['approved']} of {share['documents']} documents "
+        f"approved, {share['available']} of {share['records']} records available")})
+
+    audit = entry("internal_audit")
+    audit_done = audit["status"] == "available" and audit["record_date"] is not None
+    conditions.append({"key": "internal_audit", "met": audit_done, "entry": audit["name"], "status": (
+        f"{audit['name']} available, dated {_dated(audit['record_date'])}" if audit_done else
+        f"{audit['name']}: partial, the audit has not covered the full scope yet" if audit["status"] == "partial"
+        else f"{audit['name']}: {audit['status']}")})
+
+    review = entry("management_review")
+    held = review["status"] == "available" and review["record_date"] is not None
+    early = held and audit_done and review["record_date"] < audit["record_date"]
+    conditions.append({"key": "management_review", "met": held and not early, "entry": review["name"], "status": (
+        f"{review['name']} dated {_dated(review['record_date'])}, before the internal audit "
+        f"({_dated(audit['record_date'])}): hold a review that considers the audit's results" if early else
+        f"{review['name']} available, dated {_dated(review['record_date'])}" if held else
+        f"{review['name']}: {review['status']}")})
+
+    nc = entry("nonconformities")
+    open_major = nc["open_major"]
+    on_file = nc["status"] == "available"
+    conditions.append({"key": "nonconformities", "met": on_file and open_major == 0, "entry": nc["name"],
+                       "status": (f"{nc['name']}: {nc['status']}" if not on_file else
+                                  "the number of open major nonconformities is not stated" if open_major is None
+                                  else "none open" + (f" (record dated {_dated(nc['record_date'])})"
+                                                      if nc["record_date"] else "") if open_major == 0 else
+                                  f"{open_major} major nonconformit{'y' if open_major == 1 else 'ies'} open")})
+    for c in conditions:
+        c["label"] = GATE_LABELS[c["key"]]
+    n = sum(c["met"] for c in conditions)
+    return {"ready": n == len(conditions), "met": n, "total": len(conditions), "conditions": conditions,
+            "share": share}
 
 
 def for_requirements(con, workspace_id: int, catalog: Catalog) -> pd.DataFrame:
@@ -129,16 +226,36 @@ def for_requirements(con, workspace_id: int, catalog: Catalog) -> pd.DataFrame:
 
 # ---- writes -----------------------------------------------------------------------------------
 
-def _clean_fields(doc_label: str, fields: dict, custom: bool, catalog: Catalog, p: list[str]) -> dict:
+def _clean_fields(doc_label: str, fields: dict, custom: bool, catalog: Catalog, p: list[str],
+                  kind: str = "document", counts_nonconformities: bool = False) -> dict:
     row = {}
     for field, value in fields.items():
         label = f"{doc_label}: {field.replace('_', ' ')}"
         if field == "status":
-            row[field] = choice(value, label, STATUSES, p, default="missing")
+            if kind == "record" and str(value).strip() == "approved":
+                p.append(f"{doc_label} is a record: records are not approved with a version; set it to available "
+                         "with the date of the latest record.")
+            elif kind == "document" and str(value).strip() in ("available", "partial"):
+                p.append(f"{doc_label} is a document: its status is missing, draft or approved (available and "
+                         "partial are for records).")
+            row[field] = choice(value, label, RECORD_STATUSES if kind == "record" else DOCUMENT_STATUSES,
+                                [] if str(value).strip() in STATUSES else p, default="missing")
         elif field in ("owner", "version"):
             row[field] = text(value, label, p, limit=200 if field == "owner" else 40)
         elif field in ("location", "notes"):
             row[field] = text(value, label, p, limit=LONG_TEXT)
+        elif field == "record_date" and kind == "record":
+            row[field] = day(value, label, p)
+        elif field == "record_date" and blank(value):
+            row[field] = None
+        elif field == "record_date":
+            p.append(f"{doc_label} is a document: it has a version, not a record date.")
+        elif field == "open_major" and counts_nonconformities:
+            row[field] = integer(value, f"{doc_label}: open major nonconformities", p, low=0, high=MAX_OPEN_MAJOR)
+        elif field == "open_major" and blank(value):
+            row[field] = None
+        elif field == "open_major":
+            p.append(f"{doc_label}: open major nonconformities are stated on the record of nonconformities only.")
         elif field in ("last_review", "next_review", "due"):
             row[field] = day(value, label, p)
         elif field == "title" and custom:
@@ -163,6 +280,13 @@ def _check_rules(doc_label: str, new: dict, p: list[str], today: date) -> None:
         missing = [what for what, f in (("a version", "version"), ("where it lives", "location")) if not new[f]]
         if missing:
             p.append(f"{doc_label}: an approved document needs " + " and ".join(missing) + ".")
+    if new["status"] == "available":
+        missing = [what for what, f in (("the date of the latest record (record date)", "record_date"),
+                                        ("where it lives", "location")) if not new[f]]
+        if missing:
+            p.append(f"{doc_label}: an available record needs " + " and ".join(missing) + ".")
+    if new.get("record_date") and new["record_date"] > today:
+        p.append(f"{doc_label}: the record date cannot be in the future.")
     if new["last_review"] and new["last_review"] > today:
         p.append(f"{doc_label}: the last review date cannot be in the future.")
     if new["last_review"] and new["next_review"] and new["next_review"] <= new["last_review"]:
@@ -193,9 +317,10 @@ def save(con, workspace_id: int, catalog: Catalog, changes: dict[str, dict], who
             old = {f: r[f] for f in EDITABLE}
             if custom:
                 old.update(title=r["document"], requirements=r["requirements"])
-            change = _clean_fields(str(r["document"]), fields, custom, catalog, p)
+            kind = {"kind": r["kind"], "counts_nonconformities": doc_id == catalog.stage1_record("nonconformities")}
+            change = _clean_fields(str(r["document"]), fields, custom, catalog, p, **kind)
             if base is not None:
-                seen = _clean_fields(str(r["document"]), base.get(doc_id, {}), custom, catalog, [])
+                seen = _clean_fields(str(r["document"]), base.get(doc_id, {}), custom, catalog, [], **kind)
                 change, clash = conflicts.settle(doc_id, old, change, seen)
                 found += clash
             new = {**old, **change}

@@ -2,7 +2,8 @@
 
 Two sources:
 - documents: every required document in the register that is missing (provide it) or still a
-  draft (provide the approved version);
+  draft (provide the approved version), and every required record that is missing (provide it)
+  or partial (provide the complete record);
 - requirements: applicable requirements whose gap-analysis status is 'gap' or 'not assessed'
   and whose evidence strength is 'none' (from assessments.table + scoring.with_status), unless a
   document it requires is already requested (providing that document is the evidence).
@@ -44,12 +45,15 @@ def requests(con, workspace_id: int, catalog: Catalog, today: date | None = None
     rows = []
     covered: set[str] = set()  # requirements whose evidence is a requested document already
     reg = documents.register(con, workspace_id, catalog, today)
-    for d in reg[reg["required"] & reg["status"].isin(["missing", "draft"])].itertuples(index=False):
+    for d in reg[reg["required"] & reg["status"].isin(["missing", "draft", "partial"])].itertuples(index=False):
         linked = [r for r in d.req_ids if r in by_req.index and by_req.at[r, "applicable"]]
         owner = d.owner or next((by_req.at[r, "owner"] for r in linked if by_req.at[r, "owner"]), "")
         due = d.due or next((by_req.at[r, "due"] for r in linked if by_req.at[r, "due"] is not None), None)
         if d.status == "missing":
-            what = "Provide the document (none on file yet)"
+            what = f"Provide the {d.kind} (none on file yet)"
+        elif d.status == "partial":
+            what = "Provide the complete record (part of it on file" + (f", dated {d.record_date}" if d.record_date
+                                                                       else "") + ")"
         else:
             what = "Provide the approved version (" + (f"draft {d.version}" if d.version else "a draft") + " on file)"
         covered.update(d.req_ids)

@@ -6,7 +6,7 @@ import pandas as pd
 from aims.common.frames import ANY_OWNER, containing, one_of, owned_by
 
 SHOWS = ("All documents", "Required by the standard", "Added by the organisation", "Not required",
-         "Review overdue", "Not approved yet")
+         "Review overdue", "Not in place yet")
 
 
 def filter_documents(reg: pd.DataFrame, *, show: str = SHOWS[0], statuses=(), owner: str = ANY_OWNER,
@@ -22,8 +22,8 @@ def filter_documents(reg: pd.DataFrame, *, show: str = SHOWS[0], statuses=(), ow
         view = view[~view["required"] & ~view["custom"]]
     elif show == "Review overdue":
         view = view[view["review_overdue"]]
-    elif show == "Not approved yet":
-        view = view[view["required"] & (view["status"] != "approved")]
+    elif show == "Not in place yet":     # documents not approved, records not available
+        view = view[view["required"] & ~view["status"].isin(("approved", "available"))]
     view = one_of(view, "status", statuses)
     view = owned_by(view, owner)
     return view[containing(view, ["document", "requirements", "location", "notes"], search)]

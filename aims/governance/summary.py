@@ -1,7 +1,7 @@
 """Governance records at a glance, and the demo client's governance records.
 
-`snapshot` gathers the figures the overview shows (AI policy status, Stage 1 documentation
-readiness from the register, training coverage, RACI problems). `build_demo` fills a workspace
+`snapshot` gathers the figures the overview shows (AI policy status, the documentation in place
+and the Stage 1 gate from the register, training coverage, RACI problems). `build_demo` fills a workspace
 with a realistic year-one state for the fictional lender Northwind Lending, through the public
 write functions only, so it obeys every rule a user's data obeys. Deterministic apart from dates,
 which are relative to today.
@@ -17,12 +17,14 @@ from aims.governance import documents, evidence, policy, roles, training
 
 
 def snapshot(con, workspace_id: int, catalog: Catalog, today: date | None = None) -> dict:
-    """Overview figures: policy (policy.status), stage1 (documents.stage1_readiness),
-    training (training.summary) and raci_problems (number of flagged RACI problems)."""
+    """Overview figures: policy (policy.status), stage1 (documents.stage1_readiness), gate
+    (documents.stage1_gate), training (training.summary) and raci_problems (number of flagged
+    RACI problems)."""
     role_df = roles.roles(con, workspace_id)
     problems = roles.raci_problems(roles.raci(con, workspace_id), role_df) if not role_df.empty else None
     return {"policy": policy.status(con, workspace_id, today),
             "stage1": documents.stage1_readiness(con, workspace_id, catalog),
+            "gate": documents.stage1_gate(con, workspace_id, catalog, today),
             "training": training.summary(con, workspace_id),
             "roles": len(role_df),
             "raci_problems": None if problems is None else len(problems)}
@@ -54,9 +56,11 @@ def export_frames(con, workspace_id: int, catalog: Catalog) -> dict[str, pd.Data
     coverage = pd.DataFrame({"Topic": cv["topic"], "Role": cv["role"], "People in role": cv["holders"],
                              "Trained": cv["trained"], "Coverage %": cv["pct"], "In words": cv["label"]})
     rg = documents.register(con, workspace_id, catalog)
-    docs = pd.DataFrame({"ID": rg["id"], "Document": rg["document"], "Requirements": rg["requirements"],
+    docs = pd.DataFrame({"ID": rg["id"], "Document": rg["document"], "Kind": rg["kind"],
+                         "Requirements": rg["requirements"],
                          "Required": rg["required"], "Applies": rg["applies"], "Status": rg["status"],
-                         "Owner": rg["owner"], "Version": rg["version"], "Location": rg["location"],
+                         "Owner": rg["owner"], "Version": rg["version"], "Record date": rg["record_date"],
+                         "Location": rg["location"],
                          "Last review": rg["last_review"], "Next review": rg["next_review"], "Due": rg["due"],
                          "Notes": rg["notes"]})
     ev = evidence.requests(con, workspace_id, catalog)
@@ -183,23 +187,28 @@ def build_demo(con, workspace_id: int, catalog: Catalog, who: str | None = None,
         "AI risk treatment plan": dict(owner=priya, due=today + timedelta(days=90)),
         "AI system impact assessment process": dict(status="draft", owner=_label("Lena Novak"), version="0.1",
                                                     due=today + timedelta(days=40)),
-        "Evidence of competence": dict(status="draft", owner=aisha, version="0.1",
+        "Evidence of competence": dict(status="partial", owner=aisha, record_date=today - timedelta(days=20),
+                                       location="HR learning system > AI courses",
                                        notes="Training records being compiled from the two sessions held."),
-        "AI risk assessment results": dict(status="draft", owner=priya, version="0.2",
+        "AI risk assessment results": dict(status="partial", owner=priya, record_date=today - timedelta(days=40),
+                                           location="AIMS Workbench, AI risk register",
                                            notes="Credit scoring done; chatbot, fraud and CV screening to follow."),
-        "Monitoring and measurement results": dict(status="approved", owner=tom, version="2026-Q2",
+        "Monitoring and measurement results": dict(status="available", owner=tom, version="2026-Q2",
+                                                   record_date=today - timedelta(days=30),
                                                    location="Model monitoring dashboard export, quarterly pack",
-                                                   last_review=today - timedelta(days=30),
-                                                   next_review=today + timedelta(days=60)),
+                                                   next_review=today + timedelta(days=60),
+                                                   notes="Credit scoring model only; the other systems are not "
+                                                         "monitored yet."),
         "Internal audit programme": dict(owner=_label("Grace Liu"), due=today + timedelta(days=120)),
         "AI system technical documentation": dict(status="approved", owner=tom, version="3.2",
                                                   location="Model inventory > credit scoring > documentation",
                                                   last_review=today - timedelta(days=90),
                                                   next_review=today - timedelta(days=5),
                                                   notes="Covers credit scoring only; review is overdue."),
-        "Data provenance records": dict(status="draft", owner=_label("Oliver Grant"), version="0.3"),
-        "AI system event logs": dict(status="approved", owner=_label("Marc Olsen"), version="1.0",
-                                     location="Logging standard IT-LOG-02 and SIEM retention settings"),
+        "Data provenance records": dict(status="partial", owner=_label("Oliver Grant"),
+                                        record_date=today - timedelta(days=60), location="Data catalogue > lineage"),
+        "AI system event logs": dict(status="available", owner=_label("Marc Olsen"), record_date=today - timedelta(days=1),
+                                     location="SIEM, AI systems index (retention set by logging standard IT-LOG-02)"),
     }
     documents.save(con, ws, catalog, register, who)
     documents.add(con, ws, catalog, {

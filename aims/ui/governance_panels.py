@@ -480,8 +480,8 @@ def training_tab(con, ws: dict, cat) -> None:
 
 
 def overview_section(con, ws: dict, cat) -> None:
-    """The compact governance panel of the overview: policy status, required documents approved
-    (Stage 1 from the register), training coverage and the RACI check, with links."""
+    """The compact governance panel of the overview: policy status, required documents approved and
+    records available (from the register), training coverage and the RACI check, with links."""
     st.subheader("Governance records")
     gov = chrome.cached(governance.snapshot, con, ws["id"], cat)
     pol, s1, tr = gov["policy"], gov["stage1"], gov["training"]
@@ -495,9 +495,10 @@ def overview_section(con, ws: dict, cat) -> None:
     g = st.columns(4)
     g[0].metric("AI policy", pol["label"] + (" (review overdue)" if pol["review_overdue"] else ""), border=True,
                 help=pol_help)
-    g[1].metric("Required documents approved", chrome.pct(s1["pct"]), border=True,
-                help=f"{s1['approved']} of {s1['required']} required documents approved in the register; "
-                     f"{s1['draft']} draft, {s1['missing']} missing.")
+    g[1].metric("Documents and records in place", chrome.pct(s1["pct"]), border=True,
+                help=f"{s1['in_place']} of {s1['required']} in place: {s1['approved']} of {s1['documents']} required "
+                     f"documents approved ({s1['draft']} draft), {s1['available']} of {s1['records']} required records "
+                     f"available ({s1['partial']} partial); {s1['missing']} missing.")
     g[2].metric("Training coverage", chrome.pct(tr["pct"]), border=True,
                 help=f"{tr['completed']} of {tr['required']} trainings people need through their roles are completed.")
     g[3].metric("RACI check", "–" if gov["raci_problems"] is None else

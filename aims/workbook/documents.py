@@ -2,8 +2,9 @@
 document: those the catalogue requires (ID = the document's name) and those the organisation
 added (D-001 ...).
 
-Editable: status, owner, version, location, review dates, due date and notes; for added
-documents also the name and the linked requirements. A new row adds a document; a row of an
+Editable: status, owner, version, record date (records), location, review dates, due date and
+notes; for added documents also the name and the linked requirements. A document is approved with
+a version; a record is available with the date of its latest record. A new row adds a document; a row of an
 added document deleted in Excel removes it when confirmed (catalogue documents cannot be
 removed: set their status instead).
 """
@@ -27,12 +28,16 @@ COLUMNS = (
            note="Only the name of a document the organisation added can be changed."),
     Column("Requirements", "req_ids", "refs", width=16, ref="requirement", choices=_requirement_ids,
            list_name="Requirement IDs", note="Requirement IDs, separated by '; ' (fixed for catalogue documents)."),
+    Column("Kind", "kind", editable=False, width=10,
+           note="document (maintained: approved with a version) or record (retained: available with a date)."),
     Column("Required", "required", "bool", editable=False, width=10),
     Column("Why", "applies", "long", editable=False, width=24),
     Column("Status", "status", "choice", width=10, choices=documents.STATUSES, list_name="Document status",
-           level="document", note="missing, draft or approved (approved needs a version and a location)."),
+           level="document", note="Documents: missing, draft or approved (needs a version and a location). "
+                                  "Records: missing, partial or available (needs the record date and a location)."),
     Column("Owner", "owner", width=24),
     Column("Version", "version", width=9, limit=40),
+    Column("Record date", "record_date", "date", width=12, note="Records only: the date of the latest record held."),
     Column("Location", "location", "long", width=32),
     Column("Last review", "last_review", "date", width=12),
     Column("Next review", "next_review", "date", width=12),
@@ -69,8 +74,9 @@ def delete(con, ctx: Context, key: str) -> None:
 
 def kpis(ctx: Context) -> list[tuple]:
     s = documents.stage1_readiness(ctx.con, ctx.ws_id, ctx.catalog)
-    return [("Required documents approved", None if s["pct"] is None else round(s["pct"] / 100, 3),
-             f"{s['approved']} of {s['required']} approved, {s['draft']} draft, {s['missing']} missing.")]
+    return [("Required documents and records in place", None if s["pct"] is None else round(s["pct"] / 100, 3),
+             f"{s['approved']} of {s['documents']} documents approved ({s['draft']} draft), {s['available']} of "
+             f"{s['records']} records available ({s['partial']} partial), {s['missing']} missing.")]
 
 
 def sheet() -> Sheet:

@@ -26,7 +26,8 @@ def _pct(value):
 
 def readiness_kpis(ctx: Context) -> list[tuple]:
     s = scoring.summary(scoring.with_status(table(ctx)))
-    stage1 = documents.stage1_readiness(ctx.con, ctx.ws_id, ctx.catalog)
+    gate = documents.stage1_gate(ctx.con, ctx.ws_id, ctx.catalog, ctx.today)
+    stage1 = gate["share"]
     target = ctx.workspace.get("target_date")
     days = (target - ctx.today).days if target else None
     return [
@@ -34,9 +35,13 @@ def readiness_kpis(ctx: Context) -> list[tuple]:
          "not assessed counts as not ready."),
         ("Assessed", _pct(s["assessed_pct"]), f"{s['assessed']} of {s['applicable']} applicable requirements rated."),
         ("Average maturity", s["avg_maturity"], "Mean maturity (0-5) of the assessed applicable requirements."),
-        ("Stage 1 readiness", _pct(stage1["pct"]), f"Required documents approved in the documented-information "
-         f"register: {stage1['approved']} of {stage1['required']}."),
-        ("Stage 2 readiness", _pct(s["stage2_pct"]), "At target with documented or verified evidence."),
+        ("Stage 1 readiness", "ready" if gate["ready"] else f"{gate['met']} of {gate['total']} conditions met",
+         "A gate: " + "; ".join(f"{c['label']}: {'met' if c['met'] else 'not met'} ({c['status']})"
+                                for c in gate["conditions"]) + "."),
+        ("Documentation in place", _pct(stage1["pct"]), f"Required documents approved and records available in the "
+         f"documented-information register: {stage1['in_place']} of {stage1['required']}."),
+        ("Stage 2 readiness", _pct(s["stage2_pct"]), "At target with verified evidence (records showing the "
+         "requirement operates); documented evidence counts toward Stage 1."),
         ("Open gaps", s["open_gaps"], "Assessed requirements below their target."),
         ("Not assessed", s["not_assessed"], "Applicable requirements not rated yet."),
         ("Excluded controls", s["excluded"], "Annex A controls excluded in the Statement of Applicability."),
@@ -45,8 +50,8 @@ def readiness_kpis(ctx: Context) -> list[tuple]:
     ]
 
 
-PERCENT_LABELS = {"Overall readiness", "Assessed", "Stage 1 readiness", "Stage 2 readiness", "Roadmap actions done",
-                  "Required documents approved", "Training coverage"}
+PERCENT_LABELS = {"Overall readiness", "Assessed", "Documentation in place", "Stage 2 readiness",
+                  "Roadmap actions done", "Required documents and records in place", "Training coverage"}
 
 
 def _group_table(ws, top: int, title: str, groups, first_col: int = 1) -> tuple[int, int]:

@@ -1,0 +1,68 @@
+"""The Stage 1 gate on screen (Documented information page and overview): its four conditions,
+each with its status in words, and the number of open major nonconformities, which the record of
+nonconformities states until the app keeps audit records. The rules are in
+aims.governance.documents (stage1_gate)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from aims.catalog.standard import Catalog
+from aims.governance import documents
+from aims.ui import chrome, conflicts
+
+MET = ":green-badge[:material/check: met]"
+NOT_MET = ":red-badge[:material/close: not met]"
+
+
+def headline(gate: dict) -> str:
+    """'Ready' or '1 of 4 met', for a metric."""
+    return "Ready" if gate["ready"] else f"{gate['met']} of {gate['total']} met"
+
+
+def help_text(gate: dict) -> str:
+    """Every condition with its status, for a metric's help."""
+    lines = [f"{'Met' if c['met'] else 'Not met'}: {c['label']} ({c['status']})." for c in gate["conditions"]]
+    return ("A gate: ready when all four conditions are met.  \n" + "  \n".join(chrome.plain(x) for x in lines)
+            + "  \nDocumented evidence (written down and approved) is what Stage 1 reviews.")
+
+
+def open_conditions(gate: dict) -> str:
+    """The conditions not met yet, in words ('' when ready)."""
+    return " · ".join(c["label"] for c in gate["conditions"] if not c["met"])
+
+
+def panel(con, ws_id: int, cat: Catalog) -> dict:
+    """The gate with its conditions, and the form for the open major nonconformities; returns the
+    gate (stage1_gate output)."""
+    gate = documents.stage1_gate(con, ws_id, cat)
+    with st.container(border=True, key="stage1_gate"):
+        left, right = st.columns([3.2, 1], gap="medium")
+        with left:
+            st.markdown(f"**Stage 1 readiness: {headline(gate).lower()}** (a gate: every condition must be met)")
+            for c in gate["conditions"]:
+                st.markdown(f"{MET if c['met'] else NOT_MET} **{c['label']}** · {chrome.plain(c['status'])}")
+            st.caption("Until the app keeps audit records, the audit, review and nonconformity conditions read "
+                       "their entries in the register below: the internal audit results and the management review "
+                       "results available with their dates (the review on or after the audit), the record of "
+                       "nonconformities available with no major one open.")
+        with right:
+            _open_major_form(con, ws_id, cat)
+    return gate
+
+
+def _open_major_form(con, ws_id: int, cat: Catalog) -> None:
+    nc = cat.stage1_record("nonconformities")
+    stored = documents.register(con, ws_id, cat).set_index("id").at[nc, "open_major"]
+    form = f"stage1_open_major_{ws_id}"
+    prefix, shown = conflicts.opened(form, {"open_major": stored})
+    with st.form(prefix, border=False):
+        value = st.number_input("Open major nonconformities", min_value=0, max_value=documents.MAX_OPEN_MAJOR,
+                                value=shown["open_major"], step=1, placeholder="not stated",
+                                key=f"{prefix}_open_major",
+                                help=f"As stated on the {nc.lower()}: major nonconformities found by the internal "
+                                     "audit or otherwise and not yet closed. Leave empty when not known.")
+        submitted = st.form_submit_button("Save", icon=":material/save:", use_container_width=True)
+    conflicts.submit(form, nc, {"open_major": value} if submitted else None, shown,
+                     lambda data, base: documents.save(con, ws_id, cat, {nc: data},
+                                                       base=None if base is None else {nc: base}),
+                     lambda n: chrome.fields_saved(n, "the record of nonconformities"))
