@@ -21,16 +21,19 @@ r = risk_tabs.Register(con=con, ws_id=WS, cat=cat, crit=chrome.cached(risks.crit
 table, crit, sys_label = r.table, r.crit, r.sys_label
 stats = risks.summary(table)
 
-k = st.columns(4)
+k = st.columns([0.75, 1.15, 1.0, 1.4, 1.0])
 k[0].metric("Open risks", stats["open"], border=True,
             help=f"Risks not closed ({stats['closed']} closed). Open, in treatment and accepted risks all count.")
-k[1].metric("Inherent risk above appetite", stats["above_inherent"], border=True,
+k[1].metric("Inherent above appetite", stats["above_inherent"], border=True,
             help=f"Open risks whose inherent score (before treatment) is above the appetite ({crit['appetite']}).")
-k[2].metric("Residual risk above appetite", stats["above_residual"], border=True,
-            help=f"Open risks whose residual score is still above the appetite ({crit['appetite']}); "
+k[2].metric("Above appetite now", stats["above_current"], border=True,
+            help=f"Open risks above the appetite ({crit['appetite']}) now: the residual score counts once the "
+                 f"treatment is implemented ({stats['residual_current']} risks), until then the inherent score.")
+k[3].metric("Planned residual above appetite", stats["above_residual"], border=True,
+            help=f"Open risks whose planned residual score is still above the appetite ({crit['appetite']}); "
                  f"{stats['residual_not_rated']} open risks have no residual rating yet.")
-k[3].metric("Treatments overdue", stats["treatments_overdue"], border=True,
-            help="Open or in-treatment risks whose treatment due date has passed.")
+k[4].metric("Treatments overdue", stats["treatments_overdue"], border=True,
+            help="Open or in-treatment risks whose treatment is not implemented and whose due date has passed.")
 notes = filters.attention_notes(stats, r.new_proposals)
 if notes:
     st.caption(" · ".join(notes) + ".")

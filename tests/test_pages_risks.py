@@ -13,6 +13,7 @@ from aims.risk import intake as risk_intake
 from aims.risk import library as risk_library
 from aims.risk import register as risks
 from aims.store import db, workspaces
+from aims.ui import risk_panels
 
 PAGE = "pages/risks.py"
 
@@ -71,11 +72,11 @@ def test_the_register_renders_the_demo_with_two_heatmaps(app):
     open_page(app)
     assert not app.error, [e.value for e in app.error]
     labels = [m.label for m in app.metric]
-    assert {"Open risks", "Inherent risk above appetite", "Residual risk above appetite",
+    assert {"Open risks", "Inherent above appetite", "Above appetite now", "Planned residual above appetite",
             "Treatments overdue"} <= set(labels)
     figs = heatmaps(app)
     assert len(figs) == 2 and figs[0]["layout"]["title"]["text"].startswith("Inherent risk")
-    assert figs[1]["layout"]["title"]["text"].startswith("Residual risk")
+    assert figs[1]["layout"]["title"]["text"].startswith("Current risk")
 
 
 def test_a_risk_added_in_the_form_appears_in_the_right_heatmap_cell(app):
@@ -161,6 +162,35 @@ def test_closing_the_open_risk_keeps_it_closed(app):
     assert not any(s.value.startswith("R-002 ") for s in app.subheader)
 
 
+def register_row(app, risk_id):
+    shown = app.dataframe[0].value
+    shown = shown.data if hasattr(shown, "data") else shown
+    return shown.set_index("ID").loc[risk_id]
+
+
+def test_the_register_shows_planned_residual_and_current_and_an_implemented_treatment_moves_current(app):
+    """R-002 (model drift): inherent 4 x 3 = 12 high, planned residual 2 x 3 = 6 medium. Until its
+    treatment is implemented the current risk is the inherent 12, above the appetite of 9; the
+    day it is implemented is recorded in the edit form, and the current risk becomes 6."""
+    from datetime import date
+    open_page(app, risk="R-002")
+    row = register_row(app, "R-002")
+    assert (row["Inherent"], row["Planned residual"], row["Current"], row["Appetite"]) == (
+        "12 · High", "6 · Medium", "12 · High", risk_panels.ABOVE)
+    assert any("Current 12 · High (inherent: the planned treatment is not implemented yet)" in m.value
+               for m in app.markdown)
+    done = next(w for w in app.date_input if w.key and w.key.startswith("risk_edit_R-002")
+                and w.key.endswith("_implemented"))
+    done.set_value(date.today())
+    next(b for b in app.button if b.label == "Save changes").click().run()
+    assert not app.error, [e.value for e in app.error]
+    t = risks.table(live(), ws_id()).set_index("id")
+    assert (t.loc["R-002", "current_basis"], t.loc["R-002", "current_score"]) == ("residual", 6)
+    open_page(app, risk="R-002")
+    row = register_row(app, "R-002")
+    assert (row["Planned residual"], row["Current"], row["Appetite"]) == ("6 · Medium", "6 · Medium", "")
+
+
 def test_a_residual_rating_above_inherent_is_refused_in_the_edit_form(app):
     open_page(app, risk="R-002")  # model drift: inherent 4 x 3
     rl = next(w for w in app.selectbox if w.key and w.key.startswith("risk_edit_R-002") and w.key.endswith("_rl"))
@@ -238,7 +268,10 @@ def test_the_overview_shows_the_risk_kpis_and_a_small_heatmap(app):
     open_page(app, "pages/overview.py")
     assert any(s.value == "AI risks" for s in app.subheader)
     labels = {m.label for m in app.metric}
-    assert {"Above appetite before treatment", "Above appetite after treatment", "Treatments overdue"} <= labels
+    assert {"Above appetite now", "Above appetite after planned treatment", "Treatments overdue"} <= labels
+    s = risks.summary(risks.table(live(), ws_id()))
+    now = next(m.value for m in app.metric if m.label == "Above appetite now")
+    assert now == str(s["above_current"]) and s["above_current"] > s["above_residual"]
     assert any(f["layout"]["title"]["text"].startswith("Open risks now") for f in heatmaps(app))
 
 

@@ -33,11 +33,14 @@ def test_every_cell_shows_its_count_and_band_name():
     assert ann[(5, 5)].startswith("<b>0</b>") and "Critical" in ann[(5, 5)]
 
 
-def test_residual_map_counts_only_rated_risks_and_current_falls_back_to_inherent():
+def test_residual_map_counts_only_rated_risks_and_current_uses_the_current_rating():
     assert annotations(risk_charts.heatmap(DF, CRIT, "residual"))[(2, 3)].startswith("<b>1</b>")
-    current = annotations(risk_charts.heatmap(DF, CRIT, "current"))
+    # R-001's treatment is implemented (current = residual 2 x 3); R-003's is not (current = inherent 1 x 5)
+    df = DF.assign(current_likelihood=pd.array([2, 4, 1], dtype="Int64"),
+                   current_impact=pd.array([3, 3, 5], dtype="Int64"))
+    current = annotations(risk_charts.heatmap(df, CRIT, "current"))
     assert current[(2, 3)].startswith("<b>1</b>") and current[(4, 3)].startswith("<b>1</b>")
-    assert current[(1, 2)].startswith("<b>1</b>")
+    assert current[(1, 5)].startswith("<b>1</b>") and current[(1, 2)].startswith("<b>0</b>")
 
 
 def test_cell_colours_follow_the_bands():

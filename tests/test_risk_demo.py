@@ -1,4 +1,6 @@
 """The demo risk register: built through the public write functions, with or without an inventory."""
+from datetime import date
+
 from aims.ai_systems import inventory
 from aims.demo import client as demo
 from aims.risk import demo as risk_demo
@@ -12,6 +14,12 @@ def test_the_demo_workspace_has_a_realistic_register(con, cat):
     assert len(t) >= 18
     s = risks.summary(t)
     assert s["above_inherent"] > s["above_residual"] > 0 and s["treatments_overdue"] >= 1
+    # most treatments are planned, not in place: the current risk stays at the inherent rating for them
+    assert s["above_current"] > s["above_residual"] and s["awaiting_treatment"] > s["residual_current"] >= 1
+    done = t[t["treatment_implemented"]].set_index("title")
+    assert set(done["current_basis"]) == {"residual"} and (done["treatment_implemented_on"] < date.today()).all()
+    planned = t[t["residual_score"].notna() & ~t["treatment_implemented"]]
+    assert (planned["current_score"] == planned["inherent_score"]).all()
     assert set(t["treatment"]) >= {"mitigate", "accept", "transfer", "avoid"}
     assert set(t["status"]) == set(risks.STATUSES)
     assert {"AIS-001", "AIS-002", "AIS-003", "AIS-004"} <= {s for ss in t["systems"] for s in ss}

@@ -54,9 +54,11 @@ def test_custom_bands_and_appetite_re_band_a_score():
     assert rs.above_appetite(5, crit) and not rs.above_appetite(4, crit)
 
 
-def test_current_score_is_residual_when_rated_else_inherent():
-    assert rs.current_score(4, 4, 2, 3) == 6
-    assert rs.current_score(4, 4, None, None) == 16
+def test_current_score_is_the_residual_only_once_the_treatment_is_implemented():
+    assert rs.current_score(4, 4, 2, 3) == 16                        # planned 6, treatment not implemented
+    assert rs.current_score(4, 4, 2, 3, date(2027, 2, 1)) == 6       # implemented: the residual is current
+    assert rs.current_score(4, 4, None, None, date(2027, 2, 1)) == 16  # implemented but residual not rated
+    assert rs.residual_is_current(2, 3, date(2027, 2, 1)) and not rs.residual_is_current(2, 3, None)
 
 
 def test_scale_labels():
@@ -106,11 +108,31 @@ def test_accepting_within_appetite_needs_no_formal_acceptance():
     assert rs.acceptance_problems(risk(inherent_likelihood=3, inherent_impact=3, status="accepted"), CRIT, TODAY) == []
 
 
-def test_the_residual_rating_decides_whether_acceptance_is_needed():
-    treated = risk(status="accepted", residual_likelihood=2, residual_impact=4)   # residual 8, within appetite
+def test_the_residual_rating_decides_whether_acceptance_is_needed_once_the_treatment_is_implemented():
+    done = date(2027, 2, 1)
+    treated = risk(status="accepted", treatment="mitigate", residual_likelihood=2, residual_impact=4,
+                   treatment_implemented_on=done)                                 # residual 8, within appetite
     assert rs.acceptance_problems(treated, CRIT, TODAY) == []
-    still_high = risk(status="accepted", residual_likelihood=3, residual_impact=4)  # residual 12
-    assert rs.acceptance_problems(still_high, CRIT, TODAY)
+    still_high = risk(status="accepted", treatment="mitigate", residual_likelihood=3, residual_impact=4,
+                      treatment_implemented_on=done)                              # residual 12
+    assert "(score 12, appetite 9)" in rs.acceptance_problems(still_high, CRIT, TODAY)[0]
+    # planned 8 but not implemented yet: the current risk is the inherent 16, which is what is accepted
+    planned = risk(status="accepted", treatment="mitigate", residual_likelihood=2, residual_impact=4)
+    assert "(score 16, appetite 9)" in rs.acceptance_problems(planned, CRIT, TODAY)[0]
+
+
+@pytest.mark.parametrize("kw, message", [
+    (dict(treatment="accept"), "an accepted risk keeps its inherent rating"),
+    (dict(treatment=""), "a risk without a treatment keeps its inherent rating"),
+    (dict(treatment="mitigate", treatment_implemented_on=date(2027, 3, 2)), "is in the future"),
+])
+def test_only_a_treatment_that_changes_the_risk_is_implemented_and_not_in_the_future(kw, message):
+    r = risk(**{"treatment_implemented_on": date(2027, 2, 1), **kw})
+    (problem,) = rs.treatment_problems(r, TODAY)
+    assert message in problem
+    for treatment in ("mitigate", "transfer", "avoid"):
+        assert rs.treatment_problems(risk(treatment=treatment, treatment_implemented_on=TODAY), TODAY) == []
+    assert rs.treatment_problems(risk(treatment="accept"), TODAY) == []       # nothing implemented: fine
 
 
 def test_acceptance_dates_must_make_sense():
@@ -134,8 +156,23 @@ def test_checks_name_what_a_reviewer_should_look_at():
              status="in treatment", excluded_controls=["A.10.4"])
     got = rs.checks(r, CRIT, TODAY)
     assert got == ["no owner", "mitigation without planned controls", "residual risk not rated",
-                   "above appetite: treat further or accept formally", "treatment overdue", "review overdue",
+                   "above appetite until the treatment is implemented", "treatment overdue", "review overdue",
                    "needs a control the SoA excludes: A.10.4"]
+
+
+def test_an_implemented_treatment_is_neither_due_nor_overdue_and_its_residual_is_judged():
+    base = dict(owner="Ann", treatment="mitigate", controls=["A.6.2.6"], status="in treatment",
+                residual_likelihood=3, residual_impact=4, treatment_implemented_on=date(2027, 2, 1))
+    # implemented, residual 12 still above appetite: treat further or accept; past due no longer matters
+    assert rs.checks(risk(**base, due=date(2027, 2, 1)), CRIT, TODAY) == [
+        "above appetite: treat further or accept formally"]
+    assert rs.checks(risk(**base, due=None), CRIT, TODAY) == ["above appetite: treat further or accept formally"]
+    # implemented with residual 8: nothing to look at
+    assert rs.checks(risk(**{**base, "residual_likelihood": 2}, due=None), CRIT, TODAY) == []
+    # the same risk before its treatment is implemented: inherent 16 above appetite, and overdue
+    assert rs.checks(risk(**{**base, "residual_likelihood": 2, "treatment_implemented_on": None},
+                          due=date(2027, 2, 1)), CRIT, TODAY) == [
+        "above appetite until the treatment is implemented", "treatment overdue"]
 
 
 def test_an_accepted_risk_within_appetite_and_a_closed_risk_have_no_checks():

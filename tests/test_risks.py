@@ -159,13 +159,24 @@ def test_table_computes_scores_levels_and_appetite_from_the_criteria(con, ws_id,
     t = risks.table(con, ws_id).set_index("id")
     assert list(t.loc["R-001", ["inherent_score", "inherent_level", "residual_score", "residual_level"]]) == \
         [12, "high", 6, "medium"]
-    assert t.loc["R-001", "inherent_above_appetite"] and not t.loc["R-001", "above_appetite"]
+    # the treatment is planned, not implemented: the current risk is still the inherent 12
+    assert t.loc["R-001", "inherent_above_appetite"] and not t.loc["R-001", "residual_above_appetite"]
+    assert (t.loc["R-001", "current_basis"], t.loc["R-001", "current_score"], t.loc["R-001", "current_level"]) == (
+        "inherent", 12, "high")
+    assert t.loc["R-001", "above_appetite"]
+    assert t.loc["R-001", "checks"] == ["above appetite until the treatment is implemented"]
     assert t.loc["R-001", "system_names"] == ["Credit scoring model"] and not t.loc["R-001", "organisation_level"]
     assert pd.isna(t.loc["R-002", "residual_score"]) and t.loc["R-002", "residual_level"] is None
     assert t.loc["R-002", "current_score"] == 25 and t.loc["R-002", "current_level"] == "critical"
     assert t.loc["R-002", "above_appetite"] and not t.loc["R-002", "residual_above_appetite"]
     assert t.loc["R-003", "current_level"] == "low" and t.loc["R-003", "organisation_level"]
-    assert t.loc["R-001", "checks"] == []
+    # implemented: the residual 2 x 3 = 6 is the current risk
+    assert risks.update(con, ws_id, "R-001", {"treatment_implemented_on": TODAY}) == 1
+    t = risks.table(con, ws_id).set_index("id")
+    assert (t.loc["R-001", "current_basis"], t.loc["R-001", "current_likelihood"], t.loc["R-001", "current_impact"],
+            t.loc["R-001", "current_score"], t.loc["R-001", "current_level"]) == ("residual", 2, 3, 6, "medium")
+    assert not t.loc["R-001", "above_appetite"] and t.loc["R-001", "checks"] == []
+    assert (t.loc["R-002", "current_likelihood"], t.loc["R-002", "current_basis"]) == (5, "inherent")
 
 
 def test_changing_the_criteria_re_bands_every_risk(con, ws_id):
@@ -206,8 +217,30 @@ def test_summary_counts_inherent_and_residual_above_appetite(con, ws_id):
         make_risk(inherent_likelihood=5, inherent_impact=5),
         make_risk(inherent_likelihood=5, inherent_impact=5, status="closed", treatment="avoid")])
     s = risks.summary(risks.table(con, ws_id))
-    assert (s["open"], s["above_inherent"], s["above_residual"], s["above_current"]) == (3, 3, 1, 2)
-    assert (s["residual_rated"], s["residual_not_rated"]) == (2, 1)
+    # planned: R-001 12 (above), R-002 4; nothing implemented, so every open risk is at its inherent 16, 16, 25
+    assert (s["open"], s["above_inherent"], s["above_residual"], s["above_current"]) == (3, 3, 1, 3)
+    assert (s["residual_rated"], s["residual_not_rated"], s["residual_current"], s["awaiting_treatment"]) == (2, 1, 0, 2)
+    risks.update(con, ws_id, "R-002", {"treatment_implemented_on": TODAY})   # now 4: within appetite
+    s = risks.summary(risks.table(con, ws_id))
+    assert (s["above_current"], s["residual_current"], s["awaiting_treatment"]) == (2, 1, 1)
+    risks.update(con, ws_id, "R-001", {"treatment_implemented_on": TODAY})   # now 12: still above
+    assert risks.summary(risks.table(con, ws_id))["above_current"] == 2
+
+
+def test_a_treatment_implemented_without_a_changing_treatment_or_in_the_future_is_refused(con, ws_id):
+    rid = risks.create(con, ws_id, make_risk(treatment="accept", status="accepted", inherent_likelihood=2,
+                                             inherent_impact=2))
+    with pytest.raises(ValidationError, match="an accepted risk keeps its inherent rating"):
+        risks.update(con, ws_id, rid, {"treatment_implemented_on": TODAY})
+    with pytest.raises(ValidationError, match="is in the future"):
+        risks.update(con, ws_id, rid, {"treatment": "mitigate", "status": "in treatment",
+                                       "treatment_implemented_on": TODAY + timedelta(days=1)})
+    assert risks.get(con, ws_id, rid)["treatment_implemented_on"] is None
+    assert risks.update(con, ws_id, rid, {"treatment": "mitigate", "status": "in treatment",
+                                          "treatment_implemented_on": TODAY}) == 3
+    logged = rows(con, "SELECT new_value FROM change_log WHERE entity_id = ? AND field = 'treatment_implemented_on'",
+                  [rid])
+    assert logged == [(TODAY.isoformat(),)]
 
 
 def test_for_system_lists_only_its_risks(con, ws_id, systems):

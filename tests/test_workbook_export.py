@@ -35,13 +35,14 @@ HEADERS = {
     "Risks": ["ID", "Title", "Description", "AI systems", "Annex A controls", "Life-cycle stage",
               "Risk source (Annex C.3)", "Affected objective (Annex C.2)", "Affected stakeholders",
               "Inherent likelihood", "Inherent impact", "Inherent score", "Inherent level", "Existing controls",
-              "Treatment", "Residual likelihood", "Residual impact", "Residual score", "Residual level", "Owner", "Due",
+              "Treatment", "Residual likelihood", "Residual impact", "Residual score", "Residual level",
+              "Treatment implemented on", "Current score", "Current level", "Owner", "Due",
               "Status", "Accepted by", "Accepted on", "Acceptance expiry", "Next review", "Checks"],
     "Roadmap": ["ID", "Title", "Phase", "Requirements", "Risks", "Owner", "Effort", "Effort (days)",
                 "Priority override", "Priority", "Why this priority", "Start", "Due", "Status", "% complete",
                 "Done on", "Notes", "Overdue", "Source"],
-    "Documents": ["ID", "Document", "Requirements", "Required", "Why", "Status", "Owner", "Version", "Location",
-                  "Last review", "Next review", "Due", "Notes", "Review overdue"],
+    "Documents": ["ID", "Document", "Requirements", "Kind", "Required", "Why", "Status", "Owner", "Version",
+                  "Record date", "Location", "Last review", "Next review", "Due", "Notes", "Review overdue"],
     "Evidence Requests": ["Owner", "Source", "Ref", "Item", "Request", "Due", "Overdue", "Status"],
 }
 

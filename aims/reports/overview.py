@@ -45,7 +45,7 @@ def risk_panel(con, workspace_id: int, top: int = 5) -> dict:
         "open_count": len(open_risks),
         "heatmap": None if table.empty else risk_charts.heatmap(
             open_risks, crit, "current", compact=True,
-            title=f"Open risks now: {len(open_risks)} (residual where rated)"),
+            title=f"Open risks now: {len(open_risks)} (residual where treated)"),
     }
 
 

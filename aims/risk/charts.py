@@ -22,14 +22,11 @@ WHICH = ("inherent", "residual", "current")
 
 
 def cell_ratings(df, which: str) -> tuple[list, list]:
-    """(likelihoods, impacts) of the rows for 'inherent', 'residual' (unrated rows give NA) or
-    'current' (residual where rated, else inherent)."""
+    """(likelihoods, impacts) of the rows for 'inherent', 'residual' (the planned residual;
+    unrated rows give NA) or 'current' (the residual where the treatment is implemented, else the
+    inherent: the register's current_likelihood and current_impact)."""
     if which not in WHICH:
         raise ValueError(f"which must be one of {WHICH}")
-    if which == "current":
-        rated = df["residual_likelihood"].notna() & df["residual_impact"].notna()
-        return (list(df["residual_likelihood"].where(rated, df["inherent_likelihood"])),
-                list(df["residual_impact"].where(rated, df["inherent_impact"])))
     return list(df[f"{which}_likelihood"]), list(df[f"{which}_impact"])
 
 

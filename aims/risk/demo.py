@@ -16,7 +16,10 @@ CREDIT, CHATBOT, FRAUD, CV = "AIS-001", "AIS-002", "AIS-003", "AIS-004"
 PRIYA, TOM, LENA, MARC, AISHA = ("Priya Shah (CRO)", "Tom Becker (Head of Data Science)", "Lena Novak (DPO)",
                                  "Marc Olsen (CIO)", "Aisha Karim (Head of Compliance)")
 
-# (library id or None, systems, fields). Offsets in days from today: due, next_review, accepted_on, expiry.
+# (library id or None, systems, fields). Offsets in days from today: due, next_review, accepted_on, expiry,
+# treatment_implemented_on. Seven weeks into the engagement most treatments are planned, not in place, so
+# those risks are still at their inherent rating; two are implemented (the AI banner since go-live, the
+# accountability for AI systems now that roles and the RACI are agreed).
 SPECS: list[tuple[str | None, list[str], dict]] = [
     ("RL-05", [CREDIT], dict(
         inherent_likelihood=3, inherent_impact=5, residual_likelihood=2, residual_impact=5, owner=TOM,
@@ -56,7 +59,7 @@ SPECS: list[tuple[str | None, list[str], dict]] = [
         existing_controls="Data processing agreement with the vendor; transcripts kept 90 days.")),
     ("RL-26", [CHATBOT], dict(
         inherent_likelihood=3, inherent_impact=3, residual_likelihood=1, residual_impact=3, owner=LENA,
-        status="closed", next_review=200,
+        status="closed", next_review=200, treatment_implemented_on=-200,
         existing_controls="Banner 'You are chatting with an AI assistant' and a 'talk to a person' button "
                           "since go-live.")),
     ("RL-02", [FRAUD], dict(
@@ -95,7 +98,8 @@ SPECS: list[tuple[str | None, list[str], dict]] = [
         existing_controls="IT acceptable-use policy (2022) does not mention AI tools; public chatbots not blocked.")),
     ("RL-17", [], dict(
         inherent_likelihood=3, inherent_impact=3, residual_likelihood=1, residual_impact=3, owner=PRIYA,
-        status="in treatment", due=20, next_review=180)),
+        status="in treatment", due=20, next_review=180, treatment_implemented_on=-10,
+        existing_controls="AI roles and the RACI agreed by the executive committee (see the Governance page).")),
     ("RL-19", [], dict(
         inherent_likelihood=3, inherent_impact=2, owner=MARC, status="accepted", treatment="accept",
         next_review=365, existing_controls="Cloud provider reports energy use per region.")),
@@ -109,7 +113,7 @@ SPECS: list[tuple[str | None, list[str], dict]] = [
 
 def _dated(fields: dict, today: date) -> dict:
     out = dict(fields)
-    for key in ("due", "next_review", "accepted_on", "acceptance_expiry"):
+    for key in ("due", "next_review", "accepted_on", "acceptance_expiry", "treatment_implemented_on"):
         if isinstance(out.get(key), int):
             out[key] = today + timedelta(days=out[key])
     return out

@@ -26,10 +26,10 @@ LIFECYCLE_STAGES, TREATMENTS, STATUSES, LEVELS = rs.LIFECYCLE_STAGES, rs.TREATME
 FIELDS = ("title", "description", "lifecycle_stage", "risk_source", "objective", "stakeholders",
           "inherent_likelihood", "inherent_impact", "existing_controls", "treatment", "residual_likelihood",
           "residual_impact", "owner", "due", "status", "accepted_by", "accepted_on", "acceptance_expiry",
-          "next_review")
+          "next_review", "treatment_implemented_on")
 ORIGIN = ("library_id", "source_assessment_id", "source_question_id")
 LINKS = ("systems", "controls")
-_DATES = ("due", "accepted_on", "acceptance_expiry", "next_review")
+_DATES = ("due", "accepted_on", "acceptance_expiry", "next_review", "treatment_implemented_on")
 _CONTROL_ORDER = {c: i for i, c in enumerate(CONTROL_IDS)}
 CRITERIA_FIELDS = ("likelihood_labels", "likelihood_descriptions", "impact_labels", "impact_descriptions",
                     "low_max", "medium_max", "high_max", "appetite", "review_months")
@@ -150,6 +150,7 @@ def clean(data: dict, *, cat: Catalog, system_ids: set[str], crit: dict, label: 
         "accepted_on": day(data.get("accepted_on"), "Accepted on", p),
         "acceptance_expiry": day(data.get("acceptance_expiry"), "Acceptance expiry", p),
         "next_review": day(data.get("next_review"), "Next review date", p),
+        "treatment_implemented_on": day(data.get("treatment_implemented_on"), "Treatment implemented on", p),
         "systems": _id_list(data.get("systems")),
         "controls": _id_list(data.get("controls")),
     }
@@ -167,7 +168,8 @@ def clean(data: dict, *, cat: Catalog, system_ids: set[str], crit: dict, label: 
     if label != "The risk":  # name the risk when several are checked at once (imports, updates)
         p = [f"{label}: {m}" for m in p]
     if not p:  # cross-field rules only on well-typed values
-        p += rs.rating_problems(out, label) + rs.acceptance_problems(out, crit, today, label)
+        p += (rs.rating_problems(out, label) + rs.treatment_problems(out, today, label)
+              + rs.acceptance_problems(out, crit, today, label))
     raise_if(p)
     return out
 
@@ -212,10 +214,12 @@ def table(con, workspace_id: int, *, system_id: str | None = None, today: date |
 
     Columns: every stored column; systems, system_names, controls (catalogue order) and
     excluded_controls (planned controls the SoA excludes) as lists; organisation_level;
-    inherent_score/_level/_above_appetite; residual_score/_level/_above_appetite (NA / None /
-    False when not rated); current_score/_level (residual if rated, else inherent) and
-    above_appetite; treatment_overdue, review_overdue, acceptance_expired; checks (list of what a
-    reviewer should look at). Dates are datetime.date or None.
+    inherent_score/_level/_above_appetite; residual_score/_level/_above_appetite (the planned
+    residual risk; NA / None / False when not rated); treatment_implemented (bool);
+    current_basis ('residual' when the residual rating is rated and the treatment implemented,
+    else 'inherent'); current_likelihood/_impact/_score/_level and above_appetite (the current
+    risk); treatment_overdue (not implemented and past due), review_overdue, acceptance_expired;
+    checks (list of what a reviewer should look at). Dates are datetime.date or None.
     """
     today = today or date.today()
     crit = criteria(con, workspace_id)
@@ -245,12 +249,18 @@ def table(con, workspace_id: int, *, system_id: str | None = None, today: date |
         df[f"{kind}_score"] = sc
         df[f"{kind}_level"] = pd.Series([bands.get(v) for v in sc.fillna(0).tolist()], index=df.index, dtype=object)
         df[f"{kind}_above_appetite"] = (sc > crit["appetite"]).fillna(False).astype(bool)
-    rated = df["residual_score"].notna()
-    df["current_score"] = df["residual_score"].where(rated, df["inherent_score"]).astype("Int64")
-    df["current_level"] = df["residual_level"].where(rated, df["inherent_level"])
+    df["treatment_implemented"] = df["treatment_implemented_on"].map(lambda d: d is not None).astype(bool)
+    now = (df["residual_score"].notna() & df["treatment_implemented"]).astype(bool)
+    df["current_basis"] = pd.Series(["residual" if v else "inherent" for v in now.tolist()], index=df.index,
+                                    dtype=object)
+    for part in ("likelihood", "impact"):
+        df[f"current_{part}"] = df[f"residual_{part}"].where(now, df[f"inherent_{part}"]).astype("Int64")
+    df["current_score"] = df["residual_score"].where(now, df["inherent_score"]).astype("Int64")
+    df["current_level"] = df["residual_level"].where(now, df["inherent_level"])
     df["above_appetite"] = (df["current_score"] > crit["appetite"]).fillna(False).astype(bool)
     active = df["status"].isin(("open", "in treatment"))
-    df["treatment_overdue"] = active & df["due"].map(lambda d: d is not None and d < today).astype(bool)
+    df["treatment_overdue"] = active & ~df["treatment_implemented"] & df["due"].map(
+        lambda d: d is not None and d < today).astype(bool)
     df["review_overdue"] = (df["status"] != "closed") & df["next_review"].map(
         lambda d: d is not None and d < today).astype(bool)
     df["acceptance_expired"] = (df["status"] != "closed") & pd.Series(
@@ -265,7 +275,8 @@ def table(con, workspace_id: int, *, system_id: str | None = None, today: date |
 
 # the fields risk_scoring.checks reads (besides the control lists)
 _CHECKED = ("status", "owner", "treatment", "due", "inherent_likelihood", "inherent_impact", "residual_likelihood",
-            "residual_impact", "accepted_by", "accepted_on", "acceptance_expiry", "next_review")
+            "residual_impact", "accepted_by", "accepted_on", "acceptance_expiry", "next_review",
+            "treatment_implemented_on")
 
 
 def _plain_values(series: pd.Series) -> list:
@@ -310,7 +321,10 @@ def history(con, workspace_id: int, risk_id: str, limit: int = 200) -> pd.DataFr
 
 
 def summary(df: pd.DataFrame) -> dict:
-    """Register KPIs from `table` output; closed risks count only in `closed`."""
+    """Register KPIs from `table` output; closed risks count only in `closed`. above_residual
+    counts the planned residual ratings above appetite, above_current the current risks;
+    residual_current the risks whose residual rating is current (treatment implemented),
+    awaiting_treatment those rated but not implemented yet (still at their inherent rating)."""
     live = df[df["status"] != "closed"]
     rated = live["residual_score"].notna()
     return {
@@ -319,6 +333,8 @@ def summary(df: pd.DataFrame) -> dict:
         "above_residual": int(live["residual_above_appetite"].sum()),
         "above_current": int(live["above_appetite"].sum()),
         "residual_rated": int(rated.sum()), "residual_not_rated": int((~rated).sum()),
+        "residual_current": int((live["current_basis"] == "residual").sum()),
+        "awaiting_treatment": int((rated & (live["current_basis"] == "inherent")).sum()),
         "treatments_overdue": int(live["treatment_overdue"].sum()),
         "reviews_overdue": int(live["review_overdue"].sum()),
         "acceptances_expired": int(live["acceptance_expired"].sum()),
@@ -501,9 +517,12 @@ def to_csv(df: pd.DataFrame, crit: dict) -> bytes:
         "Inherent score": df["inherent_score"], "Inherent level": df["inherent_level"],
         "Existing controls": df["existing_controls"], "Treatment": df["treatment"],
         "Planned controls": df["controls"].map("; ".join),
-        "Residual likelihood": df["residual_likelihood"].map(lambda v: rs.scale_label(v, lik)),
-        "Residual impact": df["residual_impact"].map(lambda v: rs.scale_label(v, imp)),
-        "Residual score": df["residual_score"], "Residual level": df["residual_level"],
+        "Planned residual likelihood": df["residual_likelihood"].map(lambda v: rs.scale_label(v, lik)),
+        "Planned residual impact": df["residual_impact"].map(lambda v: rs.scale_label(v, imp)),
+        "Planned residual score": df["residual_score"], "Planned residual level": df["residual_level"],
+        "Treatment implemented on": df["treatment_implemented_on"],
+        "Current score": df["current_score"], "Current level": df["current_level"],
+        "Current rating": df["current_basis"],
         "Above appetite": df["above_appetite"].map({True: "yes", False: "no"}),
         "Owner": df["owner"], "Due": df["due"], "Status": df["status"], "Accepted by": df["accepted_by"],
         "Accepted on": df["accepted_on"], "Acceptance expiry": df["acceptance_expiry"],

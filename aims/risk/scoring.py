@@ -5,7 +5,12 @@ Rules (also in the README):
 - level bands: score <= low_max is low, <= medium_max medium, <= high_max high, else critical
   (defaults 4 / 9 / 15: a 5x5 matrix with 8 low, 7 medium, 6 high and 4 critical cells).
 - above appetite: score > appetite (default 9: high and critical risks are above appetite).
-- the current risk is the residual risk when it is rated, else the inherent risk.
+- the residual rating is the risk planned after the treatment. It becomes the current risk only
+  when the treatment is implemented (the day it was, `treatment_implemented_on`, is recorded)
+  and the residual risk is rated; until then the current risk is the inherent risk. Only a
+  treatment that changes the risk (mitigate, transfer, avoid) is implemented; an accepted risk
+  keeps its inherent rating. The implementation date cannot be in the future.
+- above appetite, acceptance and the register's "now" figures use the current risk.
 - accepting a risk (status 'accepted' or treatment 'accept') whose current score is above
   appetite needs a formal acceptance: who accepted it, when, and until when (the expiry).
 - an acceptance cannot be dated in the future, and its expiry must fall after its date.
@@ -24,6 +29,7 @@ from aims.common.validate import ValidationError, blank, integer, raise_if, text
 LEVELS = ("low", "medium", "high", "critical")
 LIFECYCLE_STAGES = ("idea", "design", "development", "validation", "deployed", "retired")
 TREATMENTS = ("mitigate", "accept", "transfer", "avoid")
+IMPLEMENTED_TREATMENTS = ("mitigate", "transfer", "avoid")   # treatments that are put in place
 STATUSES = ("open", "in treatment", "accepted", "closed")
 SCALE = (1, 2, 3, 4, 5)
 LABEL_LIMIT = 40
@@ -140,10 +146,22 @@ def above_appetite(value, crit: dict) -> bool:
     return not blank(value) and int(value) > crit["appetite"]
 
 
-def current_score(inherent_l, inherent_i, residual_l, residual_i) -> int | None:
-    """The residual score when the residual risk is rated, else the inherent score."""
-    residual = score(residual_l, residual_i)
-    return residual if residual is not None else score(inherent_l, inherent_i)
+def residual_is_current(residual_l, residual_i, implemented_on) -> bool:
+    """True when the residual rating is the current risk: rated, and the treatment implemented."""
+    return not blank(implemented_on) and score(residual_l, residual_i) is not None
+
+
+def current_score(inherent_l, inherent_i, residual_l, residual_i, implemented_on=None) -> int | None:
+    """The residual score when it is rated and the treatment is implemented (implemented_on is
+    the day it was), else the inherent score."""
+    if residual_is_current(residual_l, residual_i, implemented_on):
+        return score(residual_l, residual_i)
+    return score(inherent_l, inherent_i)
+
+
+def _current(r: dict) -> int | None:
+    return current_score(r.get("inherent_likelihood"), r.get("inherent_impact"), r.get("residual_likelihood"),
+                         r.get("residual_impact"), r.get("treatment_implemented_on"))
 
 
 def rating_for_level(target: str, crit: dict) -> tuple[int, int]:
@@ -180,12 +198,28 @@ def rating_problems(r: dict, label: str = "The risk") -> list[str]:
     return p
 
 
+def treatment_problems(r: dict, today: date | None = None, label: str = "The risk") -> list[str]:
+    """Problems with the implementation date of a risk's treatment; [] when fine."""
+    today = today or date.today()
+    done = r.get("treatment_implemented_on")
+    if blank(done):
+        return []
+    p = []
+    if r.get("treatment") not in IMPLEMENTED_TREATMENTS:
+        p.append(f"{label}: only a treatment that changes the risk (mitigate, transfer or avoid) is implemented; "
+                 f"{'an accepted risk' if r.get('treatment') == ACCEPT_TREATMENT else 'a risk without a treatment'} "
+                 "keeps its inherent rating, so leave the implementation date empty.")
+    if done > today:
+        p.append(f"{label}: the treatment implementation date {done} is in the future; record it on the day the "
+                 "treatment is in place.")
+    return p
+
+
 def acceptance_problems(r: dict, crit: dict, today: date | None = None, label: str = "The risk") -> list[str]:
     """Problems with the acceptance of a risk dict (see the module rules); [] when fine."""
     today = today or date.today()
     p: list[str] = []
-    current = current_score(r.get("inherent_likelihood"), r.get("inherent_impact"),
-                            r.get("residual_likelihood"), r.get("residual_impact"))
+    current = _current(r)
     if is_accepting(r.get("status", ""), r.get("treatment", "")) and above_appetite(current, crit):
         why = (f"{label} is above the risk appetite (score {current}, appetite {crit['appetite']}) "
                "and is being accepted")
@@ -211,8 +245,8 @@ def checks(r: dict, crit: dict, today: date | None = None) -> list[str]:
     today = today or date.today()
     out = []
     open_ = r.get("status") in ("open", "in treatment")
-    current = current_score(r.get("inherent_likelihood"), r.get("inherent_impact"),
-                            r.get("residual_likelihood"), r.get("residual_impact"))
+    current = _current(r)
+    implemented = not blank(r.get("treatment_implemented_on"))
     if r.get("status") != "closed":
         if not r.get("owner"):
             out.append("no owner")
@@ -220,19 +254,21 @@ def checks(r: dict, crit: dict, today: date | None = None) -> list[str]:
             out.append("treatment not decided")
         elif r.get("treatment") == "mitigate" and not r.get("controls"):
             out.append("mitigation without planned controls")
-        if r.get("treatment") in ("mitigate", "transfer", "avoid") and open_ and r.get("due") is None:
+        if r.get("treatment") in IMPLEMENTED_TREATMENTS and open_ and r.get("due") is None and not implemented:
             out.append("no due date for the treatment")
         if r.get("treatment") in ("mitigate", "transfer") and r.get("residual_likelihood") is None:
             out.append("residual risk not rated")  # accepting or avoiding leaves the inherent rating
         accepting = is_accepting(r.get("status", ""), r.get("treatment", ""))
         if above_appetite(current, crit) and not accepting:
-            out.append("above appetite: treat further or accept formally")
+            out.append("above appetite until the treatment is implemented"
+                       if r.get("treatment") in IMPLEMENTED_TREATMENTS and not implemented
+                       else "above appetite: treat further or accept formally")
         if accepting and above_appetite(current, crit) and (
                 not r.get("accepted_by") or r.get("accepted_on") is None or r.get("acceptance_expiry") is None):
             out.append("accepted above appetite without a complete acceptance")
         if accepting and r.get("acceptance_expiry") is not None and r["acceptance_expiry"] < today:
             out.append("acceptance expired")
-        if open_ and r.get("due") is not None and r["due"] < today:
+        if open_ and r.get("due") is not None and r["due"] < today and not implemented:
             out.append("treatment overdue")
         if r.get("next_review") is not None and r["next_review"] < today:
             out.append("review overdue")

@@ -40,11 +40,22 @@ def control_label(cat: Catalog):
     return lambda cid: f"{cid} {cat.requirements[cid].title}" if cid in cat.requirements else cid
 
 
+def current_basis(row) -> str:
+    """Why the current risk is what it is, in words."""
+    if row["current_basis"] == "residual":
+        return f"residual: treatment implemented on {row['treatment_implemented_on']}"
+    if pd.notna(row["residual_score"]):
+        return "inherent: the planned treatment is not implemented yet"
+    return "inherent: no residual rating"
+
+
 def level_badges(row) -> None:
-    """Badges for a risk: current level, above appetite, status (text on every badge)."""
+    """Badges for a risk: current level and why, the planned residual, above appetite, status
+    (text on every badge)."""
     lvl = row["current_level"]
-    parts = [f":{BADGE[lvl]}-badge[{'Residual' if pd.notna(row['residual_score']) else 'Inherent'} "
-             f"{level_text(row['current_score'], lvl)}]"]
+    parts = [f":{BADGE[lvl]}-badge[Current {level_text(row['current_score'], lvl)} ({current_basis(row)})]"]
+    if pd.notna(row["residual_score"]) and row["current_basis"] != "residual":
+        parts.append(f":gray-badge[Planned residual {level_text(row['residual_score'], row['residual_level'])}]")
     if row["above_appetite"]:
         parts.append(":red-badge[:material/warning: Above appetite]")
     parts.append(f":gray-badge[Status: {row['status']}]")
@@ -59,9 +70,11 @@ def register_frame(df: pd.DataFrame) -> pd.DataFrame:
         "ID": df["id"], "Risk": df["title"],
         "AI systems": [", ".join(n) if n else "Organisation-level" for n in df["system_names"]],
         "Inherent": [level_text(s, lv) for s, lv in zip(df["inherent_score"], df["inherent_level"])],
-        "Residual": [level_text(s, lv) for s, lv in zip(df["residual_score"], df["residual_level"])],
+        "Planned residual": [level_text(s, lv) for s, lv in zip(df["residual_score"], df["residual_level"])],
+        "Current": [level_text(s, lv) for s, lv in zip(df["current_score"], df["current_level"])],
         "Appetite": df["above_appetite"].map({True: ABOVE, False: ""}),
-        "Treatment": df["treatment"].replace("", "not decided"), "Status": df["status"], "Owner": df["owner"],
+        "Treatment": df["treatment"].replace("", "not decided"),
+        "Implemented": df["treatment_implemented_on"], "Status": df["status"], "Owner": df["owner"],
         "Due": df["due"], "Next review": df["next_review"], "Planned controls": df["controls"],
         "Checks": df["checks"].map("; ".join),
     }).reset_index(drop=True)
@@ -79,18 +92,22 @@ def styled(frame: pd.DataFrame, limit: int = 1500):
     information). Large tables stay unstyled so the page stays fast."""
     if len(frame) > limit:
         return frame
-    return (frame.style.map(_cell_style, subset=["Inherent", "Residual"])
+    return (frame.style.map(_cell_style, subset=["Inherent", "Planned residual", "Current"])
             .map(lambda v: "color: #b3261e; font-weight: 700" if v == ABOVE else "", subset=["Appetite"]))
 
 
 REGISTER_COLUMNS = {
     "ID": st.column_config.TextColumn(width="small"),
-    "Risk": st.column_config.TextColumn(width="large"),
-    "AI systems": st.column_config.TextColumn(width="medium"),
+    "Risk": st.column_config.TextColumn(width=265),
+    "AI systems": st.column_config.TextColumn(width=180),
     "Inherent": st.column_config.TextColumn(width=115, help="Inherent score (likelihood x impact) and level"),
-    "Residual": st.column_config.TextColumn(width=115, help="Residual score and level after treatment"),
-    "Appetite": st.column_config.TextColumn(width=90, help="The current risk (residual if rated, else "
-                                            "inherent) is above the risk appetite"),
+    "Planned residual": st.column_config.TextColumn(width=135, help="Residual score and level planned after the "
+                                                    "treatment"),
+    "Current": st.column_config.TextColumn(width=115, help="The risk now: the planned residual once the treatment "
+                                           "is implemented, until then the inherent risk"),
+    "Appetite": st.column_config.TextColumn(width=90, help="The current risk is above the risk appetite"),
+    "Implemented": st.column_config.DateColumn(format="YYYY-MM-DD", width=110,
+                                               help="The day the treatment was implemented"),
     "Due": st.column_config.DateColumn(format="YYYY-MM-DD", help="Treatment due date"),
     "Next review": st.column_config.DateColumn(format="YYYY-MM-DD"),
     "Planned controls": st.column_config.ListColumn(help="Annex A controls planned as treatment"),
@@ -130,7 +147,7 @@ def _heatmap(version: int, db_key: int, ws_id: int, rows: str, which: str, title
 
 
 def heatmap_pair(con, df: pd.DataFrame, crit: dict, ws_id: int) -> tuple | None:
-    """Inherent and residual heatmaps side by side; returns the active cell filter
+    """Inherent and current heatmaps side by side; returns the active cell filter
     (which, likelihood, impact) or None."""
     from aims.ui import chrome
 
@@ -138,20 +155,22 @@ def heatmap_pair(con, df: pd.DataFrame, crit: dict, ws_id: int) -> tuple | None:
     rows = hashlib.blake2b("\n".join(df["id"].tolist()).encode("utf-8"), digest_size=16).hexdigest()
     cell = st.session_state.get(CELL_KEY)
     version = st.session_state.get(CHART_VERSION, 0)
-    unrated = int(df["residual_score"].isna().sum())
+    waiting = int((df["residual_score"].notna() & (df["current_basis"] == "inherent")).sum())
     cols = st.columns(2, gap="medium")
-    for col, which in zip(cols, ("inherent", "residual")):
-        n = len(df) - (unrated if which == "residual" else 0)
-        title = f"{which.capitalize()} risk: {n} risk{'s' if n != 1 else ''}"
+    for col, which in zip(cols, ("inherent", "current")):
+        n = len(df)
+        title = f"{which.capitalize()} risk: {n} risk{'s' if n != 1 else ''}" + (
+            " (residual where the treatment is implemented)" if which == "current" else "")
         selected = tuple(cell[1:]) if cell and cell[0] == which else None
         key = f"risks_heat_{which}_{ws_id}_{version}"
         col.plotly_chart(_heatmap(data, id(con), ws_id, rows, which, title, selected, df, crit), theme=None,
                          key=key, on_select=lambda w=which, k=key: _on_cell(w, k), selection_mode="points",
                          config={"displayModeBar": False})
     caption = "Click a cell to list its risks below; click it again (or Clear cell filter) to show them all."
-    if unrated:
-        caption += (f" {unrated} risk{'s have' if unrated != 1 else ' has'} no residual rating yet and "
-                    f"appear{'s' if unrated == 1 else ''} only on the left.")
+    if waiting:
+        caption += (f" {waiting} risk{'s have' if waiting != 1 else ' has'} a planned residual rating but no "
+                    f"implemented treatment yet, so {'they stay' if waiting != 1 else 'it stays'} at the inherent "
+                    "rating on the right.")
     st.caption(caption)
     return st.session_state.get(CELL_KEY)
 
@@ -225,10 +244,11 @@ def risk_form(key: str, values: dict, submit: str, *, cat: Catalog, crit: dict, 
                                                 "Statement of Applicability.")
         c = st.columns(4)
         opts = [None] + list(rs.SCALE)
-        out["residual_likelihood"] = c[0].selectbox("Residual likelihood", opts, format_func=lik, key=f"{key}_rl",
+        out["residual_likelihood"] = c[0].selectbox("Planned residual likelihood", opts, format_func=lik,
+                                                    key=f"{key}_rl",
                                                     help=meaning["likelihood"],
                                                     index=_index(opts, values.get("residual_likelihood")))
-        out["residual_impact"] = c[1].selectbox("Residual impact", opts, format_func=imp, key=f"{key}_ri",
+        out["residual_impact"] = c[1].selectbox("Planned residual impact", opts, format_func=imp, key=f"{key}_ri",
                                                 help=meaning["impact"],
                                                 index=_index(opts, values.get("residual_impact")))
         out["owner"] = chrome.owner_picker(c[2], "Owner", owners, values.get("owner") or "", key=f"{key}_owner")
@@ -238,6 +258,11 @@ def risk_form(key: str, values: dict, submit: str, *, cat: Catalog, crit: dict, 
         out["status"] = c[0].selectbox("Status", statuses, index=_index(statuses, values.get("status", "open")),
                                        key=f"{key}_status")
         out["next_review"] = c[1].date_input("Next review", values.get("next_review"), key=f"{key}_review", **_FAR)
+        out["treatment_implemented_on"] = c[2].date_input(
+            "Treatment implemented on", values.get("treatment_implemented_on"), key=f"{key}_implemented",
+            min_value=date(2000, 1, 1), max_value=date.today(), format="YYYY-MM-DD",
+            help="The day the planned treatment was in place. From then on the residual rating is the current risk; "
+                 "until then the current risk is the inherent one.")
         st.markdown(f"**Acceptance** — required when a risk above the appetite (score above {crit['appetite']}) "
                     "is accepted")
         c = st.columns(3)
@@ -270,13 +295,17 @@ def overview_section(con, ws: dict) -> None:
         m[1].metric("Treatments overdue", summary["treatments_overdue"], border=True,
                     help="Open or in-treatment risks past their treatment due date.")
         m = st.columns(2)
-        m[0].metric("Above appetite before treatment", summary["above_inherent"], border=True,
-                    help=f"Open risks whose inherent score is above the appetite ({crit['appetite']}).")
-        m[1].metric("Above appetite after treatment", summary["above_residual"], border=True,
-                    help=f"Open risks whose residual score is still above the appetite; "
-                         f"{summary['residual_not_rated']} have no residual rating yet.")
+        m[0].metric("Above appetite now", summary["above_current"], border=True,
+                    help=f"Open risks whose current score is above the appetite ({crit['appetite']}): the residual "
+                         f"rating once the treatment is implemented, until then the inherent one. "
+                         f"{summary['above_inherent']} are above it before treatment.")
+        m[1].metric("Above appetite after planned treatment", summary["above_residual"], border=True,
+                    help=f"Open risks whose planned residual score is still above the appetite; "
+                         f"{summary['awaiting_treatment']} have a planned residual rating whose treatment is not "
+                         f"implemented yet, {summary['residual_not_rated']} no residual rating.")
         if panel["above_count"]:
-            st.markdown(f"**Above appetite now: {panel['above_count']}** (residual where rated, else inherent)")
+            st.markdown(f"**Above appetite now: {panel['above_count']}** (residual where the treatment is "
+                        "implemented, else inherent)")
             for r in panel["top"].itertuples():
                 st.page_link("pages/risks.py",
                              label=f"{r.id} {chrome.plain(r.title)} · {int(r.current_score)} {r.current_level}"

@@ -311,7 +311,8 @@ def traceability_tab(r: Register) -> None:
             m = st.columns(4)
             m[0].metric("Open risks", s["open"], border=True)
             m[1].metric("Above appetite now", s["above_current"], border=True,
-                        help="Residual score where rated, else inherent, above the appetite.")
+                        help="Current score above the appetite: the residual where the treatment is implemented, "
+                             "else the inherent.")
             m[2].metric("Treatments overdue", s["treatments_overdue"], border=True)
             m[3].metric("Planned controls", len({c for cs in srisks["controls"] for c in cs}), border=True)
             st.markdown("**Risks**")

@@ -57,7 +57,7 @@ def draw(ws, ctx: Context, book: dict) -> None:
     residual = cell_counts([r["residual_likelihood"] for r in live], [r["residual_impact"] for r in live])
     rated = sum(1 for r in live if not blank(r["residual_likelihood"]))
     last = _grid(ws, 4, 1, "Inherent risk (before treatment)", inherent, crit)
-    _grid(ws, 4, 8, f"Residual risk (after treatment; {rated} of {len(live)} rated)", residual, crit)
+    _grid(ws, 4, 8, f"Planned residual risk (after treatment; {rated} of {len(live)} rated)", residual, crit)
     row = last + 2
     ws.cell(row=row, column=1, value="Bands").font = engine.SUBTITLE_FONT
     for lvl, lo, hi in band_ranges(crit):

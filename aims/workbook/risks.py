@@ -59,6 +59,12 @@ def _level(kind: str):
     return formula
 
 
+def _current_score(r: int, c: dict, ctx=None) -> str:
+    """The residual score once the treatment is implemented (a date in its column), else the inherent."""
+    done, res, inh = c["treatment_implemented_on"], c["residual_score"], c["inherent_score"]
+    return f'=IF(AND({done}{r}<>"",{res}{r}<>""),{res}{r},{inh}{r})'
+
+
 def _rating(header: str, field: str, scale: str) -> Column:
     return Column(header, field, "code", width=15, choices=_scale(scale), list_name=f"{scale.capitalize()} scale",
                   note=f"1 to 5 on the workspace's {scale} scale (see the Lists sheet).")
@@ -91,6 +97,12 @@ COLUMNS = (
     Column("Residual score", "residual_score", "int", editable=False, width=9, formula=_score("residual")),
     Column("Residual level", "residual_level", "choice", editable=False, width=10, level="risk",
            formula=_level("residual")),
+    Column("Treatment implemented on", "treatment_implemented_on", "date", width=12,
+           note="The day the treatment was in place (mitigate, transfer or avoid). The residual rating is the planned "
+                "one; it becomes the current risk from this date, until then the current risk is the inherent one."),
+    Column("Current score", "current_score", "int", editable=False, width=9, formula=_current_score),
+    Column("Current level", "current_level", "choice", editable=False, width=10, level="risk",
+           formula=_level("current")),
     Column("Owner", "owner", width=22),
     Column("Due", "due", "date", width=12),
     Column("Status", "status", "choice", width=12, choices=risks.STATUSES, list_name="Risk status"),
@@ -132,8 +144,8 @@ def kpis(ctx: Context) -> list[tuple]:
     live = [r for r in rows(ctx) if r["status"] != "closed"]
     above = sum(1 for r in live if r["above_appetite"])
     return [("Open risks", len(live), f"{len(rows(ctx)) - len(live)} closed risk(s) not counted."),
-            ("Risks above appetite", above, f"Current score (residual when rated, else inherent) above "
-             f"{criteria(ctx)['appetite']}.")]
+            ("Risks above appetite", above, f"Current score (residual once the treatment is implemented, else "
+             f"inherent) above {criteria(ctx)['appetite']}.")]
 
 
 def scales(ctx: Context) -> list[tuple]:
