@@ -9,8 +9,10 @@ from aims.roadmap import forecast
 from aims.roadmap import phases as roadmap_phases
 from aims.ui import chrome, roadmap_panels, roadmap_tabs
 
-con, ws = chrome.page("Roadmap to certification", lambda ws: "target certification: "
-                      + (ws["target_date"].isoformat() if ws["target_date"] else "not set"))
+con, ws = chrome.page("Roadmap to certification", lambda ws: "target certification date: "
+                      + (ws["target_date"].isoformat() + ", the day the certificate is expected, after the Stage 2 "
+                         "audit, the closure of its findings and the certification body's decision"
+                         if ws["target_date"] else "not set"))
 cat = chrome.catalog()
 WS = ws["id"]
 today = date.today()

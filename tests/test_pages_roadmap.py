@@ -127,7 +127,7 @@ def test_a_workspace_without_a_target_date_is_told_to_set_one(app):
     assert "No target certification date is set" in warning
     assert "planned from today" in " ".join(i.value for i in app.info)
     assert "No forecast yet" in texts(app)
-    assert len(roadmap_phases.phases(live(), ws_id)) == 9
+    assert len(roadmap_phases.phases(live(), ws_id)) == 10
 
 
 def test_editing_a_phase_and_the_effort_scale(app):

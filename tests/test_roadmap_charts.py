@@ -36,7 +36,7 @@ def test_gantt_lists_each_phase_before_its_actions_and_labels_status_in_words():
     names = {t.name for t in fig.data}
     assert {"Phase (planned window)", "done", "in progress", "blocked"} <= names
     labels = [a.text for a in fig.layout.annotations]
-    assert labels == ["Today", "Target 2026-06-01"]
+    assert labels == ["Today", "Certificate target 2026-06-01"]
 
 
 def test_a_done_action_is_drawn_until_the_day_it_was_done():
@@ -52,7 +52,8 @@ def test_burnup_names_every_line_and_marks_today_and_the_target():
     fig = charts.burnup(forecast.burnup(acts, TODAY), TODAY, date(2026, 6, 1), date(2026, 7, 1), fc.earned)
     assert [t.name for t in fig.data] == ["Scope (22 effort days)", "Planned", "Done",
                                           "Forecast at this pace (ready 2026-07-01)"]
-    assert [a.text for a in fig.layout.annotations] == ["Today: 6.5 of 22 effort days earned", "Target 2026-06-01"]
+    assert [a.text for a in fig.layout.annotations] == ["Today: 6.5 of 22 effort days earned",
+                                                         "Certificate target 2026-06-01"]
 
 
 def test_phase_progress_labels_each_bar():

@@ -29,6 +29,22 @@ def test_generating_from_gaps_creates_one_action_per_requirement_below_target(co
     assert (data["phase"], data["effort"], data["priority"]) == ("Annex A controls", "XL", "high")
 
 
+def test_monitoring_and_measurement_starts_with_the_controls_so_results_exist_by_stage_1(con, cat, rated):
+    """9.1 is an audit-type requirement, but its actions go to the Annex A controls phase: they
+    start when the controls they measure start and are due within that phase, weeks before the
+    Stage 1 audit; 9.2.1 (internal audit) stays in the internal-audit phase."""
+    assessments.save(con, rated, cat, {"9.1": {"maturity": 1}, "9.2.1": {"maturity": 1}})
+    generated(con, cat, rated)
+    df = by_ref(con, cat, rated)
+    ph = roadmap_phases.phases(con, rated).set_index("template")
+    monitoring, controls, audit = df.loc["9.1"], df.loc["A.7.4"], df.loc["9.2.1"]
+    assert monitoring["title"] == "Set up and run 9.1 Monitoring, measurement, analysis and evaluation"
+    assert monitoring["phase"] == controls["phase"] == "Annex A controls"
+    assert monitoring["start"] == controls["start"] == ph.loc["controls", "start"]
+    assert monitoring["due"] <= ph.loc["controls", "finish"] < ph.loc["stage1", "start"]
+    assert audit["phase"] == "Internal audit and management review"
+
+
 def test_generating_twice_creates_no_duplicates_and_keeps_every_edit(con, cat, rated):
     first = generated(con, cat, rated)
     aid = by_ref(con, cat, rated).loc["5.2", "id"]
@@ -94,7 +110,7 @@ def test_the_demo_roadmap_has_realistic_progress_and_a_dated_forecast(con, cat):
     ws = demo.create(con, cat)
     target = workspaces.get(con, ws)["target_date"]
     acts = roadmap.actions(con, ws, cat, 3)
-    assert len(roadmap_phases.phases(con, ws)) == 9 and len(acts) > 50
+    assert len(roadmap_phases.phases(con, ws)) == 10 and len(acts) > 50
     assert set(acts["status"]) == set(roadmap.STATUSES) and acts["overdue"].any()
     assert set(acts["source"]) == {"gap", "risk", "manual"}
     done = acts[acts["status"] == "done"]

@@ -8,37 +8,44 @@ from aims.common.validate import ValidationError
 from aims.roadmap import phases as roadmap_phases
 
 
-def test_a_target_exactly_one_plan_away_is_planned_back_with_stage_2_ending_on_it():
-    today = date(2026, 6, 8)                              # 266 days (38 weeks) before the target
+def test_a_target_exactly_one_plan_away_is_planned_back_with_the_certificate_on_it():
+    """The target certification date is the day the certificate is expected: the last phase, the
+    closure of the Stage 2 findings and the certification decision (6 weeks), ends on it, so
+    Stage 2 ends 6 weeks (42 days) before the target."""
+    today = date(2026, 4, 27)                             # 308 days (44 weeks) before the target
     plan, note = roadmap_phases.back_plan(roadmap_phases.template().phases, date(2027, 3, 1), today)
     assert note == ""
-    first, last = plan[0], plan[-1]
-    assert (last["name"], last["start"], last["finish"]) == ("Certification audit: Stage 2", date(2027, 2, 15),
-                                                            date(2027, 3, 1))
-    # Gap analysis: finishes 34 weeks (238 days) before the target and lasts 4 weeks
-    assert (first["name"], first["start"], first["finish"]) == ("Gap analysis", today, date(2026, 7, 6))
+    first, stage2, last = plan[0], plan[8], plan[-1]
+    assert (last["name"], last["start"], last["finish"]) == (
+        "Closure of findings and certification decision", date(2027, 1, 18), date(2027, 3, 1))
+    assert (stage2["name"], stage2["start"], stage2["finish"]) == ("Certification audit: Stage 2", date(2027, 1, 4),
+                                                                  date(2027, 1, 18))
+    # Gap analysis: finishes 40 weeks (280 days) before the target and lasts 4 weeks
+    assert (first["name"], first["start"], first["finish"]) == ("Gap analysis", today, date(2026, 5, 25))
     stage1 = plan[7]
-    assert (stage1["start"], stage1["finish"]) == (date(2027, 1, 11), date(2027, 1, 18))  # 7 weeks .. 6 weeks before
-    assert [p["position"] for p in plan] == list(range(1, 10))
+    assert (stage1["start"], stage1["finish"]) == (date(2026, 11, 30), date(2026, 12, 7))  # 13 .. 12 weeks before
+    assert [p["position"] for p in plan] == list(range(1, 11))
 
 
 def test_a_far_target_starts_the_plan_at_the_engagement_start_and_spreads_the_preparation():
-    """Target 2027-03-01, engagement started 2026-01-01 (424 days, the plan needs 266): the gap
-    analysis starts on the first day, not months ahead. The internal audit (12 weeks before the
-    target, 2026-12-07) and the certification audits keep their place; the preparation phases'
-    182 days are spread over the 340 days from 2026-01-01 to 2026-12-07 (factor 340/182)."""
+    """Target 2027-03-01, engagement started 2026-01-01 (424 days, the plan needs 308): the gap
+    analysis starts on the first day, not months ahead. The internal audit (18 weeks before the
+    target, 2026-10-26), the certification audits and the certification decision keep their
+    place; the preparation phases' 182 days are spread over the 298 days from 2026-01-01 to
+    2026-10-26 (factor 298/182)."""
     plan, note = roadmap_phases.back_plan(roadmap_phases.template().phases, date(2027, 3, 1), date(2026, 2, 1),
                                           begin=date(2026, 1, 1))
     by = {p["template"]: p for p in plan}
-    # gap analysis: offsets 0 .. 28 days -> 0 .. round(28 * 340 / 182) = 52 days
-    assert (by["gap_analysis"]["start"], by["gap_analysis"]["finish"]) == (date(2026, 1, 1), date(2026, 2, 22))
-    # controls: offsets 70 .. 182 days -> round(130.8) = 131 .. 340 days
-    assert (by["controls"]["start"], by["controls"]["finish"]) == (date(2026, 5, 12), date(2026, 12, 7))
-    assert (by["internal_audit"]["start"], by["internal_audit"]["finish"]) == (date(2026, 12, 7), date(2027, 1, 4))
-    assert (by["stage1"]["start"], by["stage1"]["finish"]) == (date(2027, 1, 11), date(2027, 1, 18))
-    assert (by["stage2"]["start"], by["stage2"]["finish"]) == (date(2027, 2, 15), date(2027, 3, 1))
+    # gap analysis: offsets 0 .. 28 days -> 0 .. round(28 * 298 / 182) = round(45.8) = 46 days
+    assert (by["gap_analysis"]["start"], by["gap_analysis"]["finish"]) == (date(2026, 1, 1), date(2026, 2, 16))
+    # controls: offsets 70 .. 182 days -> round(114.6) = 115 .. 298 days
+    assert (by["controls"]["start"], by["controls"]["finish"]) == (date(2026, 4, 26), date(2026, 10, 26))
+    assert (by["internal_audit"]["start"], by["internal_audit"]["finish"]) == (date(2026, 10, 26), date(2026, 11, 23))
+    assert (by["stage1"]["start"], by["stage1"]["finish"]) == (date(2026, 11, 30), date(2026, 12, 7))
+    assert (by["stage2"]["start"], by["stage2"]["finish"]) == (date(2027, 1, 4), date(2027, 1, 18))
+    assert (by["certification"]["start"], by["certification"]["finish"]) == (date(2027, 1, 18), date(2027, 3, 1))
     assert [p["template"] for p in plan] == [p.key for p in roadmap_phases.template().phases]
-    assert "the plan starts on 2026-01-01 with gap analysis" in note and "spread to 2026-12-07" in note
+    assert "the plan starts on 2026-01-01 with gap analysis" in note and "spread to 2026-10-26" in note
     # an engagement start after today (a clock set back) counts as today
     plan, _ = roadmap_phases.back_plan(roadmap_phases.template().phases, date(2027, 3, 1), date(2026, 2, 1),
                                        begin=date(2026, 5, 1))
@@ -47,17 +54,19 @@ def test_a_far_target_starts_the_plan_at_the_engagement_start_and_spreads_the_pr
 
 def test_a_close_target_compresses_every_phase_so_the_plan_starts_today():
     today = date(2026, 1, 1)
-    target = today + timedelta(days=133)                 # half of the 266 days (38 weeks) the plan needs
+    target = today + timedelta(days=154)                 # half of the 308 days (44 weeks) the plan needs
     plan, note = roadmap_phases.back_plan(roadmap_phases.template().phases, target, today)
     assert "compressed to 50%" in note
     assert plan[0]["start"] == today and plan[0]["finish"] == today + timedelta(days=14)
-    assert plan[-1]["finish"] == target and plan[-1]["start"] == target - timedelta(days=7)
+    assert plan[-1]["finish"] == target and plan[-1]["start"] == target - timedelta(days=21)   # 6 weeks halved
+    assert plan[-2]["finish"] == target - timedelta(days=21)                                   # Stage 2
 
 
 def test_without_a_target_or_with_one_in_the_past_the_plan_starts_today_and_says_so():
     today = date(2026, 1, 1)
     plan, note = roadmap_phases.back_plan(roadmap_phases.template().phases, None, today)
-    assert plan[0]["start"] == today and plan[-1]["finish"] == today + timedelta(days=266)
+    assert plan[0]["start"] == today and plan[-1]["finish"] == today + timedelta(days=308)
+    assert "which puts the certificate at 2026-11-05" in note
     assert note.startswith("No target certification date is set")
     plan, note = roadmap_phases.back_plan(roadmap_phases.template().phases, date(2025, 6, 1), today)
     assert plan[0]["start"] == today and "not in the future" in note
@@ -67,7 +76,7 @@ def test_a_workspace_gets_its_default_phases_once(con, ws_id):
     note = roadmap_phases.ensure_phases(con, ws_id, date(2027, 3, 1), TODAY)
     assert note.startswith("The target date leaves 364 days")
     ph = roadmap_phases.phases(con, ws_id)
-    assert list(ph["id"]) == [f"PH-0{i}" for i in range(1, 10)]
+    assert list(ph["id"]) == [f"PH-{i:02d}" for i in range(1, 11)]
     assert ph.iloc[-1]["finish"] == date(2027, 3, 1)
     assert roadmap_phases.ensure_phases(con, ws_id, date(2027, 3, 1), TODAY) is None
     for pid in ph["id"]:
@@ -81,8 +90,9 @@ def test_replanning_moves_template_phases_to_a_new_target_and_leaves_added_phase
     extra = roadmap_phases.add_phase(con, ws_id, {"name": "Supplier reviews", "start": "2026-09-01", "finish": "2026-10-01"})
     changed, note = roadmap_phases.replan_phases(con, ws_id, date(2027, 4, 5), TODAY)   # five weeks later
     ph = roadmap_phases.phases(con, ws_id).set_index("id")
-    assert changed == 18 - 1 and "leaves 399 days" in note      # the gap analysis still starts on TODAY
-    assert ph.loc["PH-09", "finish"] == date(2027, 4, 5)
+    assert changed == 20 - 1 and "leaves 399 days" in note      # the gap analysis still starts on TODAY
+    assert ph.loc["PH-10", "finish"] == date(2027, 4, 5)
+    assert ph.loc["PH-09", "finish"] == date(2027, 4, 5) - timedelta(days=42)     # Stage 2, six weeks before
     assert ph.loc[extra, "start"] == date(2026, 9, 1)
 
 
@@ -91,7 +101,7 @@ def test_typing_an_order_moves_a_phase_there_and_renumbers_the_rest(con, ws_id):
     roadmap_phases.save_phases(con, ws_id, {"PH-05": {"position": 2, "name": "Controls"}})
     ph = roadmap_phases.phases(con, ws_id)
     assert list(ph["id"])[:4] == ["PH-01", "PH-05", "PH-02", "PH-03"]
-    assert list(ph["position"]) == list(range(1, 10))
+    assert list(ph["position"]) == list(range(1, 11))
     assert ph.iloc[1]["name"] == "Controls"
 
 
@@ -114,8 +124,8 @@ def test_adding_a_phase_in_third_place_makes_room(con, ws_id):
     pid = roadmap_phases.add_phase(con, ws_id, {"name": "Vendor due diligence", "position": 3,
                                          "start": date(2026, 8, 1), "finish": date(2026, 9, 1)})
     ph = roadmap_phases.phases(con, ws_id)
-    assert pid == "PH-10" and list(ph["id"])[:4] == ["PH-01", "PH-02", "PH-10", "PH-03"]
-    assert list(ph["position"]) == list(range(1, 11))
+    assert pid == "PH-11" and list(ph["id"])[:4] == ["PH-01", "PH-02", "PH-11", "PH-03"]
+    assert list(ph["position"]) == list(range(1, 12))
 
 
 def test_dropping_a_phase_with_actions_needs_a_phase_to_move_them_to(con, cat, rated):
@@ -124,7 +134,7 @@ def test_dropping_a_phase_with_actions_needs_a_phase_to_move_them_to(con, cat, r
         roadmap_phases.delete_phase(con, rated, "PH-04")          # policy phase holds the 5.2 action
     assert roadmap_phases.delete_phase(con, rated, "PH-04", move_to="PH-05") == 1
     assert by_ref(con, cat, rated).loc["5.2", "phase_id"] == "PH-05"
-    assert list(roadmap_phases.phases(con, rated)["position"]) == list(range(1, 9))
+    assert list(roadmap_phases.phases(con, rated)["position"]) == list(range(1, 10))
 
 
 def test_the_effort_scale_is_editable_and_must_grow(con, ws_id):

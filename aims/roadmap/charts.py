@@ -119,7 +119,8 @@ def gantt(phases: pd.DataFrame, actions: pd.DataFrame, today: date, target: date
     lines = [_vline(today, "Today", "#1b2430", "dot", above(26))]
     if target:
         near = abs((target - today).days) <= 60    # lift the label so it does not sit on "Today"
-        lines.append(_vline(target, f"Target {target.isoformat()}", TARGET, "solid", above(44 if near else 26)))
+        lines.append(_vline(target, f"Certificate target {target.isoformat()}", TARGET, "solid",
+                            above(44 if near else 26)))
     return go.Figure(traces, _layout(
         height, "Roadmap by phase", barmode="overlay", bargap=0.25, margin=dict(t=140, b=30),
         title=dict(y=1 - 12 / height, yanchor="top"), legend=dict(tracegroupgap=0, y=above(62), yanchor="bottom"),
@@ -158,7 +159,8 @@ def burnup(series: pd.DataFrame, today: date, target: date | None, ready: date |
         last = max(last, pd.Timestamp(ready))
     lines = [_vline(today, f"Today: {round(earned, 1):g} of {round(total, 1):g} effort days earned", "#1b2430", "dot")]
     if target:
-        lines.append(_vline(target, f"Target {target.isoformat()}", TARGET, "solid", 0.92, anchor="right"))
+        lines.append(_vline(target, f"Certificate target {target.isoformat()}", TARGET, "solid", 0.92,
+                            anchor="right"))
         last = max(last, pd.Timestamp(target))
     return go.Figure(traces, _layout(
         460, title, margin=dict(t=110), legend=dict(y=1.04),

@@ -64,13 +64,16 @@ def _workspace(con, ws_id: int) -> dict:
     return ws
 
 
-def _phase_for(current: pd.DataFrame, nature: str) -> pd.Series | None:
-    """The first phase (in order) whose template takes `nature`, else the Annex A controls
-    phase, else the first phase; None when there is no phase."""
+def _phase_for(current: pd.DataFrame, nature: str, req_id: str | None = None) -> pd.Series | None:
+    """The phase the template names for the requirement `req_id` (roadmap.json
+    requirement_phases: 9.1 goes with the controls it measures), else the first phase (in order)
+    whose template takes `nature`, else the Annex A controls phase, else the first phase; None
+    when there is no phase."""
     if current.empty:
         return None
     tpl = template()
-    for keys in ([p.key for p in tpl.phases if nature in p.natures], ["controls"]):
+    named = [tpl.requirement_phases[req_id]] if req_id in tpl.requirement_phases else []
+    for keys in (named, [p.key for p in tpl.phases if nature in p.natures], ["controls"]):
         hit = current[current["template"].isin(keys)]
         if not hit.empty:
             return hit.iloc[0]
@@ -139,7 +142,8 @@ def generate_from_gaps(con, ws_id: int, catalog: Catalog, include_not_assessed: 
     are never changed, so a second run creates nothing and keeps every edit.
 
     Each new action: title from the requirement's nature ('Document and approve 5.2 AI policy'),
-    the phase for that nature, the requirement's owner when it is a recognisable owner, the
+    the phase for that nature (or the one roadmap.json names for the requirement: 9.1 goes with
+    the Annex A controls, whose start it shares), the requirement's owner when it is a recognisable owner, the
     suggested effort, start and due dates from `schedule`, a note saying where it came from,
     source 'gap' and a link to the requirement. Priority is derived when read.
     """
@@ -161,7 +165,7 @@ def generate_from_gaps(con, ws_id: int, catalog: Catalog, include_not_assessed: 
             result.waiting_rerating.append(r.req_id)
             continue
         nature = r.nature if r.status == "gap" else "rating"
-        phase = _phase_for(current, nature)
+        phase = _phase_for(current, nature, r.req_id if r.status == "gap" else None)
         if phase is None:
             raise ValidationError("The roadmap has no phase to put actions in: add a phase first.")
         effort = suggested_effort(r.status, r.gap)

@@ -2,8 +2,12 @@
 
 Rules (also shown on the Roadmap page):
 - Default phases come from data/catalog/roadmap.json and run from the engagement's start (the
-  workspace's creation) to the target certification date (Stage 2 ends on it); see `back_plan`.
-  Everything stays editable.
+  workspace's creation) to the target certification date, the day the certificate is expected:
+  Stage 2 ends six weeks before it, and the last phase (closure of the Stage 2 findings and the
+  certification decision) ends on it; see `back_plan`. Everything stays editable.
+- Generated actions go to the phase of their requirement's nature, except where roadmap.json
+  names a phase for the requirement (monitoring and measurement, 9.1, starts with the controls it
+  measures, so that results exist by Stage 1).
 - Effort is S, M, L or XL; each size is a number of person-days, editable per workspace
   (defaults in roadmap.json; the sizes must grow S < M < L < XL).
 - Every write validates all input first (ValidationError listing every problem, nothing
@@ -47,6 +51,7 @@ class Template:
     effort_days: dict[str, int]
     effort_meaning: dict[str, str]
     gap_titles: dict[str, str]
+    requirement_phases: dict[str, str]    # requirement ID -> phase key, where not its nature's phase
 
     def phase(self, key: str) -> PhaseTemplate | None:
         return next((p for p in self.phases if p.key == key), None)
@@ -64,6 +69,7 @@ def template() -> Template:
         effort = {e["size"]: int(e["days"]) for e in raw["effort"]}
         meaning = {e["size"]: e.get("meaning", "") for e in raw["effort"]}
         titles = dict(raw["gap_titles"])
+        by_requirement = dict(raw.get("requirement_phases", {}))
     except (KeyError, TypeError, ValueError) as exc:
         raise CatalogError(f"catalogue error: roadmap.json: {exc}") from exc
     if len({p.key for p in phases}) != len(phases) or not phases:
@@ -79,9 +85,14 @@ def template() -> Template:
     natures = {n for p in phases for n in p.natures}
     if not natures <= set(titles):
         problems.append(f"gap_titles lacks a wording for {sorted(natures - set(titles))}")
+    from aims.catalog.standard import CLAUSE_IDS, CONTROL_IDS
+    keys = {p.key for p in phases}
+    for req_id, key in by_requirement.items():
+        if req_id not in CLAUSE_IDS + CONTROL_IDS or key not in keys:
+            problems.append(f"requirement_phases: {req_id} -> {key} names an unknown requirement or phase")
     if problems:
         raise CatalogError("catalogue error: roadmap.json: " + "; ".join(problems))
-    return Template(raw.get("version", ""), phases, effort, meaning, titles)
+    return Template(raw.get("version", ""), phases, effort, meaning, titles, by_requirement)
 
 
 def _effort_problems(scale: dict) -> list[str]:
@@ -109,7 +120,8 @@ def back_plan(phases, target: date | None, today: date, begin: date | None = Non
     - Target exactly `span` days after begin: planned back from the target as is.
     - Target in the future but closer than `span`: every offset and duration is scaled by
       (target - begin) / span, rounded to whole days (at least one day each), so the plan starts
-      at begin and Stage 2 still ends on the target; the note says by how much it was compressed.
+      at begin and the last phase still ends on the target; the note says by how much it was
+      compressed.
     - No target, or a target today or in the past: planned as if the target were begin + span,
       and the note says so.
     Rows: {template, name, position, start, finish}; positions 1..n in template order.
@@ -121,8 +133,8 @@ def back_plan(phases, target: date | None, today: date, begin: date | None = Non
         anchor = begin + timedelta(days=span)
         note = ("No target certification date is set" if target is None else
                 f"The target date {target.isoformat()} is not in the future") + \
-            f": the phases are planned from {'today' if begin == today else begin.isoformat()}, which puts Stage 2 " \
-            f"at {anchor.isoformat()}."
+            f": the phases are planned from {'today' if begin == today else begin.isoformat()}, which puts the " \
+            f"certificate at {anchor.isoformat()}."
     elif (target - begin).days < span:
         anchor, factor = target, (target - begin).days / span
         note = (f"The target date leaves {(target - begin).days} days, less than the {span} days the default plan "
@@ -158,8 +170,8 @@ def _spread(phases, target: date, begin: date, span: int) -> tuple[list[dict], s
     prep_end = target - timedelta(days=cut)
     note = (f"The target date leaves {(target - begin).days} days, more than the {span} days the default plan needs: "
             f"the plan starts on {begin.isoformat()} with {phases[0].name.lower()}, the preparation phases are "
-            f"spread to {prep_end.isoformat()}, and the internal audit and the certification audits keep their "
-            "usual place before the target.")
+            f"spread to {prep_end.isoformat()}, and the internal audit, the certification audits and the "
+            "certification decision keep their usual place before the target.")
     return rows, note
 
 

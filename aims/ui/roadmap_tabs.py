@@ -92,7 +92,8 @@ def plan_tab(m: Roadmap) -> None:
                                    default="Phases and actions")
     c[1].caption("Phase bars show the planned window and the effort-weighted progress. Action bars are coloured "
                  "by status and say it in words; an outlined bar marked ⚠ is overdue. The dotted line is today, "
-                 "the orange line the target certification date.")
+                 "the orange line the target certification date: the certificate, which follows Stage 2 once its "
+                 "findings are closed and the certification body has decided.")
     shown = acts.iloc[0:0]
     if level == "Phases and actions":
         shown = filter_actions(m, acts, "roadmap_gantt", with_search=False)
@@ -346,10 +347,12 @@ def phases_tab(m: Roadmap) -> None:
     PHASE_PENDING = f"roadmap_phase_pending_{m.ws_id}"
     con, WS, today, target, phases, acts = m.con, m.ws_id, m.today, m.target, m.phases, m.acts
     PHASE_LABEL = m.phase_label
-    st.caption("Phases run from the engagement's start to the target certification date: Stage 2 ends on it, the "
-               "audits keep their usual place before it, the preparation is spread from the start. Rename, reorder "
-               "(type the place a phase should take), change dates, add or drop phases. Actions keep their own "
-               "dates.")
+    st.caption("Phases run from the engagement's start to the target certification date, the day the certificate "
+               "is expected: Stage 2 ends six weeks before it, leaving time to close its findings and for the "
+               "certification body's decision. The audits keep their usual place before the target, the preparation "
+               "is spread from the start; monitoring and measurement (9.1) starts with the controls it measures. "
+               "Rename, reorder (type the place a phase should take), change dates, add or drop phases. Actions keep "
+               "their own dates.")
     if phases.empty:
         st.info("There are no phases. Add one below.", icon=":material/view_timeline:")
     else:
