@@ -1,5 +1,5 @@
 """Browser journey for the AI risk register: add a risk in the form, then find it again by clicking
-its cell in the inherent and in the residual heatmap (Plotly selection through Streamlit)."""
+its cell in the inherent and in the current heatmap (Plotly selection through Streamlit)."""
 import re
 
 from browser import message, new_workspace, no_exception, wait_idle
@@ -41,8 +41,8 @@ def test_a_risk_added_in_the_browser_is_found_by_clicking_its_heatmap_cells(serv
     choose(page, form, "Inherent likelihood *", "1 Rare")
     choose(page, form, "Inherent impact *", "5 Severe")
     choose(page, form, "Treatment", "mitigate")
-    choose(page, form, "Residual likelihood", "1 Rare")
-    choose(page, form, "Residual impact", "4 Major")
+    choose(page, form, "Planned residual likelihood", "1 Rare")
+    choose(page, form, "Planned residual impact", "4 Major")
     page.get_by_role("button", name="Add risk").click()
     wait_idle(page, 600)
     added = message(page, re.compile(r"Added R-\d+")).inner_text()
@@ -68,15 +68,16 @@ def test_a_risk_added_in_the_browser_is_found_by_clicking_its_heatmap_cells(serv
     wait_idle(page, 600)
     assert page.locator("h3", has_text=f"{rid} {TITLE}").first.is_visible()
 
-    # the residual map, side by side: the risk sits in likelihood 1 x impact 4 there
-    click_cell(page, 1, 1, 4)
-    assert page.get_by_text("Showing the 1 risk in the residual cell likelihood 1 Rare x impact 4 Major",
+    # the current map, side by side: the treatment is planned, not implemented, so the risk is still at
+    # its inherent rating there (likelihood 1 x impact 5), not at the planned residual 1 x 4
+    click_cell(page, 1, 1, 5)
+    assert page.get_by_text("Showing the 1 risk in the current cell likelihood 1 Rare x impact 5 Severe",
                             exact=False).first.is_visible()
-    click_cell(page, 1, 1, 4)  # the same cell again clears the filter
+    click_cell(page, 1, 1, 5)  # the same cell again clears the filter
     assert page.get_by_text("Showing the", exact=False).count() == 0
     assert page.get_by_text("Showing 1 of", exact=False).first.is_visible()
-    click_cell(page, 1, 3, 3)  # an empty cell: nothing listed
-    assert page.get_by_text("Showing the 0 risks in the residual cell", exact=False).first.is_visible()
+    click_cell(page, 1, 1, 4)  # the planned residual cell: nothing listed yet
+    assert page.get_by_text("Showing the 0 risks in the current cell", exact=False).first.is_visible()
 
     page.get_by_role("button", name="Clear cell filter").click()
     wait_idle(page, 600)
