@@ -8,6 +8,8 @@ from aims.ai_systems import classification, impact, inventory
 from aims.assessment import charts
 from aims.common.validate import ValidationError
 from aims.ui import chrome, inventory_form
+from aims.workbook import csv as wb_csv
+from aims.workbook import problems as listing
 
 con, ws = chrome.page("AI system inventory", "ISO/IEC 42001 A.4 and 4.3: know every AI system in scope")
 
@@ -153,9 +155,9 @@ with tab_import:
     pasted = st.text_area("...or paste CSV text", key=f"inv_csv_text_{gen}", height=120)
     raw = upload.getvalue() if upload is not None else pasted.encode("utf-8") if pasted.strip() else None
     if raw:
-        rows, problems = inventory.parse_csv(raw)
+        rows, problems = wb_csv.systems(raw)
         if problems:
-            chrome.show_problems(ValidationError(problems), "This CSV cannot be imported")
+            chrome.show_problems(ValidationError(listing.first(problems)), "This CSV cannot be imported")
         else:
             st.success(f"{len(rows)} valid row{'s' if len(rows) != 1 else ''}. Preview:", icon=":material/preview:")
             st.dataframe(pd.DataFrame(rows), hide_index=True, placeholder="")
@@ -167,4 +169,4 @@ with tab_import:
                     chrome.flash(f"Imported {chrome.tally(len(ids), 'system')} ({ids[0]} to {ids[-1]}).")
                     st.rerun()
                 except ValidationError as exc:
-                    chrome.show_problems(exc)
+                    chrome.show_problems(ValidationError(listing.first(exc.problems)))

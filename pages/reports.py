@@ -12,6 +12,7 @@ from aims.store import db
 from aims.ui import chrome
 from aims.workbook import csv as wb_csv
 from aims.workbook import export, importer, registry
+from aims.workbook import problems as listing
 from aims.workbook import soa as wb_soa
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -120,21 +121,36 @@ def _reset_upload() -> None:
 if upload is not None:
     raw = upload.getvalue()
     digest = hashlib.sha256(raw).hexdigest()
-    plan_key = f"reports_plan_{WS}_{digest}_{version}"
+    mapped = bool(st.session_state.get(f"reports_map_{digest}"))   # ticked: another workspace's workbook is wanted here
+    plan_key = f"reports_plan_{WS}_{digest}_{version}_{mapped}"
     if plan_key not in st.session_state:
         with st.spinner("Checking every sheet, row and cell..."):
             try:
-                st.session_state[plan_key] = importer.plan(con, WS, raw, cat)
+                st.session_state[plan_key] = importer.plan(con, WS, raw, cat, allow_other_workspace=mapped)
             except ValidationError as exc:
                 st.session_state[plan_key] = exc
     plan = st.session_state[plan_key]
-    if isinstance(plan, ValidationError):
+    if isinstance(plan, importer.OtherWorkspace):
+        st.session_state[f"reports_source_{WS}_{digest}"] = plan.source
+        st.error(chrome.plain(plan.problems[0]), icon=":material/error:")     # it names both workspaces
+    if source := st.session_state.get(f"reports_source_{WS}_{digest}"):
+        st.checkbox(f"Map this workbook of '{chrome.plain(source)}' onto '{chrome.plain(ws['name'])}'",
+                    key=f"reports_map_{digest}", help="Its rows are compared with, and applied to, the records of "
+                    "this workspace that have the same IDs. Tick only if that is where they belong.")
+    if isinstance(plan, importer.OtherWorkspace):
+        pass
+    elif isinstance(plan, ValidationError):
         n = len(plan.problems)
-        chrome.show_problems(plan, f"The workbook was not imported: {n} problem{'s' if n != 1 else ''} to fix in "
-                               "Excel, then upload it again. Nothing was changed")
+        chrome.show_problems(ValidationError(listing.first(plan.problems)), f"The workbook was not imported: {n:,} "
+                             f"problem{'s' if n != 1 else ''} to fix in Excel, then upload it again. Nothing was changed")
+        if listing.more(plan.problems):
+            if f"{plan_key}_csv" not in st.session_state:      # built once, not on every rerun
+                st.session_state[f"{plan_key}_csv"] = listing.to_csv(plan.problems)
+            st.download_button("Download every problem (CSV)", st.session_state[f"{plan_key}_csv"], "import problems.csv",
+                               "text/csv", key="reports_problems_csv", on_click="ignore", icon=":material/download:")
     else:
         counts = plan.counts()
-        for w in plan.warnings:
+        for w in listing.first(plan.warnings, noun="warning"):
             st.warning(chrome.plain(w), icon=":material/warning:")       # they quote names and values
         k = st.columns(4)
         k[0].metric("Rows added", counts["added"], border=True)
@@ -168,9 +184,10 @@ if upload is not None:
             if st.button("Apply the import", type="primary", key="reports_apply", icon=":material/upload:"):
                 try:
                     with st.spinner("Backing up the database and applying the changes..."):
-                        result = importer.apply(con, WS, raw, delete=delete, db_path=db.database_path(), catalog=cat)
+                        result = importer.apply(con, WS, raw, delete=delete, db_path=db.database_path(), catalog=cat,
+                                                allow_other_workspace=mapped)
                 except ValidationError as exc:
-                    chrome.show_problems(exc, "Nothing was imported")
+                    chrome.show_problems(ValidationError(listing.first(exc.problems)), "Nothing was imported")
                 else:
                     st.cache_data.clear()
                     _reset_upload()

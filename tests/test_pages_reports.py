@@ -74,6 +74,7 @@ def test_an_edited_workbook_is_previewed_then_applied(app, tmp_path):
     assert not app.exception
     assert owner(con, "4.1") == "Client Owner"
     assert any("Imported: 0 added, 2 changed" in s.value for s in app.success)
+    assert not mapping_boxes(app)           # a workbook of this workspace asks no confirmation
     assert list((tmp_path / "backups").glob("pages-before-import-*.duckdb"))
 
 
@@ -124,3 +125,71 @@ def test_rows_deleted_in_excel_are_deleted_only_when_confirmed(app):
     app.button(key="reports_apply").click().run()
     assert risks.get(con, ws, free) is None
     assert any("1 deleted" in s.value for s in app.success)
+
+
+def mapping_boxes(app):
+    return [c for c in app.checkbox if c.key and c.key.startswith("reports_map_")]
+
+
+def owner_in(con, ws, req):
+    return assessments.table(con, ws, catalog.load(), 3).set_index("req_id").loc[req, "owner"]
+
+
+def test_a_workbook_of_another_workspace_is_applied_only_once_the_user_ticks_the_mapping(app):
+    con = live()
+    source = ws_id(con)
+    other = workspaces.duplicate(con, source, "Second client")
+    data = edits(export.build(con, source), [("Gap Analysis", "4.1", "Owner", "Mapped owner")])
+    app.query_params["ws"] = str(other)
+    app.run()
+    upload(app, data)
+    refusal = " ".join(e.value for e in app.error)
+    assert "exported from the workspace 'Northwind Lending (demo)', not from 'Second client'" in refusal
+    assert "Nothing was imported" in refusal
+    boxes = mapping_boxes(app)
+    assert len(boxes) == 1 and boxes[0].value is False
+    assert "Northwind Lending (demo)" in boxes[0].label and "Second client" in boxes[0].label
+    assert not [b for b in app.button if b.key == "reports_apply"] and not app.metric    # no preview, nothing to apply
+    assert owner_in(con, other, "4.1") != "Mapped owner"
+
+    boxes[0].check().run()
+    assert not app.exception and not app.error
+    assert any("you confirmed mapping it onto this workspace" in w.value for w in app.warning)
+    assert {m.label: m.value for m in app.metric}["Rows changed"] == "1"
+    assert owner_in(con, other, "4.1") != "Mapped owner"              # previewed, not written
+    app.button(key="reports_apply").click().run()
+    assert not app.exception
+    assert owner_in(con, other, "4.1") == "Mapped owner"
+    assert owner_in(con, source, "4.1") != "Mapped owner"
+
+
+def test_a_workbook_of_another_workspace_stays_unapplied_when_the_box_is_unticked_again(app):
+    con = live()
+    source = ws_id(con)
+    other = workspaces.duplicate(con, source, "Third client")
+    app.query_params["ws"] = str(other)
+    app.run()
+    upload(app, edits(export.build(con, source), [("Gap Analysis", "4.2", "Owner", "Never mapped")]))
+    mapping_boxes(app)[0].check().run()
+    assert [b for b in app.button if b.key == "reports_apply"]
+    mapping_boxes(app)[0].uncheck().run()
+    assert not [b for b in app.button if b.key == "reports_apply"]
+    assert any("not from 'Third client'" in e.value for e in app.error)
+    assert owner_in(con, other, "4.2") != "Never mapped"
+
+
+def test_a_long_list_of_problems_shows_the_first_hundred_and_offers_every_one_as_csv(app):
+    from wbtools import load, save
+    con = live()
+    wb = load(export.build(con, ws_id(con)))
+    gap = wb["Gap Analysis"]
+    first = gap.max_row + 1
+    for r in range(first, first + 250):
+        gap.cell(row=r, column=1).value = f"X-{r}"
+    upload(app, save(wb))
+    text = " ".join(e.value for e in app.error)
+    assert "The workbook was not imported: 250 problems to fix in Excel" in text
+    assert f"X-{first + 99}" in text and f"X-{first + 100}" not in text
+    assert "... and 150 more problems" in text
+    button = next(b for b in app.get("download_button") if b.proto.label == "Download every problem (CSV)")
+    assert button is not None

@@ -136,6 +136,29 @@ def test_bad_cells_are_named_with_what_is_allowed(column, raw, message):
     assert message in column.parse(raw)[1]
 
 
+@pytest.mark.parametrize("column, expected", [
+    (Column("M", "m", "maturity"), "one of: 0 None, 1 Initial"),
+    (Column("I", "i", "int", low=1, high=5), "a whole number from 1 to 5"),
+    (Column("D", "d", "date"), "a date like 2027-03-31"),
+    (Column("C", "c", "choice", choices=("low", "high")), "one of: low, high"),
+    (Column("K", "k", "code", choices=("PH-01 Set-up", "PH-02 Policy")), "one of: PH-01, PH-02"),
+    (Column("L", "l", "multi", choices=("a", "b")), "one of: a, b"),
+    (Column("R", "r", "ref", ref="ai_system"), "an ID"),
+    (Column("R", "r", "refs", ref="ai_system"), "IDs separated by '; '"),
+])
+@pytest.mark.parametrize("raw", [True, False])
+def test_a_true_or_false_cell_is_never_a_number_a_date_an_id_or_a_label(column, expected, raw):
+    value, problem = column.parse(raw)
+    assert value in (None, "", ())
+    assert problem.startswith(f"holds {'TRUE' if raw else 'FALSE'} (a true/false value) where {expected}")
+
+
+def test_a_true_or_false_cell_is_text_as_excel_shows_it_and_a_yes_no_value_in_a_yes_no_column():
+    assert Column("T", "t").parse(True) == ("TRUE", None)
+    assert Column("T", "t", "long").parse(False) == ("FALSE", None)
+    assert Column("B", "b", "bool").parse(True) == (True, None)
+
+
 @pytest.mark.parametrize("column, value", [
     (Column("M", "m", "maturity"), 0), (Column("M", "m", "maturity"), None),
     (Column("L", "l", "multi", choices=("a", "b")), "b; a"), (Column("D", "d", "date"), date(2026, 2, 28)),

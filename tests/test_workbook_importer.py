@@ -191,12 +191,54 @@ def test_a_workbook_without_its_export_record_still_imports_with_a_warning(demo,
     assert p.counts()["changed"] == 1
 
 
-def test_importing_into_another_workspace_warns(demo, exported):
+def test_importing_into_another_workspace_is_refused_unless_confirmed(demo, exported):
     con, ws_id, _ = demo
     from aims.store import workspaces
     other = workspaces.duplicate(con, ws_id, "Copy of Northwind")
-    p = importer.plan(con, other, exported)
+    data = edit(exported, "Gap Analysis", "4.1", "Owner", "Mapped owner")
+    problems = refused(con, other, data, "This workbook was exported from the workspace 'Northwind Lending (demo)', "
+                       "not from 'Copy of Northwind'", "confirm that you mean to map it")
+    assert len(problems) == 1
+    with pytest.raises(importer.OtherWorkspace) as err:
+        importer.plan(con, other, data)
+    assert (err.value.source, err.value.target) == ("Northwind Lending (demo)", "Copy of Northwind")
+    p = importer.plan(con, other, data, allow_other_workspace=True)
+    assert p.other_workspace == "Northwind Lending (demo)"
     assert any("exported from the workspace 'Northwind Lending (demo)'" in w for w in p.warnings)
+    result = importer.apply(con, other, data, db_path=":memory:", allow_other_workspace=True)
+    assert result["changed"] == 1
+    assert rec(con, other, "4.1")["owner"] == "Mapped owner"
+    assert rec(con, ws_id, "4.1")["owner"] != "Mapped owner"
+
+
+def test_a_workbook_of_a_workspace_deleted_and_created_again_is_another_workspace(demo, exported):
+    con, ws_id, _ = demo
+    wb = load(exported)
+    record = wb[export.RECORD_SHEET]
+    row = next(r for r in range(1, record.max_row + 1) if record.cell(row=r, column=1).value == "workspace_id")
+    record.cell(row=row, column=2).value = str(ws_id + 1000)
+    with pytest.raises(importer.OtherWorkspace, match="another workspace also named 'Northwind Lending"):
+        importer.plan(con, ws_id, save(wb))
+
+
+def test_without_its_export_record_the_cover_sheet_still_tells_another_workspace(demo, exported):
+    con, ws_id, _ = demo
+    from aims.store import workspaces
+    other = workspaces.duplicate(con, ws_id, "Copy of Northwind")
+    wb = load(exported)
+    del wb[export.RECORD_SHEET]
+    with pytest.raises(importer.OtherWorkspace, match="exported from the workspace 'Northwind Lending \\(demo\\)'"):
+        importer.plan(con, other, save(wb))
+    p = importer.plan(con, other, save(wb), allow_other_workspace=True)
+    assert any("no export record" in w for w in p.warnings)
+
+
+def test_a_workspace_renamed_since_the_export_is_still_the_same_workspace(demo, exported):
+    con, ws_id, _ = demo
+    from aims.store import workspaces
+    workspaces.update(con, ws_id, {"name": "Northwind Lending"})
+    p = importer.plan(con, ws_id, edit(exported, "Gap Analysis", "4.1", "Owner", "Renamed client"))
+    assert p.other_workspace == "" and p.counts()["changed"] == 1
 
 
 def test_preview_describes_old_and_new_values(demo, exported):
@@ -346,7 +388,8 @@ ENCRYPTED = (importer.OLE_MAGIC + b"\x00" * 200 + "EncryptedInfo".encode("utf-16
     (importer.OLE_MAGIC + b"\x00" * 512, "old-format Excel (.xls)"),
     (_zip({"readme.txt": "hello"}), "a zip archive but not an Excel workbook"),
     (b"PK\x03\x04 broken zip", "damaged or not an .xlsx workbook"),
-    (_zip({"xl/workbook.xml": "<not xml", "[Content_Types].xml": "<x/>"}), "could not be read"),
+    (_zip({"xl/workbook.xml": "<not xml", "[Content_Types].xml": "<x/>"}), "'xl/workbook.xml' is not well-formed XML"),
+    (_zip({"xl/workbook.xml": "<workbook/>", "[Content_Types].xml": "<x/>"}), "the workbook could not be read"),
 ])
 def test_malformed_files_get_a_clear_message_and_nothing_is_written(demo, data, message):
     con, ws_id, _ = demo

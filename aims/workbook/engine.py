@@ -40,6 +40,7 @@ YES, NO = "Yes", "No"
 DATE_FORMAT = "yyyy-mm-dd"
 LISTS_SHEET = "Lists"
 EXTRA_ROWS = 500            # drop-downs and colours reach this far below the data, for added rows
+EMPTY = {"multi": (), "refs": (), "ref": "", "code": "", "choice": ""}   # blank value of a kind (None otherwise)
 
 # House style: navy header, white bold text; calculated columns get a grey header.
 NAVY, GREY_HEAD, INK = "1F4E79", "5F6B7A", "1B2430"
@@ -185,10 +186,16 @@ class Column:
         () for lists."""
         if isinstance(raw, str):
             raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+        k = self.kind
+        if isinstance(raw, bool) and k != "bool":
+            # a TRUE/FALSE cell (Excel turns a typed 'true' into one): never a number (True == 1) or a label
+            if k not in ("text", "long"):
+                return EMPTY.get(k), (f"holds {'TRUE' if raw else 'FALSE'} (a true/false value) where "
+                                      f"{self.expected(ctx)} is expected; type the value itself")
+            raw = "TRUE" if raw else "FALSE"     # free text: as Excel shows it
         empty = blank(raw)
         if self.required and empty:
             return None, "is required"
-        k = self.kind
         if k in ("text", "long", "ref"):
             if empty:
                 return "", None
@@ -272,6 +279,25 @@ class Column:
                 items = tuple(dict.fromkeys(items))
             return items, None
         raise ValueError(f"unknown column kind {k!r}")
+
+    def expected(self, ctx=None) -> str:
+        """What a cell of this column holds, in words (for messages)."""
+        k = self.kind
+        if k == "int":
+            return f"a whole number from {self.low} to {self.high}"
+        if k == "date":
+            return "a date like 2027-03-31"
+        if k in ("ref", "refs"):
+            return "an ID" if k == "ref" else "IDs separated by '; '"
+        if k == "bool":
+            return f"{YES} or {NO}"
+        if k in ("text", "long"):
+            return "text"
+        allowed = self.allowed(ctx)
+        if k == "code":
+            allowed = tuple(dict.fromkeys(a.split(" ")[0] for a in allowed))
+        listed = ", ".join(allowed[:12]) + (", ..." if len(allowed) > 12 else "")
+        return f"one of: {listed}" if allowed else "a value from the list"
 
     def canonical(self, value, ctx=None):
         """The value as it would read back from its own cell (for diffing against the database)."""

@@ -12,12 +12,16 @@ Contract:
   action) is shown in the preview and skipped, never blocking the rest.
 - Comparison is three-way when the workbook carries its export record: a cell left as exported
   never overwrites a value changed in the app since the export.
+- A workbook exported from another workspace is refused (OtherWorkspace) unless the caller passes
+  allow_other_workspace=True, which the user must confirm.
+- A file that could harm or mislead the reader (a DTD or entities in its XML, a zip whose sizes
+  or checksums lie, XML openpyxl cannot parse, merged cells on an importable sheet) is refused
+  with a message, never a traceback (see package.py).
 """
 from __future__ import annotations
 
 import io
 import json
-import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,7 +34,7 @@ from aims.common.validate import ValidationError, blank
 from aims.store import db
 from aims.store.backup import backup_file
 
-from . import engine, registry
+from . import engine, package, registry
 from .export import RECORD_SHEET, context, editable
 from .registry import Context, Sheet
 
@@ -82,6 +86,7 @@ class Plan:
     sheets: list[SheetPlan]
     warnings: list[str] = field(default_factory=list)
     exported_from: str = ""
+    other_workspace: str = ""      # the workspace it was exported from, when mapped onto another (confirmed)
 
     def counts(self) -> dict:
         return {"added": sum(len(s.added) for s in self.sheets),
@@ -98,7 +103,8 @@ class Plan:
 # ---- reading -----------------------------------------------------------------------------------
 
 def open_workbook(data: bytes):
-    """The workbook (read-only, formulas as written) or ValidationError with a clear message."""
+    """(workbook (read-only, formulas as written), package.Package) or ValidationError with a clear
+    message; the zip and its XML are checked first (see package.py)."""
     size = len(data)
     if size == 0:
         raise ValidationError("The file is empty (0 bytes). Choose the .xlsx workbook exported by AIMS Workbench.")
@@ -114,23 +120,69 @@ def open_workbook(data: bytes):
     if not data[:4] == b"PK\x03\x04":
         raise ValidationError("This is not an Excel .xlsx workbook (the file is not a zip-based Office document). "
                               "Choose the .xlsx file exported by AIMS Workbench.")
+    parts = package.check(data, MAX_UNPACKED)    # before any XML parser sees the file
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            names = set(z.namelist())
-            unpacked = sum(i.file_size for i in z.infolist())
-    except zipfile.BadZipFile:
-        raise ValidationError("The file is damaged or not an .xlsx workbook (it cannot be unzipped).") from None
-    if "xl/workbook.xml" not in names:
-        raise ValidationError("The file is a zip archive but not an Excel workbook (no xl/workbook.xml inside). "
-                              "Choose the .xlsx file exported by AIMS Workbench.")
-    if unpacked > MAX_UNPACKED:
-        raise ValidationError(f"The workbook unpacks to {unpacked / 1024 / 1024:.0f} MB; the limit is "
-                              f"{MAX_UNPACKED // 1024 // 1024} MB. Remove unrelated sheets or formatting.")
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for broken files
-        raise ValidationError(f"The workbook could not be read ({type(exc).__name__}: {exc}). "
-                              "Open it in Excel or LibreOffice, save it as .xlsx and try again.") from None
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=False), parts
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for broken files
+        raise unreadable(exc) from None
+
+
+def unreadable(exc: BaseException, sheet: str | None = None) -> ValidationError:
+    """The message for a file that openpyxl could not read (the zip and XML prologs passed)."""
+    where = f"the sheet '{sheet}' could not be read" if sheet else "the workbook could not be read"
+    return ValidationError(f"{package.UNSAFE}{where} ({package.said(exc)}). Open it in Excel or LibreOffice, "
+                           "save it as .xlsx and import it again.")
+
+
+class OtherWorkspace(ValidationError):
+    """The workbook was exported from another workspace (`source`, its name), so its IDs would
+    land on this workspace's records; raised unless the user confirmed mapping it."""
+
+    def __init__(self, source: str, target: str):
+        self.source, self.target = source, target
+        origin = (f"another workspace also named '{source}' (in another database, or one deleted and created "
+                  "again), not from this one" if source == target else f"the workspace '{source}', not from '{target}'")
+        super().__init__(f"This workbook was exported from {origin}. Its rows would be applied to the records of "
+                         f"'{target}' that have the same IDs (risk R-001 of one client is another risk here). Import "
+                         f"it into the workspace it came from, or confirm that you mean to map it onto '{target}'. "
+                         "Nothing was imported.")
+
+
+def other_workspace(con, ctx: Context, meta: dict) -> str:
+    """The name of the workspace the workbook was exported from when that is not this one; ''
+    when it is (renamed since counts as the same, from the change log), or when the workbook
+    has no export record to tell."""
+    name, ws_id = meta.get("workspace") or "", meta.get("workspace_id") or ""
+    here = ctx.workspace
+    if not (name or ws_id):
+        return ""
+    same_id = not ws_id or ws_id == str(here["id"])
+    same_name = not name or name == here["name"] or (same_id and _was_named(con, here["id"], name))
+    return "" if same_id and same_name else (name or f"workspace {ws_id}")
+
+
+def _cover_workspace(wb) -> str:
+    """The workspace named on the Cover sheet ('' when there is none): what tells where a workbook
+    came from when its export record is gone (sheets copied into a new file)."""
+    if "Cover" not in wb.sheetnames:
+        return ""
+    for label, value in wb["Cover"].iter_rows(max_row=30, max_col=2, values_only=True):
+        if label == "Workspace" and isinstance(value, str) and value.strip() not in ("", "-"):
+            return value.strip()
+    return ""
+
+
+def _was_named(con, workspace_id, name: str) -> bool:
+    with db.reading(con) as cur:
+        return bool(cur.execute("SELECT count(*) FROM change_log WHERE entity = 'workspace' AND entity_id = ? "
+                                "AND field = 'name' AND old_value = ?", [str(workspace_id), name]).fetchone()[0])
+
+
+def _merged_message(sheet: str, ranges: list[str]) -> str:
+    shown = ", ".join(ranges[:6]) + (f" and {len(ranges) - 6} more" if len(ranges) > 6 else "")
+    return (f"Sheet '{sheet}': cells {shown} are merged. A merged block keeps only its first cell's value, so "
+            "the other rows under it would read as blank, or as new records. Unmerge them (in Excel: Home > Merge "
+            "& Center), give every row its own ID and values, and import again.")
 
 
 def _norm(header) -> str:
@@ -168,7 +220,14 @@ def _read_sheet(ws, sheet: Sheet, ctx: Context, problems: list[str]) -> list[tup
     header_at, positions, unknown = None, {}, {}
     header_problems: list[str] = []
     data_rows = []
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()     # read every row: a wrong <dimension> in the file would hide rows below it
+    last = MAX_ROWS * 2 + HEADER_SEARCH    # blank rows count too: a row numbered in the billions stops here
     for n, cells in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), start=1):
+        if n > last:
+            problems.append(f"{where} has rows below row {last:,}; the limit is {MAX_ROWS:,} records. Delete the "
+                            "rows below the records (and any stray content far down the sheet).")
+            return None
         if header_at is None:
             texts = [_norm(getattr(c, "value", None)) for c in cells]
             if _norm(key_col.header) in texts:
@@ -335,10 +394,11 @@ def _fixed_cells(sheet: Sheet, values: dict) -> dict:
     return dict(zip(fields, values.get(READ_ONLY, ())))
 
 
-def _read_only_edits(wb, meta: dict) -> list[str]:
+def _read_only_edits(wb, meta: dict, at: dict) -> list[str]:
     """Warnings for read-only sheets whose values differ from the export (those edits are not imported)."""
     out = []
     for name, fp in (meta.get("readonly") or {}).items():
+        at["sheet"] = name
         if name in wb.sheetnames and engine.sheet_print(wb[name].iter_rows(values_only=True)) != fp:
             out.append(f"Sheet '{name}' was changed, but it is read only: its changes are not imported. "
                        "Make them in the app (or on the sheet that holds the records).")
@@ -382,18 +442,25 @@ class _Rollback(Exception):
     pass
 
 
-def plan(con, workspace_id: int, data: bytes, catalog=None) -> Plan:
-    """Validate the workbook and compare it with the workspace (see the module docstring)."""
+def plan(con, workspace_id: int, data: bytes, catalog=None, *, allow_other_workspace: bool = False) -> Plan:
+    """Validate the workbook and compare it with the workspace (see the module docstring).
+    A workbook exported from another workspace raises OtherWorkspace unless
+    `allow_other_workspace` says the user confirmed mapping it onto this one."""
     with engine.gc_paused():
-        return _plan(con, workspace_id, data, catalog)
+        return _plan(con, workspace_id, data, catalog, allow_other_workspace)
 
 
-def _plan(con, workspace_id: int, data: bytes, catalog=None) -> Plan:
+def _plan(con, workspace_id: int, data: bytes, catalog=None, allow_other_workspace: bool = False) -> Plan:
     ctx = context(con, workspace_id, catalog)
-    wb = open_workbook(data)
+    wb, parts = open_workbook(data)
+    at = {"sheet": RECORD_SHEET}        # the sheet being read, named if openpyxl fails on it
     try:
         problems: list[str] = []
         meta, exported, fields_at_export = _export_record(wb)
+        at["sheet"] = "Cover"
+        source = other_workspace(con, ctx, meta if meta.get("workspace") else {"workspace": _cover_workspace(wb)})
+        if source and not allow_other_workspace:
+            raise OtherWorkspace(source, ctx.workspace["name"])
         sheets = registry.importable()
         parsed = {}
         for s in sheets:
@@ -403,8 +470,18 @@ def _plan(con, workspace_id: int, data: bytes, catalog=None) -> Plan:
                                 + (f" The workbook has a sheet '{extra[0]}' that is not expected: give it back its "
                                    f"name '{s.name}'." if extra else " Keep the sheet names as exported."))
                 continue
+            at["sheet"] = s.name
+            merged = parts.merged(getattr(wb[s.name], "_worksheet_path", None))
+            if merged:
+                problems.append(_merged_message(s.name, merged))
+                parsed[s.name] = None
+                continue
             parsed[s.name] = _read_sheet(wb[s.name], s, ctx, problems)
-        untouchable = _read_only_edits(wb, meta)
+        untouchable = _read_only_edits(wb, meta, at)
+    except ValidationError:
+        raise
+    except Exception as exc:    # noqa: BLE001 - openpyxl reads a sheet's XML only when its rows are read
+        raise unreadable(exc, at["sheet"]) from None
     finally:
         wb.close()
     if len(parsed) < len(sheets) or any(rows is None for rows in parsed.values()):
@@ -414,16 +491,17 @@ def _plan(con, workspace_id: int, data: bytes, catalog=None) -> Plan:
         warnings.append("The workbook has no export record (it was not exported by AIMS Workbench, or was copied "
                         "into a new file): every difference counts as an edit, and records missing from it are "
                         "proposed for deletion.")
-    elif meta.get("workspace") and meta["workspace"] != ctx.workspace["name"]:
-        warnings.append(f"This workbook was exported from the workspace '{meta['workspace']}', not from "
-                        f"'{ctx.workspace['name']}'. Check the changes below before applying them.")
+    elif source:
+        warnings.append(f"This workbook was exported from the workspace '{source}', not from "
+                        f"'{ctx.workspace['name']}', and you confirmed mapping it onto this workspace. Check the "
+                        "changes below before applying them.")
     plans = [_compare(s, ctx, parsed[s.name], exported.get(s.name) if meta else None,
                       fields_at_export.get(s.name), problems) for s in sheets]
     _check_links(plans, ctx, problems)
     if problems:
         raise ValidationError(problems)   # every cell, ID and link problem at once
     result = Plan(ctx.workspace, plans, warnings + untouchable + [w for p in plans for w in p.warnings],
-                  meta.get("workspace", ""))
+                  meta.get("workspace", ""), source)
     # Run every write and roll it back: the areas' own rules (e.g. an exclusion needs a reason) are checked now.
     _trial(con, ctx, result, delete=False)
     if result.counts()["deleted"]:
@@ -527,14 +605,15 @@ def _backup_name(path: str) -> Path:
 
 
 def apply(con, workspace_id: int, data: bytes, catalog=None, *, delete: bool = False, db_path: str | None = None,
-          backup: bool = True) -> dict:
+          backup: bool = True, allow_other_workspace: bool = False) -> dict:
     """Validate again, back the database up, then apply everything in one transaction.
 
     Returns counts (added, changed, fields, deleted; deletions_skipped when not confirmed,
     deletions_blocked for those the area refuses, see Plan) and `backup` (the file).
-    Raises ValidationError, with nothing written, when anything is wrong.
+    Raises ValidationError, with nothing written, when anything is wrong; OtherWorkspace for a
+    workbook of another workspace unless `allow_other_workspace` (the user confirmed it).
     """
-    p = plan(con, workspace_id, data, catalog)
+    p = plan(con, workspace_id, data, catalog, allow_other_workspace=allow_other_workspace)
     result = {"added": 0, "changed": 0, "fields": 0, "deleted": 0, "backup": None, "deletions_blocked": 0,
               "deletions_skipped": 0 if delete else p.counts()["deleted"]}
     if not p.has_changes or (not delete and not (p.counts()["added"] or p.counts()["changed"])):

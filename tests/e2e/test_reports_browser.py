@@ -1,9 +1,12 @@
 """Browser journey on the Reports page: download the workbook and open it with openpyxl;
-upload an edited copy, preview and apply it."""
+upload an edited copy, preview and apply it; another workspace's workbook waits for the user to
+confirm the mapping."""
 import io
 
 import openpyxl
-from browser import new_workspace, no_exception, wait_idle
+from browser import expect_selectbox, message, new_workspace, no_exception, wait_idle
+
+PICKER = "Workspace (client engagement)"
 
 
 def _open_reports(server, page):
@@ -89,3 +92,49 @@ def test_a_workspace_created_in_the_app_round_trips_without_a_warning(server, pa
 def _open_reports_of(server, page, ws):
     page.goto(f"{server}/reports?ws={ws}")
     wait_idle(page)
+
+
+def test_a_workbook_of_another_workspace_waits_for_the_mapping_to_be_ticked(server, page, tmp_path):
+    """Exported from one client and uploaded to another: the page names the workbook's workspace,
+    offers a confirmation and imports nothing until it is ticked."""
+    import uuid
+
+    tag = uuid.uuid4().hex[:6]
+    first = new_workspace(page, server, f"First client {tag}")
+    _open_reports_of(server, page, first)
+    expect_selectbox(page, PICKER, f"First client {tag}", where="stSidebar")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download the workbook (.xlsx)").click()
+    wb = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes()))
+    assert wb.properties.title.endswith(f"First client {tag}"), wb.properties.title
+    gap = wb["Gap Analysis"]
+    heads = [c.value for c in gap[1]]
+    row = next(r for r in range(2, gap.max_row + 1) if gap.cell(row=r, column=1).value == "4.1")
+    gap.cell(row=row, column=heads.index("Notes") + 1).value = f"Mapped note {tag}"
+    edited = tmp_path / "first-client.xlsx"
+    wb.save(edited)
+
+    second = new_workspace(page, server, f"Second client {tag}")
+    _open_reports_of(server, page, second)
+    expect_selectbox(page, PICKER, f"Second client {tag}", where="stSidebar")
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(edited))
+    wait_idle(page, 600)
+    no_exception(page, "upload another workspace's workbook")
+    message(page, f"exported from the workspace 'First client {tag}', not from 'Second client {tag}'")
+    box = page.get_by_role("checkbox", name=f"Map this workbook of 'First client {tag}' onto 'Second client {tag}'")
+    assert box.count() == 1 and not box.is_checked()
+    assert page.get_by_role("button", name="Apply the import").count() == 0          # nothing to apply yet
+    assert page.locator("[data-testid='stMetric']").count() == 0                     # and no preview
+
+    page.get_by_text(f"Map this workbook of 'First client {tag}'").click()            # tick it, as a user does
+    wait_idle(page, 600)
+    no_exception(page, "tick the mapping")
+    message(page, "you confirmed mapping it onto this workspace")
+    assert page.get_by_text("Gap Analysis: 0 added · 1 changed").first.is_visible()
+    page.get_by_role("button", name="Apply the import").click()
+    wait_idle(page, 600)
+    no_exception(page, "apply another workspace's workbook")
+    message(page, "Imported: 0 added, 1 changed")
+    page.goto(f"{server}/gap-analysis?ws={second}&req=4.1")
+    wait_idle(page)
+    assert page.get_by_text(f"Mapped note {tag}").count() or page.get_by_display_value(f"Mapped note {tag}").count()
