@@ -14,7 +14,8 @@ cat = chrome.catalog()
 WS = int(ws["id"])
 
 reg = documents.register(con, WS, cat)
-s1 = documents.stage1_readiness(con, WS, cat)
+gate = chrome.cached(documents.stage1_gate, con, WS, cat)
+s1 = gate["share"]
 k = st.columns(5)
 k[0].metric("Documentation in place", chrome.pct(s1["pct"]), border=True,
             help=f"Required documents approved and required records available: {s1['in_place']} of {s1['required']}. "
@@ -26,7 +27,7 @@ k[2].metric("Records available", f"{s1['available']} of {s1['records']}", border
 k[3].metric("Missing", s1["missing"], border=True, help="Required documents and records with nothing on file.")
 k[4].metric("Reviews overdue", int(reg["review_overdue"].sum()), border=True,
             help="Documents whose next review date has passed.")
-stage1_gate.panel(con, WS, cat)
+stage1_gate.panel(con, WS, cat, gate)
 if s1["not_required"]:
     st.caption(f"{s1['not_required']} catalogue document{'s are' if s1['not_required'] != 1 else ' is'} not required "
                "because every requirement asking for it is excluded in the Statement of Applicability.")

@@ -166,7 +166,8 @@ def _dated(value) -> str:
 def stage1_gate(con, workspace_id: int, catalog: Catalog, today: date | None = None) -> dict:
     """Stage 1 readiness as a gate (see the module rules): ready (all conditions met), met (how
     many), total, conditions (one dict per condition, in order: key, label, met, status in
-    words, entry: the register entry it reads or None) and share (stage1_readiness figures)."""
+    words, entry: the register entry it reads or None; the nonconformities condition also has
+    open_major) and share (stage1_readiness figures)."""
     reg = register(con, workspace_id, catalog, today)
     share = _in_place(reg)
     entries = reg.set_index("id")
@@ -201,6 +202,7 @@ def stage1_gate(con, workspace_id: int, catalog: Catalog, today: date | None = N
     open_major = nc["open_major"]
     on_file = nc["status"] == "available"
     conditions.append({"key": "nonconformities", "met": on_file and open_major == 0, "entry": nc["name"],
+                       "open_major": open_major,
                        "status": (f"{nc['name']}: {nc['status']}" if not on_file else
                                   "the number of open major nonconformities is not stated" if open_major is None
                                   else "none open" + (f" (record dated {_dated(nc['record_date'])})"

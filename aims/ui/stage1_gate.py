@@ -31,10 +31,9 @@ def open_conditions(gate: dict) -> str:
     return " · ".join(c["label"] for c in gate["conditions"] if not c["met"])
 
 
-def panel(con, ws_id: int, cat: Catalog) -> dict:
-    """The gate with its conditions, and the form for the open major nonconformities; returns the
-    gate (stage1_gate output)."""
-    gate = documents.stage1_gate(con, ws_id, cat)
+def panel(con, ws_id: int, cat: Catalog, gate: dict) -> None:
+    """The gate (stage1_gate output) with its conditions, and the form for the open major
+    nonconformities."""
     with st.container(border=True, key="stage1_gate"):
         left, right = st.columns([3.2, 1], gap="medium")
         with left:
@@ -46,13 +45,12 @@ def panel(con, ws_id: int, cat: Catalog) -> dict:
                        "results available with their dates (the review on or after the audit), the record of "
                        "nonconformities available with no major one open.")
         with right:
-            _open_major_form(con, ws_id, cat)
-    return gate
+            stored = next(c["open_major"] for c in gate["conditions"] if c["key"] == "nonconformities")
+            _open_major_form(con, ws_id, cat, stored)
 
 
-def _open_major_form(con, ws_id: int, cat: Catalog) -> None:
+def _open_major_form(con, ws_id: int, cat: Catalog, stored: int | None) -> None:
     nc = cat.stage1_record("nonconformities")
-    stored = documents.register(con, ws_id, cat).set_index("id").at[nc, "open_major"]
     form = f"stage1_open_major_{ws_id}"
     prefix, shown = conflicts.opened(form, {"open_major": stored})
     with st.form(prefix, border=False):
