@@ -4,7 +4,7 @@
   backup   copy the database file to a dated backup (while no app holds it)
   check    validate the catalogue files and report the counts
   export   write the Excel engagement workbook of a workspace (--workspace NAME --out FILE.xlsx)
-  import   import an edited workbook (FILE --workspace NAME [--dry-run] [--yes-delete])
+  import   import an edited workbook (FILE --workspace NAME [--dry-run] [--yes-delete] [--map-other-workspace])
   bench    build a synthetic consultancy-scale database and time every screen (--size tiny|full)
 
 Every command takes --db PATH (default: AIMS_DB, else data/aims.duckdb). Exit status is 0 on
@@ -88,6 +88,9 @@ def _workbook_parsers(sub) -> None:
     i.add_argument("--workspace", required=True, help="workspace name")
     i.add_argument("--dry-run", action="store_true", help="validate and show the changes; write nothing")
     i.add_argument("--yes-delete", action="store_true", help="also delete the records whose rows were deleted in Excel")
+    i.add_argument("--map-other-workspace", action="store_true",
+                   help="apply a workbook exported from another workspace to this one (its rows land on the "
+                        "records with the same IDs)")
 
 
 def _workbook_command(args, path: str) -> int:
@@ -123,7 +126,7 @@ def _workbook_command(args, path: str) -> int:
             print(f"Workbook written: {out} ({len(data) / 1024:.0f} KB in {time.perf_counter() - started:.1f} s)")
             return 0
         data = Path(args.file).read_bytes()
-        plan = importer.plan(con, ws_id, data)
+        plan = importer.plan(con, ws_id, data, allow_other_workspace=args.map_other_workspace)
         for line in importer.describe(plan):
             print(line)
         counts = plan.counts()
@@ -131,7 +134,8 @@ def _workbook_command(args, path: str) -> int:
             print(f"Dry run: nothing written ({counts['added']} to add, {counts['changed']} to change, "
                   f"{counts['deleted']} deleted in Excel).")
             return 0
-        result = importer.apply(con, ws_id, data, delete=args.yes_delete, db_path=path)
+        result = importer.apply(con, ws_id, data, delete=args.yes_delete, db_path=path,
+                                allow_other_workspace=args.map_other_workspace)
         print(f"Imported: {result['added']} added, {result['changed']} changed ({result['fields']} fields), "
               f"{result['deleted']} deleted." + (f" Backup: {result['backup']}" if result["backup"] else ""))
         if result["deletions_blocked"]:
@@ -141,9 +145,12 @@ def _workbook_command(args, path: str) -> int:
                   "run again with --yes-delete to delete them.")
         return 0
     except ValidationError as exc:
+        from aims.workbook import problems
         print("error: nothing was " + ("written" if args.command == "export" else "imported") + ":", file=sys.stderr)
-        for problem in exc.problems:
+        for problem in problems.first(exc.problems):
             print(f"  - {problem}", file=sys.stderr)
+        if isinstance(exc, importer.OtherWorkspace):
+            print("  (to map it onto this workspace anyway, run again with --map-other-workspace)", file=sys.stderr)
         return 1
     except (db.DatabaseLockedError, FileProblem, OSError) as exc:
         print(f"error: {_said(exc)}", file=sys.stderr)

@@ -9,6 +9,7 @@ from aims.assessment import requirements as assessments
 from aims.assessment import soa
 from aims.common.validate import ValidationError
 from aims.store import db
+from aims.store.files import FileProblem
 from aims.ui import chrome
 from aims.workbook import csv as wb_csv
 from aims.workbook import export, importer, registry
@@ -188,6 +189,8 @@ if upload is not None:
                                                 allow_other_workspace=mapped)
                 except ValidationError as exc:
                     chrome.show_problems(ValidationError(listing.first(exc.problems)), "Nothing was imported")
+                except FileProblem as exc:          # the backup taken before the import could not be written
+                    chrome.show_problems(ValidationError(str(exc)), "Nothing was imported")
                 else:
                     st.cache_data.clear()
                     _reset_upload()

@@ -193,3 +193,16 @@ def test_a_long_list_of_problems_shows_the_first_hundred_and_offers_every_one_as
     assert "... and 150 more problems" in text
     button = next(b for b in app.get("download_button") if b.proto.label == "Download every problem (CSV)")
     assert button is not None
+
+
+def test_a_backup_that_cannot_be_written_stops_the_import_with_a_message(app, tmp_path):
+    """The import backs the database up first; when the backups folder cannot be made (here a file
+    stands in its place) the page says so and imports nothing."""
+    con = live()
+    (tmp_path / "backups").write_text("not a folder")
+    upload(app, edits(export.build(con, ws_id(con)), [("Gap Analysis", "4.1", "Owner", "Client Owner")]))
+    app.button(key="reports_apply").click().run()
+    assert not app.exception
+    assert any("Nothing was imported" in e.value and "backups" in e.value for e in app.error), \
+        [e.value for e in app.error]
+    assert owner(con, "4.1") != "Client Owner"

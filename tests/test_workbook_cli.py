@@ -147,3 +147,37 @@ def test_import_while_the_app_holds_the_database_exits_1(demo_db, tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_another_workspaces_workbook_needs_the_mapping_option(demo_db, tmp_path, capsys):
+    from aims.store import workspaces
+    con = db.open_database(demo_db)
+    workspaces.duplicate(con, int(workspaces.list_all(con).iloc[0]["id"]), "Acme AI")    # the same IDs
+    con.close()
+    wb = tmp_path / "northwind.xlsx"
+    assert run("--db", demo_db, "export", "--workspace", NAME, "--out", str(wb)) == 0
+    capsys.readouterr()
+    assert run("--db", demo_db, "import", str(wb), "--workspace", "Acme AI", "--dry-run") == 1
+    err = capsys.readouterr().err
+    assert "exported from the workspace 'Northwind Lending (demo)', not from 'Acme AI'" in err
+    assert "--map-other-workspace" in err and "Traceback" not in err
+    assert run("--db", demo_db, "import", str(wb), "--workspace", "Acme AI", "--dry-run",
+               "--map-other-workspace") == 0
+
+
+def test_a_long_list_of_problems_is_cut_to_the_first_hundred(demo_db, tmp_path, capsys):
+    import openpyxl
+    wb_path = tmp_path / "w.xlsx"
+    assert run("--db", demo_db, "export", "--workspace", NAME, "--out", str(wb_path)) == 0
+    wb = openpyxl.load_workbook(wb_path)
+    sheet = wb["Gap Analysis"]
+    col = [c.value for c in sheet[1]].index("Maturity") + 1
+    target = [c.value for c in sheet[1]].index("Target") + 1
+    for row in range(2, sheet.max_row + 1):         # 70 requirements, two bad cells each
+        sheet.cell(row, col).value = "nine"
+        sheet.cell(row, target).value = "ten"
+    wb.save(wb_path)
+    capsys.readouterr()
+    assert run("--db", demo_db, "import", str(wb_path), "--workspace", NAME, "--dry-run") == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 102 and lines[-1].strip().startswith("- ... and ") and "more problems" in lines[-1]
