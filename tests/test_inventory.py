@@ -4,6 +4,7 @@ from helpers import rows
 
 from aims.ai_systems import inventory
 from aims.common.validate import ValidationError
+from aims.workbook import csv as wb_csv
 
 
 def test_add_assigns_local_ids_and_logs(con, ws_id):
@@ -18,7 +19,7 @@ def test_add_assigns_local_ids_and_logs(con, ws_id):
 def test_the_authorised_representative_is_a_role_of_its_own(con, ws_id):
     sid = inventory.create(con, ws_id, {"name": "Imported scorer", "org_role": "authorised representative"})
     assert inventory.get(con, ws_id, sid)["org_role"] == "authorised representative"
-    rows_, problems = inventory.parse_csv("name,org_role\nModel hub,authorised representative\n")
+    rows_, problems = wb_csv.systems("name,org_role\nModel hub,authorised representative\n")
     assert not problems and rows_[0]["org_role"] == "authorised representative"
     inventory.update(con, ws_id, sid, {"org_role": "deployer"}, base={"org_role": "authorised representative"})
     assert inventory.get(con, ws_id, sid)["org_role"] == "deployer"
@@ -78,14 +79,14 @@ CSV_OK = "name,lifecycle_stage,automation,personal_data\nA,deployed,advisory,yes
 
 
 def test_csv_import_previews_then_creates_all(con, ws_id):
-    parsed, problems = inventory.parse_csv(CSV_OK)
+    parsed, problems = wb_csv.systems(CSV_OK)
     assert problems == [] and [r["name"] for r in parsed] == ["A", "B"]
     assert inventory.create_many(con, ws_id, parsed) == ["AIS-001", "AIS-002"]
     assert inventory.get(con, ws_id, "AIS-001")["personal_data"] is True
 
 
 def test_csv_accepts_labels_as_headers_and_a_bom(con, ws_id):
-    parsed, problems = inventory.parse_csv("\ufeffName,Life-cycle stage\nA,design\n".encode("utf-8"))
+    parsed, problems = wb_csv.systems("\ufeffName,Life-cycle stage\nA,design\n".encode("utf-8"))
     assert problems == [] and parsed == [{"name": "A", "lifecycle_stage": "design"}]
 
 
@@ -97,18 +98,18 @@ def test_csv_accepts_labels_as_headers_and_a_bom(con, ws_id):
     ("name,vendor\n,x\n", "Row 2: Name is required"),
 ])
 def test_bad_csv_rows_are_reported_row_by_row(csv_text, message):
-    parsed, problems = inventory.parse_csv(csv_text)
+    parsed, problems = wb_csv.systems(csv_text)
     assert any(message in p for p in problems), problems
 
 
 def test_csv_import_is_all_or_nothing_when_a_name_exists(con, ws_id):
     inventory.create(con, ws_id, {"name": "B"})
-    parsed, _ = inventory.parse_csv(CSV_OK)
+    parsed, _ = wb_csv.systems(CSV_OK)
     with pytest.raises(ValidationError, match="Row 2: an AI system named 'B' already exists"):
         inventory.create_many(con, ws_id, parsed)
     assert rows(con, "SELECT count(*) FROM ai_system") == [(1,)]
 
 
 def test_not_a_csv_gives_a_clear_message():
-    _, problems = inventory.parse_csv(b"\x00\x01\x02PK\x03\x04 binary junk \xff\xfe")
+    _, problems = wb_csv.systems(b"\x00\x01\x02PK\x03\x04 binary junk \xff\xfe")
     assert problems

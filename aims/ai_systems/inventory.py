@@ -6,7 +6,6 @@ The EU AI Act category is set by the classification wizard, never typed here.
 """
 from __future__ import annotations
 
-import io
 from datetime import datetime
 
 import pandas as pd
@@ -222,47 +221,3 @@ def csv_template() -> bytes:
                "sourcing": "vendor API", "model_type": "LLM", "automation": "human in the loop",
                "org_role": "deployer", "personal_data": "no", "eu_market": "yes"}
     return pd.DataFrame([{f: example.get(f, "") for f in FIELDS}]).to_csv(index=False).encode("utf-8")
-
-
-def parse_csv(data: bytes | str) -> tuple[list[dict], list[str]]:
-    """Rows from CSV text or bytes, and the problems found (row numbers as in a spreadsheet,
-    header = row 1). Columns may be named by field ('business_owner') or label ('Business owner')."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    if len(raw) > CSV_MAX_BYTES:
-        return [], [f"The file is {len(raw) // 1000} kB; the limit is {CSV_MAX_BYTES // 1000} kB."]
-    try:
-        df = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                         sep=None, engine="python")
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        return [], [f"This is not a readable CSV file ({str(exc).splitlines()[0]})."]
-    by_label = {label.lower(): f for f, (label, _) in FIELDS.items()}
-    rename, problems = {}, []
-    for col in df.columns:
-        key = str(col).strip()
-        field = key if key in FIELDS else by_label.get(key.lower())
-        if field is None:
-            problems.append(f"Unknown column {key!r}; allowed: {', '.join(FIELDS)}.")
-        else:
-            rename[col] = field
-    if "name" not in rename.values():
-        problems.append("The CSV needs a 'name' column.")
-    if len(df) > CSV_MAX_ROWS:
-        problems.append(f"The CSV has {len(df)} rows; the limit is {CSV_MAX_ROWS}.")
-    if df.empty:
-        problems.append("The CSV has no data rows.")
-    if problems:
-        return [], problems
-    df = df.rename(columns=rename)
-    rows = []
-    for n, rec in enumerate(df.to_dict("records"), start=2):
-        row = {k: v for k, v in rec.items() if not blank(v)}
-        try:
-            clean(row)
-        except ValidationError as exc:
-            problems.extend(f"Row {n}: {m}" for m in exc.problems)
-        rows.append(row)
-    names = [str(r.get("name", "")).strip().lower() for r in rows]
-    for n, name in enumerate(names, start=2):
-        if name and names.index(name) + 2 != n:
-            problems.append(f"Row {n}: the name {rows[n - 2]['name']!r} appears twice in the file.")
-    return rows, problems
