@@ -94,11 +94,7 @@ def test_a_new_clients_roadmap_generate_phases_replan_and_effort(server, page):
     assert page.get_by_role("tab", name="Phases and effort", selected=True).count() == 1
 
     page.get_by_text("Drop a phase", exact=True).click()
-    box = page.locator("[data-testid='stMain'] [role='combobox'][aria-label='Phase to drop']").first
-    box.click()
-    page.keyboard.type(f"Supplier reviews {tag}")                   # the list is long: narrow it down
-    page.wait_for_timeout(300)
-    page.get_by_role("option").filter(has_text=f"Supplier reviews {tag}").first.click()
+    pick(page, page.locator("[data-testid='stMain']"), "Phase to drop", f"Supplier reviews {tag}")  # a long list
     wait_idle(page)
     page.get_by_role("button", name="Drop the phase").click()
     wait_idle(page)
