@@ -3,28 +3,12 @@ status (Documented information page and overview), records kept as available wit
 open major nonconformities, Stage 2's verified evidence, and what the target date means."""
 from datetime import date, timedelta
 
+from test_pages_governance import go, live, ws_id
+
 from aims.catalog import standard as catalog
 from aims.governance import documents
-from aims.store import db, workspaces
 
 NC = "Record of nonconformities and actions taken"
-
-
-def live():
-    from aims.ui.chrome import _open
-    return _open(db.database_path())
-
-
-def ws_id():
-    return int(workspaces.list_all(live()).iloc[0]["id"])
-
-
-def go(at, page, **params):
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def metric(at, label):
