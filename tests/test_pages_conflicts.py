@@ -174,3 +174,20 @@ def test_risk_form_keeps_what_the_second_session_typed(two):
     assert (r["description"], r["title"]) == ("Description A", "Model drift (B)")
     b.run()
     assert not any("since you opened this" in w.value for w in b.warning)
+
+
+def test_cancel_keeps_what_was_typed_and_show_latest_reloads_the_form(two):
+    a, b = two
+    con = live(a)
+    for at in (a, b):
+        open_page(at, "pages/gap-analysis.py", req="9.2.1")
+    widget(a, "text_area", "_notes").input("A's note")
+    submit(a)
+    widget(b, "text_area", "_notes").input("B's note")
+    submit(b)
+    submit(b, "Cancel")
+    assert not any("since you opened this" in w.value for w in b.warning)
+    assert widget(b, "text_area", "_notes").value == "B's note" and gap(con, "9.2.1")["notes"] == "A's note"
+    submit(b, "Show latest")
+    assert widget(b, "text_area", "_notes").value == "A's note"
+    assert not any("Changed by someone else" in c.value for c in b.caption)
