@@ -16,6 +16,7 @@ import re
 import threading
 import time
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
@@ -54,13 +55,15 @@ def database_path() -> str:
 
 
 _local_name: str | None = None     # the name this installation's user gave (see set_local_user)
+# The signed-in person acting in this context (set by aims.access.identity), or None.
+acting_as: ContextVar[str | None] = ContextVar("aims_acting_as", default=None)
 
 
 def current_user() -> str:
-    """Who a change is attributed to: AIMS_USER if set, else the name the local user gave,
-    else the operating-system login."""
+    """Who a change is attributed to: the signed-in person's email when someone is signed in,
+    else AIMS_USER if set, else the name the local user gave, else the operating-system login."""
     try:
-        return os.environ.get("AIMS_USER") or _local_name or getpass.getuser()
+        return acting_as.get() or os.environ.get("AIMS_USER") or _local_name or getpass.getuser()
     except Exception:  # no login name (some containers)
         return "local user"
 
@@ -287,12 +290,13 @@ def _text(value: Any) -> str | None:
 
 def log_change(cur, workspace_id: int | None, entity: str, entity_id: str, field: str,
                old: Any, new: Any, who: str | None = None) -> None:
-    """Write one change-log row (values stored as text; None stays NULL)."""
+    """Write one change-log row (values stored as text; None stays NULL). `who` is recorded
+    only when nobody is signed in: a signed-in person's changes always carry their email."""
     cur.execute(
         "INSERT INTO change_log (workspace_id, entity, entity_id, field, old_value, new_value, changed_at, changed_by)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [workspace_id, entity, str(entity_id), field, _text(old), _text(new), datetime.now(),
-         who or current_user()])
+         acting_as.get() or who or current_user()])   # a signed-in person is never recorded under another name
 
 
 def log_diff(cur, workspace_id: int | None, entity: str, entity_id: str, old: dict, new: dict,

@@ -118,7 +118,7 @@ def measure_pages(path: str, ws_id: int, repeat: int) -> dict:
         # A change, as any save makes one: a change-log row bumps the data version, so every read
         # and figure the app caches per version is computed again.
         from aims.store import db
-        with db.writing(chrome._open(path)) as cur:
+        with db.writing(chrome._open(path, True)) as cur:
             db.log_change(cur, None, "benchmark", "cold run", "marker", None, None, "benchmark")
         at.switch_page(page).run()
 
@@ -130,7 +130,7 @@ def measure_pages(path: str, ws_id: int, repeat: int) -> dict:
         out[page] = timed(lambda: at.switch_page(page).run(), repeat)
         out[page]["cold"] = timed(lambda: cold(page), repeat)
     interactions = {}
-    ids = _first_ids(chrome._open(path), ws_id)
+    ids = _first_ids(chrome._open(path, True), ws_id)
     for page, what, how, opened in INTERACTIONS:
         if not (ROOT / page).exists():
             continue

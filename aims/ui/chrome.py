@@ -24,11 +24,14 @@ from aims.catalog import standard as catalog_mod
 from aims.common.text import visible_controls
 from aims.common.validate import ValidationError
 from aims.demo import client as demo
+from aims.access import identity, members
 from aims.store import db, workspaces
+from aims.ui import signin
 
 WS_KEY = "ws_picker"
 _WS_NEXT = "_ws_next"       # the workspace the next run's picker opens (see switch_workspace)
 PAGE_KEY = "_page"          # the URL path of the page running (set by the frame)
+ROLE_KEY = "_role"          # the acting person's role in the open workspace (set by the frame)
 _FRAMED = "_framed"         # set by entry() for the page it runs: the frame is drawn
 
 # The screens, grouped as the sidebar shows them: (script, title, icon, URL path). Each script
@@ -68,18 +71,22 @@ gc.set_threshold(50_000, 20, 10)
 
 
 @st.cache_resource(show_spinner="Opening the database...")
-def _open(path: str):
+def _open(path: str, demo_on_empty: bool = True):
     con = db.open_database(path)
-    demo.ensure(con, catalog_mod.load())
+    if demo_on_empty:
+        with identity.acting(identity.LOCAL):      # the installation's own start-up, nobody's edit
+            demo.ensure(con, catalog_mod.load())
     return con
 
 
 def connection():
     """The process-wide root connection for AIMS_DB; stops the page with a clear message when
-    another program holds the file or the file is no usable database (nothing written to it)."""
+    another program holds the file or the file is no usable database (nothing written to it).
+    An empty database gets the demo workspace, unless sign-in is configured (a team's server
+    starts empty: its administrators create the workspaces)."""
     path = db.database_path()
     try:
-        return _open(path)
+        return _open(path, not signin.settings().sign_in)
     except db.DatabaseLockedError as exc:
         st.error(f"**The database is in use.** {exc}", icon=":material/lock:")
         st.stop()
@@ -97,13 +104,18 @@ def _frame():
     # an emoji icon is drawn in the browser; a :material/...: one is fetched from fonts.gstatic.com by
     # every visitor's browser (and fails on an offline machine)
     st.set_page_config(page_title="AIMS Workbench", page_icon="\U0001f6e1\ufe0f", layout="wide")
+    team = signin.settings()
+    actor = signin.gate(team)
     con = connection()
-    st.session_state["workspace"] = pick_workspace(con)
+    st.session_state["workspace"] = ws = pick_workspace(con)
+    st.session_state[ROLE_KEY] = members.role(con, ws["id"]) if ws else None
     page = st.navigation({section: [st.Page(script, title=title, icon=icon, url_path=path, default=path == DEFAULT_PAGE)
                                     for script, title, icon, path in items]
                           for section, items in SECTIONS.items()})
     cat = catalog()
-    _who(con)
+    signin.sidebar(con, team, actor, ws)
+    if not actor.signed_in:
+        _who(con)
     st.sidebar.caption(f"Catalogue: {cat.name}, content {cat.version}")
     st.session_state[PAGE_KEY] = page.url_path
     return page
@@ -216,15 +228,22 @@ def pick_workspace(con) -> dict | None:
     (switch_workspace); the URL when it changed (new tab, shared link); the picker as the user
     left it; the last choice; the first workspace. The widget's key carries a digest of the
     names, so a renamed workspace shows its new name (Streamlit keeps a keyed selectbox's old
-    labels). Returns the chosen workspace, or None when there is none."""
+    labels). Only the workspaces the acting person is a member of are offered; a URL naming
+    another one says so. Returns the chosen workspace, or None when there is none."""
     ws = workspaces.list_all(con)
+    allowed = members.visible_ids(con)
+    if allowed is not None:
+        ws = ws[ws["id"].astype(int).isin(allowed)]
+    raw = st.query_params.get("ws")
+    if raw and raw != st.session_state.get("_ws_url_seen") and not (raw.isdigit() and int(raw) in set(ws["id"].astype(int))):
+        st.warning(f"The link names workspace {plain(raw)}, which is not one of yours (or no longer exists): "
+                   "ask its owner to add you as a member.", icon=":material/block:")
     if ws.empty:
         st.session_state.pop(WS_KEY, None)
         return None
     ids = [int(i) for i in ws["id"]]
     names = dict(zip(ids, ws["name"]))
     widget = f"{WS_KEY}_{digest(sorted(names.items()))}"
-    raw = st.query_params.get("ws")
     from_url = int(raw) if raw and raw.isdigit() and int(raw) in ids else None
     if _WS_NEXT in st.session_state:
         chosen = st.session_state.pop(_WS_NEXT)
@@ -264,10 +283,34 @@ def require_workspace() -> dict:
     """The selected workspace, or stop the page with a pointer to the Workspaces page."""
     ws = current_workspace()
     if ws is None:
-        st.info("There is no active workspace. Create one on the Workspaces page.", icon=":material/info:")
-        st.page_link("pages/workspaces.py", label="Go to Workspaces", icon=":material/folder_open:")
+        actor = identity.current()
+        if actor.local or actor.admin:
+            st.info("There is no active workspace. Create one on the Workspaces page.", icon=":material/info:")
+            st.page_link("pages/workspaces.py", label="Go to Workspaces", icon=":material/folder_open:")
+        else:
+            st.info(f"{plain(actor.email or 'You')} is not a member of any workspace yet. Ask a workspace owner or an "
+                    "administrator to add you.", icon=":material/info:")
         st.stop()
     return ws
+
+
+def role() -> str | None:
+    """The acting person's role in the open workspace ('owner' for the local user)."""
+    return st.session_state.get(ROLE_KEY)
+
+
+def may_edit(owned: bool = False) -> bool:
+    """Whether the open workspace's edit widgets are drawn for the acting person: owners and
+    editors get them all; contributors those of the records they may own (`owned=True`: the
+    gap-analysis rows, actions, risks and documents), and aims refuses their saves of others'
+    records; viewers none. Never the check itself: every write function checks in aims."""
+    r = role()
+    return r in ("owner", "editor") or (owned and r == "contributor")
+
+
+def may_manage() -> bool:
+    """Whether the workspace's members, archiving and deletion are offered (owners, administrators)."""
+    return role() == "owner" or identity.current().admin
 
 
 _CSS = """<style>
