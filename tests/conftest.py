@@ -8,6 +8,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from aims.access import identity  # noqa: E402
 from aims.catalog import standard as catalog_mod  # noqa: E402
 from aims.store import db, workspaces  # noqa: E402
 from aims.ui import chrome  # noqa: E402
@@ -20,6 +21,8 @@ def _isolated_env(tmp_path, monkeypatch):
     """Point AIMS_DB at a temp file so nothing can reach data/aims.duckdb."""
     monkeypatch.setenv("AIMS_DB", str(tmp_path / "app.duckdb"))
     monkeypatch.setenv("AIMS_USER", "tester")
+    yield
+    identity.set_default(identity.LOCAL)   # a signed-in app run sets the process default to NOBODY
 
 
 @pytest.fixture

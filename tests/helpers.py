@@ -26,6 +26,33 @@ def start_app(db_path, monkeypatch, timeout: int = 60):
     return at
 
 
+# Sign-in configured as a team installation has it (the provider is never reached in AppTest).
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32, "client_id": "aims",
+        "client_secret": "secret", "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+
+
+def start_as(db_path, monkeypatch, email: str | None, name: str = "", admins=(), timeout: int = 60, page: str | None = None):
+    """The app with sign-in configured, signed in as `email` (None: nobody signed in yet), on
+    `db_path`; `admins` are the app administrators; `page` (a pages/ script) is opened first."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("AIMS_DB", str(db_path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file("../app.py", default_timeout=timeout)
+    at.secrets["auth"] = AUTH
+    at.secrets["aims"] = {"admins": list(admins)}
+    if email is not None:
+        at.user = {"is_logged_in": True, "email": email, "name": name}
+    at.run()
+    assert not at.exception, at.exception
+    if page:
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+    return at
+
+
 
 def log_count(con):
     """Rows in the change log."""

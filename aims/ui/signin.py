@@ -35,7 +35,7 @@ def gate(s: team.Settings) -> Actor:
         return identity.LOCAL
     identity.set_default(identity.NOBODY)       # code that forgets who acts may do nothing
     identity.use(identity.NOBODY)
-    if not st.user.is_logged_in:
+    if not st.user.get("is_logged_in"):
         _sign_in_screen()
         st.stop()
     actor = s.person(str(st.user.get("email") or ""), str(st.user.get("name") or ""))
