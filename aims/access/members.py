@@ -52,6 +52,24 @@ def require(cur, workspace_id: int, need: str, *, owner: str | None = None, what
         raise AccessDenied(rules.refusal(actor, role, need, _workspace_label(cur, workspace_id), what, owner))
 
 
+def require_each(cur, workspace_id: int, owned: dict[str, str | None], actor: Actor | None = None) -> None:
+    """`require(..., 'edit')` for several records at once, with one message listing every record
+    refused: `owned` maps what a record is ("risk R-003") to its owner text, or to None for a
+    change contributors may not make even to what they own."""
+    actor = actor or identity.current()
+    if actor.local or not owned:
+        return
+    role, name = _membership(cur, workspace_id, actor)
+    if role != "contributor":
+        require(cur, workspace_id, rules.EDIT, actor=actor)
+        return
+    label = _workspace_label(cur, workspace_id)
+    refused = [rules.refusal(actor, role, rules.EDIT, label, what, owner)
+               for what, owner in owned.items() if not rules.allows(actor, role, rules.EDIT, owner, name)]
+    if refused:
+        raise AccessDenied(refused[:10] + ([f"... and {len(refused) - 10} more."] if len(refused) > 10 else []))
+
+
 def require_admin(what: str = "create workspaces", actor: Actor | None = None) -> None:
     """Raise AccessDenied unless the actor is an app administrator (or the local user)."""
     actor = actor or identity.current()

@@ -25,6 +25,8 @@ from functools import lru_cache
 
 import pandas as pd
 
+from aims.access import members
+from aims.access.rules import EDIT
 from aims.ai_systems import inventory
 from aims.catalog.standard import CatalogError, load_json
 from aims.common.validate import ValidationError, day, raise_if
@@ -262,7 +264,7 @@ def dates_table(con) -> pd.DataFrame:
     r = rules()
     with db.reading(con) as cur:
         missing = {d["key"] for d in r.dates} - _stored_keys(cur)
-    if missing:
+    if missing:   # seeding the catalogue's dates is nobody's edit: no permission, no change-log row
         now = datetime.now()
         with db.writing(con) as cur:
             missing -= _stored_keys(cur)   # another session may have added them meanwhile
@@ -295,6 +297,7 @@ def update_date(con, key: str, applies_from, checked_on, who: str | None = None,
     if checked and checked > date.today():
         p.append("'Checked on' cannot be in the future.")
     raise_if(p)
+    members.require_admin("change the EU AI Act dates, which every workspace uses")
     with db.transaction(con) as tx:
         table = dates_table(tx).set_index("key")
         if key not in table.index:
@@ -344,8 +347,9 @@ def record(con, workspace_id: int, system_id: str, answers: dict, role: str, who
     if system is None:
         raise ValidationError(f"There is no AI system {system_id!r} in this workspace.")
     result = classify(answers)
-    who = who or db.current_user()
+    who = db.author(who)
     with db.writing(con) as cur:
+        members.require(cur, workspace_id, EDIT)
         version = cur.execute("SELECT coalesce(max(version), 0) + 1 FROM ai_act_classification"
                               " WHERE workspace_id = ? AND system_id = ?", [int(workspace_id), system_id]).fetchone()[0]
         cur.execute("INSERT INTO ai_act_classification (workspace_id, system_id, version, role, answers, category,"

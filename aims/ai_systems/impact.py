@@ -21,6 +21,8 @@ from functools import lru_cache
 
 import pandas as pd
 
+from aims.access import members
+from aims.access.rules import EDIT
 from aims.ai_systems import inventory
 from aims.catalog.standard import CONTROL_IDS, CatalogError, load_json
 from aims.common.validate import LONG_TEXT, ValidationError, day, raise_if, text
@@ -195,6 +197,7 @@ def start(con, workspace_id: int, system_id: str, assessor: str = "", who: str |
     previous = mine.iloc[0]["id"] if not mine.empty else None
     now = datetime.now()
     with db.writing(con) as cur:
+        members.require(cur, workspace_id, EDIT)
         new_id = db.next_local_id(cur, "impact_assessment", workspace_id, "IA")
         version = int(mine["version"].max()) + 1 if not mine.empty else 1
         cur.execute("INSERT INTO impact_assessment (workspace_id, id, system_id, version, status, assessor,"
@@ -225,6 +228,8 @@ def save_answers(con, workspace_id: int, assessment_id: str, changes: dict[str, 
 
 def _save_answers(con, workspace_id: int, assessment_id: str, changes: dict[str, dict], who: str | None,
                   base: dict[str, dict] | None) -> int:
+    with db.reading(con) as cur:
+        members.require(cur, workspace_id, EDIT)
     a = get(con, workspace_id, assessment_id)
     if a is None:
         raise ValidationError(f"There is no impact assessment {assessment_id!r} in this workspace.")
@@ -305,6 +310,7 @@ def save_context(con, workspace_id: int, assessment_id: str, data: dict, who: st
     row = clean_context(data, p)
     raise_if(p)
     with db.transaction(con) as tx:
+        members.require(tx.cur, workspace_id, EDIT)
         a = get(tx, workspace_id, assessment_id)
         if a is None:
             raise ValidationError(f"There is no impact assessment {assessment_id!r} in this workspace.")
@@ -331,6 +337,7 @@ def save_context(con, workspace_id: int, assessment_id: str, data: dict, who: st
 def _refresh_level(con, workspace_id: int, assessment_id: str) -> None:
     s = score({q: a["value"] for q, a in answers(con, workspace_id, assessment_id).items()})
     with db.writing(con) as cur:
+        members.require(cur, workspace_id, EDIT)
         cur.execute("UPDATE impact_assessment SET overall_level = ? WHERE workspace_id = ? AND id = ?",
                     [s["overall"] or "", int(workspace_id), assessment_id])
 
@@ -366,6 +373,7 @@ def set_status(con, workspace_id: int, assessment_id: str, status: str, approver
             p.append(f"Only {s['answered']} of {s['total']} questions are answered; answer them all before approval.")
     raise_if(p)
     with db.writing(con) as cur:
+        members.require(cur, workspace_id, EDIT)
         cur.execute("UPDATE impact_assessment SET " + ", ".join(f"{k} = ?" for k in new) + ", updated_at = ?"
                     " WHERE workspace_id = ? AND id = ?", list(new.values()) + [datetime.now(), int(workspace_id), assessment_id])
         db.log_diff(cur, int(workspace_id), "impact_assessment", assessment_id, {k: a[k] for k in new}, new, who)

@@ -10,6 +10,8 @@ from datetime import datetime
 
 import pandas as pd
 
+from aims.access import members
+from aims.access.rules import EDIT
 from aims.common.validate import LONG_TEXT, ValidationError, blank, choice, day, raise_if, text
 from aims.store import conflicts, db
 
@@ -124,6 +126,7 @@ def create_many(con, workspace_id: int, rows: list[dict], who: str | None = None
     ids = []
     with db.writing(con) as cur:
         db.require_workspace(cur, workspace_id)
+        members.require(cur, workspace_id, EDIT)
         taken = _names_taken(cur, workspace_id)
         for n, row in enumerate(cleaned, start=1):
             if row["name"].lower() in taken:
@@ -157,6 +160,7 @@ def update(con, workspace_id: int, system_id: str, data: dict, who: str | None =
     row = clean(data, partial=True)
     with db.transaction(con) as tx:
         cur = tx.cur
+        members.require(cur, workspace_id, EDIT)
         old = get(tx, workspace_id, system_id)
         if old is None:
             raise ValidationError(f"There is no AI system {system_id!r} in this workspace.")
@@ -188,6 +192,7 @@ def retire(con, workspace_id: int, system_id: str, who: str | None = None) -> No
     if old is None:
         raise ValidationError(f"There is no AI system {system_id!r} in this workspace.")
     with db.writing(con) as cur:
+        members.require(cur, workspace_id, EDIT)
         cur.execute("UPDATE ai_system SET status = 'retired', lifecycle_stage = 'retired', updated_at = ?"
                     " WHERE workspace_id = ? AND id = ?", [datetime.now(), int(workspace_id), system_id])
         db.log_diff(cur, int(workspace_id), "ai_system", system_id,
@@ -203,6 +208,7 @@ def set_category(con, workspace_id: int, system_id: str, category: str, who: str
     if old is None:
         raise ValidationError(f"There is no AI system {system_id!r} in this workspace.")
     with db.writing(con) as cur:
+        members.require(cur, workspace_id, EDIT)
         cur.execute("UPDATE ai_system SET ai_act_category = ?, updated_at = ? WHERE workspace_id = ? AND id = ?",
                     [category, datetime.now(), int(workspace_id), system_id])
         db.log_change(cur, int(workspace_id), "ai_system", system_id, "ai_act_category", old["ai_act_category"],

@@ -10,6 +10,8 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from aims.access import members
+from aims.access.rules import EDIT
 from aims.catalog.standard import Catalog
 from aims.common.validate import LONG_TEXT, ValidationError, blank, choice, day, integer, raise_if, text
 from aims.store import conflicts, db
@@ -29,6 +31,7 @@ INCLUSION_REASONS = ("risk treatment", "legal or regulatory", "contractual", "be
 GAP_FIELDS = ("maturity", "target", "evidence_strength", "evidence", "owner", "due", "notes")
 SOA_FIELDS = ("applicable", "inclusion_reasons", "exclusion_reason", "implementation", "owner", "evidence_ref")
 ALL_FIELDS = tuple(dict.fromkeys(GAP_FIELDS + SOA_FIELDS))
+APPLICABILITY = {"applicable", "inclusion_reasons", "exclusion_reason"}   # contributors never change these
 _DEFAULTS = {"maturity": None, "target": None, "applicable": True, "inclusion_reasons": "",
              "exclusion_reason": "", "implementation": "not started", "evidence_strength": "none",
              "evidence": "", "evidence_ref": "", "owner": "", "due": None, "notes": ""}
@@ -130,7 +133,7 @@ def save(con, workspace_id: int, catalog: Catalog, changes: dict[str, dict], who
     if not cleaned:
         return 0
     seen = None if base is None else {r: _clean_seen(catalog, r, f) for r, f in base.items()}
-    now, who = datetime.now(), who or db.current_user()
+    now, who = datetime.now(), db.author(who)
     changed = 0
     with db.writing(con) as cur:
         db.require_workspace(cur, workspace_id)
@@ -139,6 +142,10 @@ def save(con, workspace_id: int, catalog: Catalog, changes: dict[str, dict], who
         current = cur.execute("SELECT * FROM assessment WHERE workspace_id = ? AND req_id IN (SELECT unnest(?))",
                               [int(workspace_id), list(cleaned)]).df()
         existing = {r["req_id"]: r for r in current.to_dict("records")}
+        # contributors change the gap-analysis rows they own, never a row's SoA applicability
+        members.require_each(cur, workspace_id, {
+            f"requirement {r}": None if set(row) & APPLICABILITY else (existing[r]["owner"] if r in existing else "")
+            for r, row in cleaned.items()})
         problems, merged, found = [], {}, []
         for req_id, row in cleaned.items():
             old = {f: _plain(existing[req_id][f]) for f in ALL_FIELDS} if req_id in existing else dict(_DEFAULTS)
@@ -227,6 +234,7 @@ def _set_soa_approval(tx, workspace_id: int, data: dict, who: str | None, base: 
         p.append("The approval date cannot be in the future.")
     raise_if(p)
     with db.writing(tx) as cur:
+        members.require(cur, workspace_id, EDIT)
         cur.execute("INSERT INTO soa_approval VALUES (?, ?, ?, ?, ?) ON CONFLICT (workspace_id) DO UPDATE SET"
                     " version = excluded.version, approved_by = excluded.approved_by,"
                     " approved_on = excluded.approved_on, updated_at = excluded.updated_at",

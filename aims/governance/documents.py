@@ -32,6 +32,8 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from aims.access import members
+from aims.access.rules import EDIT
 from aims.catalog.standard import Catalog
 from aims.common.validate import LONG_TEXT, ValidationError, blank, choice, day, integer, raise_if, text
 from aims.store import conflicts, db
@@ -308,6 +310,8 @@ def save(con, workspace_id: int, catalog: Catalog, changes: dict[str, dict], who
     with db.transaction(con) as tx:        # the read, the checks and the write see one state
         reg = register(tx, workspace_id, catalog, today).set_index("id")
         stored = set(_stored(tx, workspace_id)["id"])
+        members.require_each(tx.cur, workspace_id, {f"document {reg.at[d, 'document']!r}": reg.at[d, "owner"]
+                                                    for d in changes if d in reg.index})
         p: list[str] = []
         merged, found = {}, []
         for doc_id, fields in changes.items():
@@ -334,7 +338,7 @@ def save(con, workspace_id: int, catalog: Catalog, changes: dict[str, dict], who
         if len(set(titles.values())) != len(titles):
             p.append("Two documents would have the same name; document names must be unique.")
         raise_if(p)
-        now, who = datetime.now(), who or db.current_user()
+        now, who = datetime.now(), db.author(who)
         n = 0
         cur = tx.cur
         for doc_id, (old, new, custom) in merged.items():
@@ -369,9 +373,10 @@ def add(con, workspace_id: int, catalog: Catalog, data: dict, who: str | None = 
     if new["title"] and new["title"].lower() in taken:
         p.append(f"A document named {new['title']!r} is already in the register.")
     raise_if(p)
-    now, who = datetime.now(), who or db.current_user()
+    now, who = datetime.now(), db.author(who)
     with db.writing(con) as cur:
         db.require_workspace(cur, workspace_id)
+        members.require(cur, workspace_id, EDIT, owner=new["owner"], what="a new document")
         doc_id = db.next_local_id(cur, "document_register", int(workspace_id), "D")
         cur.execute("INSERT INTO document_register (workspace_id, id, " + ", ".join(_STORED)
                     + ", updated_at, updated_by) VALUES (" + ", ".join(["?"] * (len(_STORED) + 4)) + ")",
@@ -389,5 +394,6 @@ def delete(con, workspace_id: int, catalog: Catalog, doc_id: str, who: str | Non
     if not reg.at[doc_id, "custom"]:
         raise ValidationError(f"{doc_id} is required by the catalogue and cannot be removed; set its status instead.")
     with db.writing(con) as cur:
+        members.require(cur, workspace_id, EDIT, what=f"removing document {doc_id}")
         cur.execute("DELETE FROM document_register WHERE workspace_id = ? AND id = ?", [int(workspace_id), doc_id])
         db.log_change(cur, int(workspace_id), "document", doc_id, "deleted", reg.at[doc_id, "document"], None, who)

@@ -21,6 +21,8 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from aims.access import members
+from aims.access.rules import EDIT
 from aims.catalog.standard import Catalog
 from aims.common.validate import LONG_TEXT, ValidationError, blank, choice, day, raise_if, text
 from aims.governance.content import load as load_content
@@ -189,8 +191,9 @@ def create(con, workspace_id: int, data: dict, who: str | None = None, today: da
             p.append(f"Version {open_.iloc[0]['version']} is still {open_.iloc[0]['status']}: approve or "
                      "retire it before starting another version.")
     raise_if(p)
-    now, who = datetime.now(), who or db.current_user()
+    now, who = datetime.now(), db.author(who)
     with db.writing(con) as cur:
+        members.require(cur, workspace_id, EDIT)
         db.require_workspace(cur, workspace_id)
         new_id = db.next_local_id(cur, "policy_version", int(workspace_id), "P")
         if new["status"] == "approved":
@@ -250,10 +253,11 @@ def _update(tx, workspace_id: int, policy_id: str, data: dict, who: str | None, 
                      + " cannot change. Start a new version to revise the policy.")
     _check_approval(new, p, today)
     raise_if(p)
-    now, who = datetime.now(), who or db.current_user()
+    now, who = datetime.now(), db.author(who)
     logged_old = {**old, "principles": "; ".join(old["principles"])}
     logged_new = {**new, "principles": "; ".join(new["principles"])}
     with db.writing(tx) as cur:
+        members.require(cur, workspace_id, EDIT)
         if new["status"] == "approved" and old["status"] != "approved":
             _retire_approved(cur, int(workspace_id), who, now)
         n = db.log_diff(cur, int(workspace_id), "policy", policy_id,
@@ -290,6 +294,7 @@ def delete_draft(con, workspace_id: int, policy_id: str, who: str | None = None)
         raise ValidationError(f"Version {old['version']} is {old['status']}: only a draft or a version in "
                               "review can be deleted; retire it instead.")
     with db.writing(con) as cur:
+        members.require(cur, workspace_id, EDIT)
         cur.execute("DELETE FROM policy_version WHERE workspace_id = ? AND id = ?", [int(workspace_id), policy_id])
         db.log_change(cur, int(workspace_id), "policy", policy_id, "deleted", old["version"], None, who)
 

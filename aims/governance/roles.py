@@ -16,6 +16,8 @@ from datetime import datetime
 
 import pandas as pd
 
+from aims.access import members
+from aims.access.rules import EDIT
 from aims.common.validate import LONG_TEXT, ValidationError, blank, raise_if, text
 from aims.governance.content import Activity, ActivityGroup
 from aims.governance.content import load as load_content
@@ -240,6 +242,7 @@ def _delete(con, workspace_id: int, entity: str, item_id: str, current: pd.DataF
     if item_id not in names:
         raise ValidationError(f"There is no {entity} {item_id!r} in this workspace.")
     with db.writing(con) as cur:
+        members.require(cur, workspace_id, EDIT)
         for sql in _DELETES[entity]:
             cur.execute(sql, [int(workspace_id), item_id])
         db.log_change(cur, int(workspace_id), entity, item_id, "deleted", names[item_id], None, who)
@@ -247,12 +250,18 @@ def _delete(con, workspace_id: int, entity: str, item_id: str, current: pd.DataF
 
 # ---- writes: people ---------------------------------------------------------------------------
 
-def _insert_all(con, workspace_id: int, cleaned: list[dict], table: str, prefix: str, write) -> list[str]:
+def _insert_all(con, workspace_id: int, cleaned: list[dict], table: str, prefix: str, write,
+                owners: bool = False) -> list[str]:
     """Give each cleaned row the next local ID of `table` ('PE-001') and write(cur, id, row) it, all
-    in one transaction; returns the IDs in order."""
+    in one transaction; returns the IDs in order. `owners`: the rows are people named as owners
+    of records, which a contributor may do for themselves only."""
     ids = []
     with db.writing(con) as cur:
         db.require_workspace(cur, workspace_id)
+        if owners:
+            members.require_each(cur, workspace_id, {f"adding {r['name']!r} to the people": r["name"] for r in cleaned})
+        else:
+            members.require(cur, workspace_id, EDIT)
         for row in cleaned:
             ids.append(db.next_local_id(cur, table, int(workspace_id), prefix))
             write(cur, ids[-1], row)
@@ -279,8 +288,9 @@ def add_person(con, workspace_id: int, data: dict, who: str | None = None) -> st
     return add_people(con, workspace_id, [data], who)[0]
 
 
-def add_people(con, workspace_id: int, rows: list[dict], who: str | None = None) -> list[str]:
-    """Add several people in one transaction; returns their IDs. All or nothing."""
+def add_people(con, workspace_id: int, rows: list[dict], who: str | None = None, *, owners: bool = False) -> list[str]:
+    """Add several people in one transaction; returns their IDs. All or nothing. `owners`: see
+    _insert_all (register_owners)."""
     cleaned = _new_rows(rows, _clean_person, persons(con, workspace_id),
                         "A person named {!r} is already listed; use another name (add an initial).")
 
@@ -289,7 +299,7 @@ def add_people(con, workspace_id: int, rows: list[dict], who: str | None = None)
                     [int(workspace_id), pid, row["name"], row["job_title"], datetime.now()])
         db.log_diff(cur, int(workspace_id), "person", pid, {}, row, who)
 
-    return _insert_all(con, workspace_id, cleaned, "gov_person", "PE", write)
+    return _insert_all(con, workspace_id, cleaned, "gov_person", "PE", write, owners)
 
 
 _LABELLED = re.compile(r"(.+?)\s*\(([^()]+)\)")
@@ -314,7 +324,7 @@ def register_owners(con, workspace_id: int, names, who: str | None = None) -> li
             continue
         new.append({"name": name, "job_title": title})
         known |= {typed.lower(), name.lower()}
-    return add_people(con, workspace_id, new, who) if new else []
+    return add_people(con, workspace_id, new, who, owners=True) if new else []
 
 
 def save_people(con, workspace_id: int, changes: dict[str, dict], who: str | None = None,
@@ -323,6 +333,7 @@ def save_people(con, workspace_id: int, changes: dict[str, dict], who: str | Non
     values the user's screen showed (see aims.store.conflicts)."""
     n = 0
     with db.transaction(con) as tx:
+        members.require(tx.cur, workspace_id, EDIT)
         merged = _checked_edits(tx, workspace_id, persons(tx, workspace_id), changes, "person", ("name", "job_title"),
                                 _clean_person, "Two people would be named {!r}; names must be unique.", base)
         cur = tx.cur
@@ -413,6 +424,7 @@ def save_roles(con, workspace_id: int, changes: dict[str, dict], who: str | None
     `base`: the values the user's screen showed (see aims.store.conflicts)."""
     n = 0
     with db.transaction(con) as tx:
+        members.require(tx.cur, workspace_id, EDIT)
         people_df = persons(tx, workspace_id)
         merged = _checked_edits(tx, workspace_id, roles(tx, workspace_id), changes, "role",
                                 ("name", "responsibilities", "holders"), lambda data, p: _clean_role(data, people_df, p),
@@ -506,6 +518,7 @@ def _save_raci(tx, workspace_id: int, changes: dict[str, dict], who: str | None,
     raise_if(p)
     n = 0
     with db.writing(tx) as cur:
+        members.require(cur, workspace_id, EDIT)
         for (act, rid), letter in wanted.items():
             old = state.get((act, rid), "")
             if old == letter:

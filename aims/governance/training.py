@@ -13,6 +13,8 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from aims.access import members
+from aims.access.rules import EDIT
 from aims.common.validate import LONG_TEXT, ValidationError, blank, choice, day, raise_if, text
 from aims.governance.roles import holders as role_holders
 from aims.governance.roles import persons, roles
@@ -209,6 +211,7 @@ def add_session(con, workspace_id: int, data: dict, who: str | None = None) -> s
     row = _clean(data, _role_ids(con, workspace_id), p)
     raise_if(p)
     with db.writing(con) as cur:
+        members.require(cur, workspace_id, EDIT)
         db.require_workspace(cur, workspace_id)
         sid = db.next_local_id(cur, "training_session", int(workspace_id), "TR")
         cur.execute("INSERT INTO training_session (workspace_id, id, " + ", ".join(FIELDS) + ", updated_at)"
@@ -253,6 +256,7 @@ def _update_session(tx, workspace_id: int, session_id: str, data: dict, who: str
                  "must be today or earlier.")
     raise_if(p)
     with db.writing(tx) as cur:
+        members.require(cur, workspace_id, EDIT)
         n = db.log_diff(cur, int(workspace_id), "training", session_id, old, new, who)
         if n:
             cur.execute("UPDATE training_session SET " + ", ".join(f"{f} = ?" for f in FIELDS)
@@ -268,6 +272,7 @@ def delete_session(con, workspace_id: int, session_id: str, who: str | None = No
     if hit.empty:
         raise ValidationError(f"There is no training session {session_id!r} in this workspace.")
     with db.writing(con) as cur:
+        members.require(cur, workspace_id, EDIT)
         cur.execute("DELETE FROM training_attendance WHERE workspace_id = ? AND session_id = ?",
                     [int(workspace_id), session_id])
         cur.execute("DELETE FROM training_session WHERE workspace_id = ? AND id = ?", [int(workspace_id), session_id])
@@ -282,6 +287,7 @@ def save_attendance(con, workspace_id: int, session_id: str, changes: dict[str, 
     record someone else changed since raises EditConflict (record: the person, field 'status')."""
     today = today or date.today()
     with db.transaction(con) as tx:
+        members.require(tx.cur, workspace_id, EDIT)
         sess = sessions(tx, workspace_id)
         hit = sess[sess["id"] == session_id]
         if hit.empty:

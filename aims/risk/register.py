@@ -16,6 +16,8 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from aims.access import members
+from aims.access.rules import EDIT
 from aims.catalog.standard import CONTROL_IDS, Catalog, load
 from aims.common import frames
 from aims.common.validate import LONG_TEXT, ValidationError, blank, choice, day, integer, raise_if, text
@@ -63,6 +65,7 @@ def save_criteria(con, workspace_id: int, data: dict, who: str | None = None, ba
         _require_workspace(tx, workspace_id)
         old = criteria(tx, workspace_id)
         stored = {k: old[k] for k in CRITERIA_FIELDS}
+        members.require(tx.cur, workspace_id, EDIT)
         new = rs.clean_criteria({**stored, **data})
         if base is not None:
             write, found = conflicts.settle("criteria", stored, {k: new[k] for k in data if k in new}, base)
@@ -396,9 +399,11 @@ def create_many(con, workspace_id: int, rows: list[dict], who: str | None = None
         except ValidationError as exc:
             problems.extend(exc.problems)
     raise_if(problems)
-    now, who = datetime.now(), who or db.current_user()
+    now, who = datetime.now(), db.author(who)
     ws, cols = int(workspace_id), list(FIELDS) + list(ORIGIN)
     with db.writing(con) as cur:
+        # a contributor records risks they own
+        members.require_each(cur, ws, {f"the new risk {r['title']!r}": r["owner"] for r in cleaned})
         first = _last_number(cur, ws) + 1
         ids = [f"R-{n:03d}" for n in range(first, first + len(cleaned))]
         cur.executemany("INSERT INTO risk (workspace_id, id, " + ", ".join(cols) + ", created_at, updated_at,"
@@ -431,6 +436,7 @@ def update(con, workspace_id: int, risk_id: str, data: dict, who: str | None = N
         old = get(tx, workspace_id, risk_id)
         if old is None:
             raise ValidationError(f"There is no risk {risk_id} in this workspace.")
+        members.require(tx.cur, workspace_id, EDIT, owner=old["owner"], what=f"risk {risk_id}")
         stored = {k: old[k] for k in FIELDS + LINKS}
         context = {"cat": load(), "system_ids": set(systems(tx, workspace_id)["id"]),
                    "crit": criteria(tx, workspace_id), "label": risk_id}
@@ -442,7 +448,7 @@ def update(con, workspace_id: int, risk_id: str, data: dict, who: str | None = N
         changed = [k for k in FIELDS + LINKS if db._text(_log_value(k, old[k])) != db._text(_log_value(k, new[k]))]
         if not changed:
             return 0
-        return _write_update(tx.cur, int(workspace_id), risk_id, old, new, changed, who or db.current_user())
+        return _write_update(tx.cur, int(workspace_id), risk_id, old, new, changed, db.author(who))
 
 
 def _write_update(cur, workspace_id: int, risk_id: str, old: dict, new: dict, changed: list[str], who: str) -> int:
@@ -498,6 +504,7 @@ def delete(con, workspace_id: int, risk_id: str, who: str | None = None) -> None
                               "remove those links first, "
                               "or set its status to closed instead of deleting it.")
     with db.writing(con) as cur:
+        members.require(cur, workspace_id, EDIT, what=f"deleting risk {risk_id}")
         cur.execute("DELETE FROM risk_system WHERE workspace_id = ? AND risk_id = ?", [int(workspace_id), risk_id])
         cur.execute("DELETE FROM risk_control WHERE workspace_id = ? AND risk_id = ?", [int(workspace_id), risk_id])
         cur.execute("DELETE FROM risk WHERE workspace_id = ? AND id = ?", [int(workspace_id), risk_id])

@@ -18,6 +18,8 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
+from aims.access import members
+from aims.access.rules import EDIT
 from aims.assessment import requirements as assessments
 from aims.assessment import scoring
 from aims.catalog.standard import Catalog
@@ -447,6 +449,7 @@ def create_action(con, ws_id: int, catalog: Catalog, data: dict, today: date | N
     source = data.get("source", "manual")
     now = datetime.now()
     with db.writing(con) as cur:
+        members.require(cur, ws_id, EDIT, owner=new["owner"], what="a new action")   # contributors: their own
         aid = db.next_local_id(cur, "action", ws_id, "ACT")
         cur.execute("INSERT INTO action (workspace_id, id, " + ", ".join(ACTION_FIELDS) + ", done_logged_at, source,"
                     " source_ref, created_at, updated_at) VALUES (" + ", ".join(["?"] * (len(ACTION_FIELDS) + 7)) + ")",
@@ -473,6 +476,7 @@ def update_actions(con, ws_id: int, catalog: Catalog, changes: dict[str, dict], 
     with db.transaction(con) as tx:        # the read, the checks and the write see one state
         ctx = _context(tx, ws_id, catalog, today)
         stored = _stored(tx, ws_id, list(changes))
+        members.require_each(tx.cur, ws_id, {f"action {a}": stored[a]["owner"] for a in changes if a in stored})
         p: list[str] = []
         merged: dict[str, tuple[dict, dict, dict]] = {}
         found = []
@@ -516,6 +520,7 @@ def delete_actions(con, ws_id: int, ids: list[str], who: str | None = None) -> i
     if unknown:
         raise ValidationError(f"There is no action {', '.join(map(repr, unknown))} in this workspace.")
     with db.writing(con) as cur:
+        members.require(cur, ws_id, EDIT, what="deleting actions")
         for aid in ids:
             for delete_sql, _ in _LINK_SQL.values():
                 cur.execute(delete_sql, [int(ws_id), aid])

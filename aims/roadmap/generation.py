@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from aims.access import members
+from aims.access.rules import EDIT
 from aims.assessment import requirements as assessments
 from aims.catalog.standard import Catalog
 from aims.common.validate import ValidationError
@@ -107,8 +109,9 @@ def _insert_generated(con, ws_id: int, rows: list[dict], who: str | None) -> lis
     risks) in one transaction, in bulk, with one change-log row per field; returns their IDs."""
     if not rows:
         return []
-    now, who = datetime.now(), who or db.current_user()
+    now, who = datetime.now(), db.acting_as.get() or db.author(who)
     with db.writing(con) as cur:
+        members.require(cur, ws_id, EDIT, what="generating actions")
         first = int(db.next_local_id(cur, "action", ws_id, "ACT").split("-")[1])
         ids = [f"ACT-{n:03d}" for n in range(first, first + len(rows))]
         actions_df = pd.DataFrame([{"workspace_id": int(ws_id), "id": aid, **{f: r[f] for f in ACTION_FIELDS},
@@ -204,10 +207,10 @@ def stagger(rows: list[dict], today: date) -> None:
     by_phase: dict[str, list[int]] = {}
     for i, r in enumerate(rows):
         by_phase.setdefault(r["phase_id"], []).append(i)
-    for members in by_phase.values():
-        members.sort(key=lambda i: (rows[i]["_rank"], i))
-        n = len(members)
-        for k, i in enumerate(members, start=1):
+    for group in by_phase.values():
+        group.sort(key=lambda i: (rows[i]["_rank"], i))
+        n = len(group)
+        for k, i in enumerate(group, start=1):
             r = rows[i]
             first, last = r["start"], max(r["_end"], r["start"])
             span = (last - first).days

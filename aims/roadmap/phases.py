@@ -21,6 +21,8 @@ from functools import lru_cache
 
 import pandas as pd
 
+from aims.access import members
+from aims.access.rules import EDIT, READ
 from aims.catalog.standard import CatalogError, load_json
 from aims.common.validate import ValidationError, blank, day, integer, raise_if, text
 from aims.store import conflicts, db
@@ -229,6 +231,7 @@ def _write_effort_scale(tx, ws_id: int, old: dict, new: dict, p: list[str], who:
     raise_if(p)
     with db.writing(tx) as cur:
         db.require_workspace(cur, ws_id)
+        members.require(cur, ws_id, EDIT)
         _upsert_settings(cur, ws_id, new)
         return db.log_diff(cur, int(ws_id), "roadmap", "effort scale",
                            {f"effort_{s}": old[s] for s in EFFORTS}, {f"effort_{s}": new[s] for s in EFFORTS}, who)
@@ -259,6 +262,8 @@ def ensure_phases(con, ws_id: int, target: date | None, today: date | None = Non
     now = datetime.now()
     with db.writing(con) as cur:
         db.require_workspace(cur, ws_id)
+        # the default plan appears the first time anyone opens the roadmap, a viewer included
+        members.require(cur, ws_id, READ)
         if (_settings_row(cur, ws_id) or [None] * 5)[4] is not None:
             return None
         existing = cur.execute("SELECT count(*) FROM phase WHERE workspace_id = ?", [int(ws_id)]).fetchone()[0]
@@ -287,6 +292,7 @@ def replan_phases(con, ws_id: int, target: date | None, today: date | None = Non
     changed = 0
     with db.writing(con) as cur:
         db.require_workspace(cur, ws_id)
+        members.require(cur, ws_id, EDIT)
         for ph in current.itertuples():
             plan = by_key.get(ph.template)
             if plan is None:
@@ -341,6 +347,7 @@ def save_phases(con, ws_id: int, changes: dict[str, dict], who: str | None = Non
 
 
 def _save_phases(tx, ws_id: int, changes: dict[str, dict], who: str | None, base: dict[str, dict] | None) -> int:
+    members.require(tx.cur, ws_id, EDIT)
     current = phases(tx, ws_id)
     known = {r["id"]: {f: r[f] for f in PHASE_FIELDS} for r in current.to_dict("records")}
     p: list[str] = []
@@ -390,6 +397,7 @@ def add_phase(con, ws_id: int, data: dict, who: str | None = None) -> str:
     now = datetime.now()
     with db.writing(con) as cur:
         db.require_workspace(cur, ws_id)
+        members.require(cur, ws_id, EDIT)
         pid = db.next_local_id(cur, "phase", ws_id, "PH", 2)
         for other in current.itertuples():  # make room at the chosen position
             if other.position >= row["position"]:
@@ -420,6 +428,7 @@ def delete_phase(con, ws_id: int, phase_id: str, move_to: str | None = None, who
             p.append(f"Move the actions to another existing phase, not {move_to!r}.")
     raise_if(p)
     with db.writing(con) as cur:
+        members.require(cur, ws_id, EDIT)
         for aid in held:
             cur.execute("UPDATE action SET phase_id = ?, updated_at = ? WHERE workspace_id = ? AND id = ?",
                         [move_to, datetime.now(), int(ws_id), aid])

@@ -68,6 +68,12 @@ def current_user() -> str:
         return "local user"
 
 
+def author(who: str | None = None) -> str:
+    """Whom a write records as its author: the signed-in person whenever someone is signed in
+    (a caller's `who` never overrides that), else `who`, else current_user()."""
+    return acting_as.get() or who or current_user()
+
+
 def local_user(con) -> str | None:
     """The name the local user gave (read from the database, and used by current_user), or None."""
     global _local_name
@@ -296,7 +302,7 @@ def log_change(cur, workspace_id: int | None, entity: str, entity_id: str, field
         "INSERT INTO change_log (workspace_id, entity, entity_id, field, old_value, new_value, changed_at, changed_by)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [workspace_id, entity, str(entity_id), field, _text(old), _text(new), datetime.now(),
-         acting_as.get() or who or current_user()])   # a signed-in person is never recorded under another name
+         author(who)])
 
 
 def log_diff(cur, workspace_id: int | None, entity: str, entity_id: str, old: dict, new: dict,

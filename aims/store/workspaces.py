@@ -1,7 +1,9 @@
 """Workspaces: one client engagement each. Create, rename/edit, duplicate, archive, delete.
 
-Every write runs in one transaction and logs its changes; bad input raises ValidationError
-with nothing written.
+Every write runs in one transaction, checks the acting person's permission (aims.access:
+creating and duplicating are for administrators, who then own the new workspace; editing the
+settings for owners and editors; archiving and deleting for owners and administrators) and logs
+its changes; bad input or a refused permission raises ValidationError with nothing written.
 """
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from datetime import datetime
 
 import pandas as pd
 
+from aims.access import members
+from aims.access.rules import EDIT, MANAGE, READ
 from aims.common.validate import LONG_TEXT, ValidationError, choice, day, integer, raise_if, text
 from aims.store import conflicts, db
 
@@ -87,9 +91,11 @@ def _existing(con, workspace_id: int) -> dict:
 def create(con, data: dict, who: str | None = None) -> int:
     """Create a workspace and return its id."""
     row = clean(data)
+    members.require_admin()
     with db.writing(con) as cur:
         new_id = _insert(cur, row)
         db.log_diff(cur, new_id, "workspace", new_id, {}, row, who)
+        members.grant_owner(cur, new_id)
     return new_id
 
 
@@ -99,6 +105,7 @@ def update(con, workspace_id: int, data: dict, who: str | None = None, base: dic
     written, and a field someone else changed since raises conflicts.EditConflict."""
     with db.transaction(con) as tx:
         old = _existing(tx, workspace_id)
+        members.require(tx.cur, workspace_id, EDIT)
         stored = {f: old[f] for f in FIELDS}
         row = clean({**stored, **data})
         if base is not None:
@@ -116,6 +123,7 @@ def set_archived(con, workspace_id: int, archived: bool, who: str | None = None)
     """Archive (hide from the picker) or restore a workspace."""
     old = _existing(con, workspace_id)
     with db.writing(con) as cur:
+        members.require(cur, workspace_id, MANAGE)
         cur.execute("UPDATE workspace SET archived = ?, updated_at = ? WHERE id = ?",
                     [archived, datetime.now(), int(workspace_id)])
         db.log_change(cur, int(workspace_id), "workspace", workspace_id, "archived", old["archived"], archived, who)
@@ -125,10 +133,14 @@ def duplicate(con, workspace_id: int, new_name: str, who: str | None = None) -> 
     """Copy a workspace with all its records under a new name; returns the new id."""
     old = _existing(con, workspace_id)
     row = clean({**{f: old[f] for f in FIELDS}, "name": new_name})
+    members.require_admin("duplicate workspaces")
     with db.writing(con) as cur:
+        members.require(cur, workspace_id, READ)
         new_id = _insert(cur, row)
         # Rows are keyed by IDs local to the workspace, so a plain copy keeps every link intact.
         for table in db.workspace_tables(cur):
+            if table == "workspace_member":     # the copy's members: its creator (below)
+                continue
             cols = [c[0] for c in cur.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
                 [table]).fetchall() if c[0] != "workspace_id"]
@@ -136,6 +148,7 @@ def duplicate(con, workspace_id: int, new_name: str, who: str | None = None) -> 
             sql = f"INSERT INTO {table} (workspace_id, {col_list}) SELECT ?, {col_list} FROM {table} WHERE workspace_id = ?"
             cur.execute(sql, [new_id, int(workspace_id)])
         db.log_change(cur, new_id, "workspace", new_id, "duplicated_from", None, old["name"], who)
+        members.grant_owner(cur, new_id)
     return new_id
 
 
@@ -145,6 +158,7 @@ def delete(con, workspace_id: int, confirm_name: str, who: str | None = None) ->
     if (confirm_name or "").strip() != old["name"]:
         raise ValidationError(f"Type the workspace name {old['name']!r} exactly to confirm the deletion.")
     with db.writing(con) as cur:
+        members.require(cur, workspace_id, MANAGE)
         for table in db.workspace_tables(cur):
             cur.execute(f"DELETE FROM {table} WHERE workspace_id = ?", [int(workspace_id)])  # trusted identifier
         cur.execute("DELETE FROM workspace WHERE id = ?", [int(workspace_id)])

@@ -20,11 +20,11 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
+from aims.access import identity, members
 from aims.catalog import standard as catalog_mod
 from aims.common.text import visible_controls
 from aims.common.validate import ValidationError
 from aims.demo import client as demo
-from aims.access import identity, members
 from aims.store import db, workspaces
 from aims.ui import signin
 

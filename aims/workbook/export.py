@@ -17,9 +17,11 @@ from typing import Callable
 from openpyxl import Workbook
 
 from aims import __version__
+from aims.access import members
+from aims.access.rules import READ
 from aims.catalog import standard as catalog_mod
 from aims.common.validate import ValidationError
-from aims.store import workspaces
+from aims.store import db, workspaces
 
 from . import engine, registry
 from . import lists as lists_mod
@@ -31,9 +33,14 @@ Progress = Callable[[float, str], None]
 
 
 def context(con, workspace_id: int, catalog=None, today: date | None = None) -> Context:
+    """What an export (or an import's comparison) reads: the workspace, the catalogue, the day.
+    Raises ValidationError for an unknown workspace, AccessDenied for one the acting person is
+    not a member of."""
     ws = workspaces.get(con, workspace_id)
     if ws is None:
         raise ValidationError(f"There is no workspace with id {workspace_id}.")
+    with db.reading(con) as cur:
+        members.require(cur, workspace_id, READ)
     return Context(con, ws, catalog or catalog_mod.load(), today or date.today())
 
 

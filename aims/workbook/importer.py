@@ -30,6 +30,8 @@ from typing import Any
 import duckdb
 from openpyxl import load_workbook
 
+from aims.access import members
+from aims.access.rules import EDIT
 from aims.common.validate import ValidationError, blank
 from aims.store import db
 from aims.store.backup import backup_file
@@ -445,7 +447,11 @@ class _Rollback(Exception):
 def plan(con, workspace_id: int, data: bytes, catalog=None, *, allow_other_workspace: bool = False) -> Plan:
     """Validate the workbook and compare it with the workspace (see the module docstring).
     A workbook exported from another workspace raises OtherWorkspace unless
-    `allow_other_workspace` says the user confirmed mapping it onto this one."""
+    `allow_other_workspace` says the user confirmed mapping it onto this one. Importing is for
+    the workspace's owners and editors (AccessDenied for anyone else, before anything is read)."""
+    with db.reading(con) as cur:
+        db.require_workspace(cur, workspace_id)
+        members.require(cur, workspace_id, EDIT, what="a workbook import")
     with engine.gc_paused():
         return _plan(con, workspace_id, data, catalog, allow_other_workspace)
 
@@ -623,6 +629,7 @@ def apply(con, workspace_id: int, data: bytes, catalog=None, *, delete: bool = F
         result["backup"] = str(backup_file(path, _backup_name(path), con=con))
     ctx = context(con, workspace_id, catalog)
     with db.transaction(con) as tx:
+        members.require(tx.cur, workspace_id, EDIT)
         done = _run(tx, ctx, p, delete)
     done.pop("blocked", None)
     result.update(done)
