@@ -149,7 +149,7 @@ def create(con, workspace_id: int, data: dict, who: str | None = None) -> str:
     try:
         return create_many(con, workspace_id, [data], who)[0]
     except ValidationError as exc:
-        raise ValidationError([m.removeprefix("Row 1: ") for m in exc.problems]) from None
+        raise type(exc)([m.removeprefix("Row 1: ") for m in exc.problems]) from None   # AccessDenied stays one
 
 
 def update(con, workspace_id: int, system_id: str, data: dict, who: str | None = None,

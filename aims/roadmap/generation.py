@@ -138,6 +138,12 @@ def _insert_generated(con, ws_id: int, rows: list[dict], who: str | None) -> lis
     return ids
 
 
+def _require_editor(con, ws_id: int) -> None:
+    """Generating is an editor's act even when it turns out to create nothing."""
+    with db.reading(con) as cur:
+        members.require(cur, ws_id, EDIT, what="generating actions")
+
+
 def generate_from_gaps(con, ws_id: int, catalog: Catalog, include_not_assessed: bool = False,
                        today: date | None = None, who: str | None = None) -> GenerationResult:
     """Create one action per requirement below target (and, when asked, per requirement not
@@ -151,6 +157,7 @@ def generate_from_gaps(con, ws_id: int, catalog: Catalog, include_not_assessed: 
     source 'gap' and a link to the requirement. Priority is derived when read.
     """
     today = today or date.today()
+    _require_editor(con, ws_id)
     ws = _workspace(con, ws_id)
     result = GenerationResult(note=ensure_phases(con, ws_id, ws["target_date"], today, who))
     status = requirement_status(con, ws_id, catalog, ws["default_target"])
@@ -228,6 +235,7 @@ def generate_from_risks(con, ws_id: int, catalog: Catalog, today: date | None = 
     today = today or date.today()
     if not risks_available(con):
         raise ValidationError("There is no risk register yet: treatment plans become actions once risks exist.")
+    _require_editor(con, ws_id)
     ws = _workspace(con, ws_id)
     result = GenerationResult(note=ensure_phases(con, ws_id, ws["target_date"], today, who))
     risks = risk_frame(con, ws_id)

@@ -254,6 +254,8 @@ def ensure_phases(con, ws_id: int, target: date | None, today: date | None = Non
     were created, None when the roadmap already existed."""
     today = today or date.today()
     with db.reading(con) as cur:
+        # the default plan appears the first time anyone opens the roadmap, a viewer included
+        members.require(cur, ws_id, READ)
         row = _settings_row(cur, ws_id)
         begin = _engagement_start(cur, ws_id)
     if row and row[4] is not None:
@@ -262,7 +264,6 @@ def ensure_phases(con, ws_id: int, target: date | None, today: date | None = Non
     now = datetime.now()
     with db.writing(con) as cur:
         db.require_workspace(cur, ws_id)
-        # the default plan appears the first time anyone opens the roadmap, a viewer included
         members.require(cur, ws_id, READ)
         if (_settings_row(cur, ws_id) or [None] * 5)[4] is not None:
             return None
