@@ -3,7 +3,7 @@ its settings, add two AI systems, then open the delete tab. After every action: 
 box, the picker and the URL show the workspace just saved, and forms meant to start empty are."""
 import uuid
 
-from browser import expect_selectbox, message, new_workspace, no_exception, wait_idle
+from browser import expect_selectbox, message, new_workspace, no_exception, pick, wait_idle
 
 
 def expect_picker(page, name: str) -> None:
@@ -132,3 +132,23 @@ def test_without_a_configured_user_the_name_is_asked_once(laptop_server, page):
     page.reload()
     wait_idle(page)
     sidebar.get_by_role("button", name="Changes recorded as: Jane Doe").wait_for()
+
+
+def test_the_members_tab_of_a_single_user_app_says_when_members_apply(server, page):
+    """Without sign-in the Members tab explains that members and roles come with sign-in (no
+    member forms), and it stays open when the page reruns for another workspace."""
+    tag = uuid.uuid4().hex[:6]
+    new_workspace(page, server, f"Solo {tag}")
+    page.get_by_role("tab", name="Members").click()
+    wait_idle(page)
+    no_exception(page, "open the Members tab")
+    message(page, "Members and roles apply once sign-in is configured")
+    assert page.get_by_text("Serving a team").count() == 1
+    assert page.get_by_role("button", name="Add member").count() == 0
+    sidebar = page.locator("[data-testid='stSidebar']")
+    pick(page, sidebar, "Workspace (client engagement)", "Northwind")
+    wait_idle(page)
+    no_exception(page, "switch workspace on the Members tab")
+    expect_picker(page, "Northwind Lending (demo)")
+    assert page.get_by_role("tab", name="Members").get_attribute("aria-selected") == "true"
+    message(page, "Members and roles apply once sign-in is configured")
