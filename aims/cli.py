@@ -7,14 +7,18 @@
   import   import an edited workbook (FILE --workspace NAME [--dry-run] [--yes-delete] [--map-other-workspace])
   bench    build a synthetic consultancy-scale database and time every screen (--size tiny|full)
 
-Every command takes --db PATH (default: AIMS_DB, else data/aims.duckdb). Exit status is 0 on
-success, 1 on a user-facing error (message on stderr), 2 on bad arguments.
+Every command takes --db PATH (default: AIMS_DB, else data/aims.duckdb) and --as EMAIL: act as
+that person, with their workspaces and roles (see aims.access). When sign-in is configured for
+the installation (an [auth] section in .streamlit/secrets.toml) --as is required, and backup is
+for administrators only. Exit status is 0 on success, 1 on a user-facing error (message on
+stderr), 2 on bad arguments.
 """
 from __future__ import annotations
 
 import argparse
 import sys
 
+from aims.access import identity, members, settings
 from aims.catalog import standard as catalog
 from aims.demo import client as demo
 from aims.store import db
@@ -29,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
         return benchmark.main(argv[1:])
     ap = argparse.ArgumentParser(prog="python -m aims", description="AIMS Workbench command line")
     ap.add_argument("--db", help="database file (default: AIMS_DB or data/aims.duckdb)")
+    ap.add_argument("--as", dest="as_email", metavar="EMAIL",
+                    help="act as this person: only their workspaces, only what their role allows (required when "
+                         "sign-in is configured)")
     sub = ap.add_subparsers(dest="command", required=True)
     sub.add_parser("demo", help="recreate the demo workspace")
     b = sub.add_parser("backup", help="copy the database file to data/backups/ (or --out)")
@@ -38,6 +45,31 @@ def main(argv: list[str] | None = None) -> int:
     _workbook_parsers(sub)
     args = ap.parse_args(argv)
     path = args.db or db.database_path()
+    try:
+        actor = _actor(args)
+    except (ValueError, OSError) as exc:
+        print(f"error: {_said(exc)}", file=sys.stderr)
+        return 1
+    with identity.acting(actor):
+        return _run(args, path, actor)
+
+
+def _actor(args) -> identity.Actor:
+    """Who the command acts as: --as, else the local user; refused without --as when sign-in is
+    configured (the command line then respects the same workspaces and roles as the app)."""
+    team = settings.load()
+    if args.as_email:
+        actor = team.person(args.as_email)
+        if not members.EMAIL.match(actor.email):
+            raise ValueError(f"--as needs the email address a person signs in with, not {args.as_email!r}")
+        return actor
+    if team.sign_in:
+        raise ValueError("sign-in is configured for this installation: say who you are with --as EMAIL "
+                         "(your workspaces and role apply)")
+    return identity.LOCAL
+
+
+def _run(args, path: str, actor: identity.Actor) -> int:
     if args.command in ("export", "import"):
         return _workbook_command(args, path)
     try:
@@ -62,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             con.close()
             print(f"Demo workspace recreated (id {ws_id}) in {path}")
         elif args.command == "backup":
+            members.require_admin("back up the database, which holds every workspace", actor)
             out = backup_file(path, args.out)
             print(f"Backup written: {out}")
     except (db.DatabaseLockedError, FileProblem, catalog.CatalogError, OSError, ValueError) as exc:
@@ -109,6 +142,9 @@ def _workbook_command(args, path: str) -> int:
             raise ValidationError(f"There is no database file at {path}; give --db or set AIMS_DB.")
         con = db.open_database(path)
         found = workspaces.list_all(con, include_archived=True)
+        mine = members.visible_ids(con)
+        if mine is not None:            # a person sees only the workspaces they are a member of
+            found = found[found["id"].astype(int).isin(mine)]
         hit = found[found["name"].str.casefold() == args.workspace.strip().casefold()]
         if hit.empty:
             raise ValidationError(f"There is no workspace named {args.workspace!r}. Workspaces: "
