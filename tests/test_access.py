@@ -176,3 +176,19 @@ def test_an_open_network_server_needs_sign_in_or_an_explicit_acceptance():
     assert "every network interface" in settings.serving_problem(none, "")
     assert settings.serving_problem(signed, "0.0.0.0") is None
     assert settings.serving_problem(accepted, "0.0.0.0") is None
+
+
+def test_between_signed_in_people_a_conflict_names_who_saved_and_when(con, acme):
+    from aims.store.conflicts import EditConflict
+    with identity.acting(ANN):
+        members.add(con, acme, "bob@firm.example", "editor")
+        opened = {"scope": workspaces.get(con, acme)["scope"]}          # both open the settings form
+    with identity.acting(identity.person("bob@firm.example")):
+        workspaces.update(con, acme, {"scope": "Credit scoring"}, base=opened)
+    with identity.acting(ANN):
+        with pytest.raises(EditConflict) as clash:
+            workspaces.update(con, acme, {"scope": "All AI systems"}, base=opened)
+    c = clash.value.conflicts[0]
+    assert (c.field, c.theirs, c.yours, c.by) == ("scope", "Credit scoring", "All AI systems", "bob@firm.example")
+    assert c.at is not None and "bob@firm.example saved" in str(clash.value)
+    assert workspaces.get(con, acme)["scope"] == "Credit scoring"
