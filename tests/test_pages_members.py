@@ -220,3 +220,20 @@ def test_without_sign_in_the_members_tab_says_when_members_apply(app):
     assert any("Members and roles apply once sign-in is configured" in i.value and "Serving a team" in i.value
                for i in app.info)
     assert not any(t.label == "Email *" for t in app.text_input)
+
+
+def test_an_administrator_manages_the_members_of_a_workspace_they_are_not_in(team_db, monkeypatch):
+    """Beta Bank's owner left: an administrator, no member of it, makes someone else its owner."""
+    at = start_as(team_db, monkeypatch, ADMIN, admins=[ADMIN], page=PAGE)
+    at.session_state["ws_tab"] = "Members"
+    at.run()
+    beta = next(int(i) for i, n in rows(live(), "SELECT id, name FROM workspace") if n == "Beta Bank")
+    widget(at.selectbox, "Workspace whose members to manage").set_value(beta).run()
+    assert members_table(at)["email"].tolist() == ["bob@firm.example"]
+    widget(at.text_input, "Email *").input("nia@firm.example")
+    widget(at.selectbox, "Role").set_value("owner")
+    widget(at.button, "Add member").click().run()
+    assert not at.exception and not at.error, errors(at)
+    assert rows(live(), "SELECT email, role FROM workspace_member WHERE workspace_id = ? ORDER BY email", [beta]) == [
+        ("bob@firm.example", "owner"), ("nia@firm.example", "owner")]
+    assert member_log()[-1] == ("nia@firm.example", "role", None, "owner", ADMIN)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from aims.access import identity, members, rules
+from aims.common.text import visible_controls
 from aims.common.validate import ValidationError
 from aims.store import db
 from aims.ui import chrome
@@ -33,6 +34,8 @@ def panel(con, ws: dict | None) -> None:
                 "'Serving a team'. Without sign-in this app has one user, who may do everything.",
                 icon=":material/group:")
         return
+    if actor.admin:
+        ws = _any_workspace(con, ws)
     if ws is None:
         st.info("Open a workspace to see its members.", icon=":material/info:")
         return
@@ -54,6 +57,24 @@ def panel(con, ws: dict | None) -> None:
         _change_role(con, ws, people)
     with right:
         _remove(con, ws, people, actor)
+
+
+def _any_workspace(con, ws: dict | None) -> dict | None:
+    """Administrators manage the members of every workspace, their own or not (to hand a client
+    to a colleague, or to recover one whose owners left): they pick it here."""
+    from aims.store import workspaces
+
+    every = workspaces.list_all(con, include_archived=True)
+    if every.empty:
+        return None
+    ids = [int(i) for i in every["id"]]
+    names = dict(zip(ids, every["name"]))
+    current = ws["id"] if ws and ws["id"] in ids else ids[0]
+    chosen = st.selectbox("Workspace whose members to manage", ids, index=ids.index(current),
+                          format_func=lambda i: visible_controls(names[i]), key=f"members_ws_{chrome.digest(sorted(names.items()))}",
+                          help="As an administrator you manage the members of every workspace, including those "
+                               "you are not a member of.")
+    return workspaces.get(con, chosen)
 
 
 def _table(people) -> None:
