@@ -1,0 +1,229 @@
+"""What the manager dashboard shows, computed in one go so the page can cache it per data version:
+readiness now and week by week, the Stage 1 gate and Stage 2 readiness, roadmap progress with its
+forecast, overdue actions per owner, the top risks and the open findings. Read-only: nothing here
+writes. Figures are shared through the cache: callers must not change them.
+
+Readiness trend (the app keeps no readiness snapshots, so it is rebuilt from the change log):
+- The state of every requirement now (maturity, stored target, applicability, evidence strength)
+  and the workspace's default target are the starting point. Going back week by week, every
+  logged change made after the end of a week is undone (its old value restored), newest first;
+  what remains is the state at the end of that week, scored with the readiness rules
+  (assessment.scoring.summary), so this week's point always equals the readiness shown today.
+- Weeks run Monday to Sunday, from the week the workspace was created (or its first logged
+  change, when earlier) to this week; this week's point is as of today.
+- A stored target of NULL means the workspace default, which has its own logged history.
+
+Open findings: the app keeps no audit records yet (they come with the internal audit cycle), so
+the only findings on record are the open major nonconformities the record of nonconformities
+states (the Stage 1 gate reads them). Next to them the dashboard lists the open gaps, labelled as
+gaps, never as audit findings.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pandas as pd
+
+from aims.assessment import requirements as assessments
+from aims.assessment import scoring
+from aims.catalog.standard import Catalog
+from aims.governance import documents
+from aims.reports import charts as report_charts
+from aims.risk import register as risks
+from aims.roadmap import actions as roadmap
+from aims.roadmap import charts as roadmap_charts
+from aims.roadmap import forecast
+from aims.roadmap import phases as roadmap_phases
+from aims.store import db
+
+TREND_FIELDS = ("maturity", "target", "applicable", "evidence_strength")
+TREND_COLUMNS = ["week", "as_of", "readiness_pct", "stage2_pct", "assessed_pct", "at_target", "applicable"]
+NO_OWNER = "(no owner)"
+
+
+# ---- readiness trend ------------------------------------------------------------------------------
+
+def _parse(field: str, value):
+    """A logged text value back in the assessment's type (None: the field's default)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return True if field == "applicable" else "none" if field == "evidence_strength" else None
+    if field == "applicable":
+        return str(value).lower() in ("true", "1")
+    if field in ("maturity", "target"):
+        return int(float(value))
+    return str(value)
+
+
+def _figures(state: dict[str, dict], default_target: int) -> dict:
+    frame = pd.DataFrame([{"req_id": r, **v} for r, v in state.items()],
+                         columns=["req_id", *TREND_FIELDS])
+    frame["maturity"] = frame["maturity"].astype("Int64")
+    frame["target"] = frame["target"].fillna(default_target).astype("Int64")
+    frame["applicable"] = frame["applicable"].astype(bool)
+    s = scoring.summary(frame)
+    return {k: s[k] for k in ("readiness_pct", "stage2_pct", "assessed_pct", "at_target", "applicable")}
+
+
+def weekly_readiness(state: pd.DataFrame, default_target: int, changes: pd.DataFrame, first_day: date,
+                     today: date) -> pd.DataFrame:
+    """Readiness at the end of every week (see the module rules), one row per week, oldest first.
+
+    `state`: one row per catalogue requirement as it is now: req_id, maturity (int or None),
+    target (the stored one: int, or None for the workspace default), applicable (bool),
+    evidence_strength. `default_target`: the workspace default now. `changes`: change-log rows in
+    the order they were written (changed_at, entity, entity_id, field, old_value): entity
+    'assessment' with a TREND_FIELDS field, or 'workspace' with field 'default_target'; other
+    rows and requirements not in `state` are ignored. Columns: TREND_COLUMNS; week is the
+    Monday, as_of the Sunday (today for this week)."""
+    current = {r["req_id"]: {f: _parse(f, None if pd.isna(r[f]) else r[f]) for f in TREND_FIELDS}
+               for r in state.to_dict("records")}
+    first_day = min(first_day, today)
+    monday = first_day - timedelta(days=first_day.weekday())
+    weeks = [monday + timedelta(days=7 * i) for i in range((today - monday).days // 7 + 1)]
+    undo = [] if changes.empty else list(changes.assign(at_=pd.to_datetime(changes["changed_at"]))
+                                          .sort_values("at_", kind="stable").itertuples(index=False))[::-1]
+    rows, i, figures, dflt = [], 0, None, int(default_target)         # undo: newest first
+    for week in reversed(weeks):
+        as_of = min(week + timedelta(days=6), today)
+        cutoff = pd.Timestamp(datetime.combine(as_of + timedelta(days=1), time.min))
+        undone = False
+        while i < len(undo) and undo[i].at_ >= cutoff:
+            c = undo[i]
+            i += 1
+            if c.entity == "workspace" and c.field == "default_target":
+                dflt = _parse("target", c.old_value) or dflt
+                undone = True
+            elif c.entity == "assessment" and c.field in TREND_FIELDS and c.entity_id in current:
+                current[c.entity_id][c.field] = _parse(c.field, c.old_value)
+                undone = True
+        if figures is None or undone:
+            figures = _figures(current, dflt)
+        rows.append({"week": week, "as_of": as_of, **figures})
+    return pd.DataFrame(rows[::-1], columns=TREND_COLUMNS)
+
+
+def readiness_trend(con, workspace_id: int, catalog: Catalog, today: date | None = None) -> pd.DataFrame:
+    """The workspace's readiness week by week (weekly_readiness over its stored state and log)."""
+    today = today or date.today()
+    ws = int(workspace_id)
+    with db.reading(con) as cur:
+        stored = cur.execute("SELECT req_id, maturity, target, applicable, evidence_strength FROM assessment"
+                             " WHERE workspace_id = ?", [ws]).df()
+        default_target, created = cur.execute("SELECT default_target, created_at FROM workspace WHERE id = ?",
+                                              [ws]).fetchone()
+        log = cur.execute(
+            "SELECT changed_at, entity, entity_id, field, old_value FROM change_log WHERE workspace_id = ?"
+            " AND ((entity = 'assessment' AND field IN (?, ?, ?, ?)) OR (entity = 'workspace' AND field = ?))"
+            " ORDER BY id", [ws, *TREND_FIELDS, "default_target"]).df()
+    state = pd.DataFrame({"req_id": list(catalog.requirements)}).merge(stored, on="req_id", how="left")
+    first = pd.Timestamp(created).date()
+    if not log.empty:
+        first = min(first, pd.Timestamp(log["changed_at"].min()).date())
+    return weekly_readiness(state, default_target, log, first, today)
+
+
+def change(trend: pd.DataFrame, weeks: int = 4) -> tuple[float, date] | None:
+    """(readiness now minus readiness `weeks` weeks earlier, in points, and the day it is measured
+    from): the earliest week when the trend is shorter; None with fewer than two weeks or a
+    readiness missing at either end."""
+    if len(trend) < 2:
+        return None
+    then = trend.iloc[max(0, len(trend) - 1 - weeks)]
+    now = trend.iloc[-1]
+    if pd.isna(then["readiness_pct"]) or pd.isna(now["readiness_pct"]):
+        return None
+    return round(float(now["readiness_pct"]) - float(then["readiness_pct"]), 1), then["as_of"]
+
+
+# ---- actions, risks, findings --------------------------------------------------------------------
+
+def overdue_by_owner(acts: pd.DataFrame) -> pd.DataFrame:
+    """Overdue actions (actions.actions `overdue`: past due and not done) per owner, blanks as
+    NO_OWNER: owner, overdue (count), oldest_due, actions (their IDs, oldest due first). Most
+    overdue actions first, then the oldest due date, then the owner."""
+    cols = ["owner", "overdue", "oldest_due", "actions"]
+    late = acts[acts["overdue"]] if len(acts) else acts
+    if late.empty:
+        return pd.DataFrame(columns=cols)
+    late = late.assign(owner=late["owner"].where(late["owner"].fillna("").str.strip() != "", NO_OWNER))
+    late = late.sort_values(["due", "id"])
+    rows = [{"owner": owner, "overdue": len(part), "oldest_due": part["due"].iloc[0], "actions": list(part["id"])}
+            for owner, part in late.groupby("owner", sort=False)]
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["overdue", "oldest_due", "owner"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def top_risks(table: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """The `n` risks not closed with the highest current score (register.table output), those
+    above appetite first among equal scores, then by ID (the register's order): id, title,
+    current_score, current_level, above_appetite, owner, treatment ('' when not decided),
+    status, due, treatment_overdue. Unrated risks come last."""
+    cols = ["id", "title", "current_score", "current_level", "above_appetite", "owner", "treatment", "status", "due",
+            "treatment_overdue"]
+    live = table[table["status"] != "closed"] if len(table) else table
+    if live.empty:
+        return pd.DataFrame(columns=cols)
+    ranked = live.assign(_s=live["current_score"].astype("Float64").fillna(-1), _o=range(len(live)))
+    ranked = ranked.sort_values(["_s", "above_appetite", "_o"], ascending=[False, False, True])
+    return ranked.head(n)[cols].reset_index(drop=True)
+
+
+def open_findings(record: dict, status: pd.DataFrame) -> dict:
+    """The findings on record and the open gaps (see the module rules).
+
+    `record` is the register entry of the record of nonconformities (documents.register row:
+    document, status, record_date, open_major), `status` scoring.with_status output. Returns
+    nonconformities: {record (its name), on_file (the record is available), open_major (int, or
+    None when the record is not on file or does not state it), text (its state in words)};
+    gaps: the open gaps, mandatory documentation first then the largest gap (scoring.top_gaps
+    order); gap_count; not_assessed (applicable requirements not rated yet: not gaps, not ready)."""
+    name, on_file = record["document"], record["status"] == "available"
+    open_major = record["open_major"] if on_file and not pd.isna(record["open_major"]) else None
+    dated = f" (record dated {record['record_date'].isoformat()})" if on_file and record["record_date"] else ""
+    if not on_file:
+        text = f"{name}: {record['status']}, so no nonconformity is on record yet."
+    elif open_major is None:
+        text = f"{name} available; it does not state how many major nonconformities are open."
+    elif open_major == 0:
+        text = f"No major nonconformity open{dated}."
+    else:
+        text = f"{open_major} major nonconformit{'y' if open_major == 1 else 'ies'} open{dated}."
+    gaps = scoring.top_gaps(status, len(status))
+    applicable = status[status["applicable"].astype(bool)]
+    return {"nonconformities": {"record": name, "on_file": on_file, "open_major": open_major, "text": text},
+            "gaps": gaps.reset_index(drop=True), "gap_count": len(gaps),
+            "not_assessed": int((applicable["status"] == "not assessed").sum())}
+
+
+# ---- everything the page shows --------------------------------------------------------------------
+
+def snapshot(con, workspace_id: int, catalog: Catalog, default_target: int, target_date: date | None,
+             today: date | None = None) -> dict:
+    """The dashboard of a workspace: overall (scoring.summary), trend (readiness_trend) and
+    change (change over 4 weeks), gate (Stage 1), forecast (roadmap Forecast), actions (count),
+    blocked (count), overdue (overdue_by_owner), risks (top_risks), risk_summary
+    (register.summary), appetite (the risk appetite score), findings (open_findings) and
+    figures: trend, burnup, phases (None when there is nothing to draw)."""
+    today = today or date.today()
+    status = scoring.with_status(assessments.table(con, workspace_id, catalog, default_target))
+    overall = scoring.summary(status)
+    trend = readiness_trend(con, workspace_id, catalog, today)
+    gate = documents.stage1_gate(con, workspace_id, catalog, today)
+    acts = roadmap.actions(con, workspace_id, catalog, default_target, today)
+    fc = forecast.forecast(acts, today, target_date)
+    progress = forecast.phase_progress(acts, roadmap_phases.phases(con, workspace_id), today)
+    table = risks.table(con, workspace_id, today=today)
+    register = documents.register(con, workspace_id, catalog, today).set_index("id", drop=False)
+    record = register.loc[catalog.stage1_record("nonconformities")].to_dict()
+    return {
+        "today": today, "overall": overall, "trend": trend, "change": change(trend), "gate": gate,
+        "forecast": fc, "actions": len(acts), "blocked": int((acts["status"] == "blocked").sum()) if len(acts) else 0,
+        "overdue": overdue_by_owner(acts), "risks": top_risks(table), "risk_summary": risks.summary(table),
+        "appetite": risks.criteria(con, workspace_id)["appetite"], "findings": open_findings(record, status),
+        "figures": {
+            "trend": report_charts.readiness_trend(trend, today, target_date),
+            "burnup": None if acts.empty else roadmap_charts.burnup(
+                forecast.burnup(acts, today, target_date), today, target_date, fc.ready, fc.earned),
+            "phases": None if acts.empty or progress.empty else roadmap_charts.phase_progress(progress),
+        },
+    }

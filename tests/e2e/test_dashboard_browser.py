@@ -1,0 +1,34 @@
+"""The manager dashboard in Chromium on the demo (local mode): every section is drawn, its charts
+render, nothing on it can be edited, and its link opens the Reports page."""
+from browser import no_exception, wait_idle
+
+HEADINGS = ("Roadmap to certification", "Overdue actions by owner", "Open findings", "Top 10 risks")
+
+
+def test_the_dashboard_shows_every_section_and_links_to_the_report(server, page):
+    page.set_viewport_size({"width": 1440, "height": 900})           # a projector
+    page.goto(server + "/dashboard")
+    wait_idle(page)
+    no_exception(page, "open the dashboard")
+    assert page.locator("h1").first.inner_text().strip() == "Manager dashboard"
+    main = page.locator("[data-testid='stMain']")
+    for label in ("Readiness", "Stage 1 readiness", "Stage 2 readiness", "Roadmap progress", "Forecast ready"):
+        card = main.locator("[data-testid='stMetric']", has_text=label).first
+        assert card.locator("[data-testid='stMetricValue']").inner_text().strip(), label
+        box = card.bounding_box()
+        assert box["y"] + box["height"] <= 900, (label, box)           # the headline figures without scrolling
+    headings = main.locator("h3").all_inner_texts()
+    for heading in HEADINGS:
+        assert any(h.startswith(heading) for h in headings), (heading, headings)
+    assert main.locator(".js-plotly-plot").count() == 3                # trend, burn-up, progress per phase
+    assert main.get_by_text("Readiness week by week").first.is_visible()
+    assert main.get_by_text("audit findings come with the audit cycle").first.is_visible()
+    # read-only: no input, no button, no editable table in the page itself
+    assert main.locator("input, textarea, [data-testid='stFormSubmitButton'], [data-testid='stButton']").count() == 0
+    assert main.locator("[data-testid='stDataFrame']").count() == 3      # overdue, gaps, risks
+
+    main.get_by_role("link", name="Open the client report and the Excel workbook").click()
+    wait_idle(page)
+    no_exception(page, "follow the report link")
+    assert "Reports and the Excel workbook" in page.locator("h1").first.inner_text()
+    assert "ws=" in page.url
