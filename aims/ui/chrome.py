@@ -38,6 +38,7 @@ _FRAMED = "_framed"         # set by entry() for the page it runs: the frame is 
 # in pages/ is named after its URL path, so a deep link finds it in either multipage mode.
 SECTIONS = {
     "Readiness": [
+        ("pages/dashboard.py", "Manager dashboard", ":material/monitoring:", "dashboard"),
         ("pages/overview.py", "Overview", ":material/dashboard:", "overview"),
         ("pages/gap-analysis.py", "Gap analysis", ":material/fact_check:", "gap-analysis"),
         ("pages/soa.py", "Statement of Applicability", ":material/rule:", "soa"),
@@ -109,7 +110,8 @@ def _frame():
     con = connection()
     st.session_state["workspace"] = ws = pick_workspace(con)
     st.session_state[ROLE_KEY] = members.role(con, ws["id"]) if ws else None
-    page = st.navigation({section: [st.Page(script, title=title, icon=icon, url_path=path, default=path == DEFAULT_PAGE)
+    home = "dashboard" if st.session_state[ROLE_KEY] == "viewer" else DEFAULT_PAGE    # managers follow progress
+    page = st.navigation({section: [st.Page(script, title=title, icon=icon, url_path=path, default=path == home)
                                     for script, title, icon, path in items]
                           for section, items in SECTIONS.items()})
     cat = catalog()
@@ -169,13 +171,24 @@ def start() -> None:
 def page(title: str, caption: str | Callable[[dict], str] = "") -> tuple:
     """The opening of a workspace page: the frame, the connection, the selected workspace (or a
     pointer to the Workspaces page and a stop), the title with its caption (text, or a function of
-    the workspace) and the page's save message. Returns (connection, workspace)."""
+    the workspace), a note for the roles that see fewer edit widgets (ROLE_NOTES) and the page's
+    save message. Returns (connection, workspace)."""
     start()
     con = connection()
     ws = require_workspace()
     page_header(title, ws, caption(ws) if callable(caption) else caption)
+    if role() in ROLE_NOTES:
+        st.caption(ROLE_NOTES[role()])
     show_flash()
     return con, ws
+
+
+# Said once under the header of every workspace page to the roles that see fewer edit widgets.
+ROLE_NOTES = {
+    "viewer": "Read only: you are a viewer of this workspace.",
+    "contributor": "You are a contributor of this workspace: you change only the gap-analysis rows, roadmap "
+                   "actions, risks and documents you own; everything else is read only.",
+}
 
 
 def serve_like_a_running_server() -> None:
