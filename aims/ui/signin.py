@@ -27,6 +27,7 @@ def gate(s: team.Settings) -> Actor:
     network server without sign-in, show the sign-in screen to a visitor who is not signed in."""
     problem = team.serving_problem(s, st.get_option("server.address"))
     if problem:
+        _no_pages()
         st.error(f"**AIMS Workbench is not serving this address.** {problem}", icon=":material/lock:")
         st.stop()
     if not s.sign_in:
@@ -36,16 +37,28 @@ def gate(s: team.Settings) -> Actor:
     identity.set_default(identity.NOBODY)       # code that forgets who acts may do nothing
     identity.use(identity.NOBODY)
     if not st.user.get("is_logged_in"):
+        _no_pages()
         _sign_in_screen()
         st.stop()
     actor = s.person(str(st.user.get("email") or ""), str(st.user.get("name") or ""))
     if not actor.email:
+        _no_pages()
         st.error("Your identity provider did not send an email address, which AIMS Workbench uses to know "
                  "your workspaces. Ask your administrator to add the 'email' scope.", icon=":material/error:")
         st.button("Sign out", on_click=st.logout)
         st.stop()
     identity.use(actor)
     return actor
+
+
+def _no_pages() -> None:
+    """No page list in the sidebar of a screen that stops the run. Without this, a freshly
+    started server (still in Streamlit's legacy pages/ mode) lists the scripts of pages/ beside
+    it; registering the app's pages, hidden, leaves that mode as the frame does. Called before
+    the screen is drawn: sent after st.login, the navigation cancels the redirect to the provider."""
+    from aims.ui.chrome import DEFAULT_PAGE, SECTIONS
+    st.navigation([st.Page(script, title=title, url_path=path, default=path == DEFAULT_PAGE)
+                   for items in SECTIONS.values() for script, title, _icon, path in items], position="hidden")
 
 
 def _sign_in_screen() -> None:
