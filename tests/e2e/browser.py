@@ -102,7 +102,11 @@ def new_workspace(page, server: str, name: str) -> str:
     page.get_by_role("tab", name="New workspace").click()
     form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Create workspace"))
     form.get_by_label("Workspace name *", exact=True).fill(name)
+    before = page.url
     page.get_by_role("button", name="Create workspace").click()
     wait_idle(page)
     no_exception(page, "create a workspace")
+    # the app opens the new workspace (and puts it in the URL) on its next run: wait for that
+    page.wait_for_function("before => window.location.href !== before", arg=before, timeout=15_000)
+    wait_idle(page)
     return page.url.split("ws=")[1].split("&")[0]
