@@ -1,0 +1,420 @@
+"""The findings register (ISO/IEC 42001 10.2): findings from internal audits, certification
+audits, management reviews and incidents, and the nonconformity and corrective action workflow.
+
+A finding ('F-001', local to the workspace) has a source, a grade, a title, a description, the
+evidence seen, the requirements it is against (catalogue IDs), an owner, a due date, the day it
+was raised and a status (open or closed). Nonconformities (major or minor) then go through
+correction -> root cause (the cause in words; optionally five whys, one 'why' per line) ->
+corrective action (a roadmap action, created here or linked) -> verification of effectiveness
+(who, when, effective or not effective) -> closure (who and when).
+
+Rules (the minimum an auditor expects of 10.2, also shown on the Findings page):
+- A nonconformity names at least one requirement (it is the non-fulfilment of one).
+- Dates: raised_on is not in the future; the due date is not before raised_on; a verification
+  or a closure is not dated in the future nor before raised_on; a verification is not after the
+  closure.
+- A verification records all three of who, when and the result, and needs a corrective action
+  linked (it judges that action). 'Effective' needs the action done: effectiveness cannot be
+  judged before the action is implemented. Linking another action clears the verification (the
+  new action needs its own).
+- Closing always needs a name and a date. An observation or an opportunity for improvement
+  closes with those only. Every nonconformity needs the correction, the root cause and a
+  corrective action that is done (10.2 a-c), and cannot close while its verification says 'not
+  effective'. A major nonconformity also needs a verification whose result is 'effective' (10.2
+  d), on or before the closure date. A minor one may close before the verification (the
+  certification body reviews it at the next audit); when recorded, it must be effective.
+- A closed finding is not edited: reopen it first (with a reason; logged). A finding is never
+  deleted: the register is the audit trail.
+- Every write validates all input first (ValidationError listing every problem, nothing
+  written), checks the acting person's permission (edit) inside its one transaction, and logs
+  each changed field in the change log under entity 'finding'.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+
+from aims.access import members
+from aims.access.rules import EDIT
+from aims.catalog.standard import Catalog, load
+from aims.common import frames
+from aims.common.validate import LONG_TEXT, ValidationError, blank, choice, day, raise_if, text
+from aims.roadmap import actions as roadmap
+from aims.store import db
+
+SOURCES = ("internal audit", "certification audit", "management review", "incident")
+GRADES = ("major nonconformity", "minor nonconformity", "observation", "opportunity for improvement")
+NONCONFORMITIES = GRADES[:2]
+RESULTS = ("effective", "not effective")
+STATUSES = ("open", "closed")
+# what raise_finding takes and update may change (status and closure go through close/reopen)
+FIELDS = ("source", "audit_id", "review_id", "grade", "title", "description", "evidence", "owner", "due",
+          "raised_on")
+WORKFLOW = ("correction", "root_cause", "five_whys", "action_id", "verified_by", "verified_on", "verification")
+EDITABLE = FIELDS + ("requirements",) + WORKFLOW
+CLOSURE = ("status", "closed_by", "closed_on")
+_DATES = ("due", "raised_on", "verified_on", "closed_on")
+LABELS = {"source": "Source", "audit_id": "Audit", "review_id": "Management review", "grade": "Grade",
+          "title": "Title", "description": "Description", "evidence": "Evidence", "owner": "Owner",
+          "due": "Due date", "raised_on": "Raised on", "requirements": "Requirements",
+          "correction": "Correction", "root_cause": "Root cause", "five_whys": "Five whys",
+          "action_id": "Corrective action", "verified_by": "Verified by", "verified_on": "Verified on",
+          "verification": "Verification result", "closed_by": "Closed by", "closed_on": "Closed on"}
+_BLANK = {"audit_id": "", "review_id": "", "description": "", "evidence": "", "owner": "", "due": None,
+          "correction": "", "root_cause": "", "five_whys": "", "action_id": "", "verified_by": "",
+          "verified_on": None, "verification": "", "requirements": []}
+
+
+# ---- pure rules --------------------------------------------------------------------------------
+
+def is_nonconformity(grade: str) -> bool:
+    return grade in NONCONFORMITIES
+
+
+def whys(five_whys: str) -> list[str]:
+    """The 'why' lines of a five-whys analysis, blank lines dropped."""
+    return [ln.strip() for ln in str(five_whys or "").splitlines() if ln.strip()]
+
+
+def requirement_ids(value) -> list[str]:
+    """IDs from a list or from text separated by ';' or ','; '6.1.2 AI risk assessment' reads as
+    '6.1.2'; duplicates dropped, order kept."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, (list, tuple, set)):
+        items = list(value)
+    elif blank(value):
+        return []
+    else:
+        items = str(value).replace(",", ";").split(";")
+    return list(dict.fromkeys(str(i).strip().split(" ")[0] for i in items if not blank(i)))
+
+
+def date_problems(f: dict, today: date) -> list[str]:
+    """The date rules of a finding record (see the module docstring)."""
+    p = []
+    raised = f.get("raised_on")
+    if raised and raised > today:
+        p.append(f"Raised on {raised} is in the future; use the day the finding was raised.")
+    if raised and f.get("due") and f["due"] < raised:
+        p.append(f"The due date {f['due']} is before the day the finding was raised ({raised}).")
+    for key, what in (("verified_on", "The verification"), ("closed_on", "The closure")):
+        when = f.get(key)
+        if when and when > today:
+            p.append(f"{what} date {when} is in the future; record it on the day it happens.")
+        if when and raised and when < raised:
+            p.append(f"{what} date {when} is before the day the finding was raised ({raised}).")
+    if f.get("verified_on") and f.get("closed_on") and f["verified_on"] > f["closed_on"]:
+        p.append(f"The verification ({f['verified_on']}) is after the closure ({f['closed_on']}).")
+    return p
+
+
+def verification_problems(f: dict, action_status: str | None) -> list[str]:
+    """The verification rules: all of who, when and result, or none; a corrective action to
+    judge; 'effective' only once that action is done. `action_status` is the linked action's
+    status (None when no action is linked or it no longer exists)."""
+    parts = [f.get("verified_by"), f.get("verified_on"), f.get("verification")]
+    if all(blank(v) for v in parts):
+        return []
+    p = []
+    missing = [LABELS[k].lower() for k, v in zip(("verified_by", "verified_on", "verification"), parts) if blank(v)]
+    if missing:
+        p.append(f"A verification of effectiveness records who, when and the result: add the {', '.join(missing)}.")
+    if not f.get("action_id"):
+        p.append("A verification judges a corrective action: create or link the corrective action first.")
+    elif f.get("verification") == "effective" and action_status != "done":
+        p.append(f"The corrective action {f['action_id']} is not done yet ({action_status or 'missing'}): "
+                 "effectiveness can be judged only once it is implemented. Mark it done on the roadmap first.")
+    return p
+
+
+def closure_problems(f: dict, action_status: str | None, closed_by, closed_on: date | None,
+                     today: date) -> list[str]:
+    """Why finding `f` cannot be closed by `closed_by` on `closed_on` (empty: it can). The rules
+    of the module docstring; `action_status` as in verification_problems."""
+    p = []
+    if f.get("status") == "closed":
+        return [f"{f.get('id', 'The finding')} is already closed."]
+    if blank(closed_by):
+        p.append("Closing needs the name of the person who closes the finding.")
+    if closed_on is None:
+        p.append("Closing needs the closure date.")
+    p += date_problems({**f, "closed_on": closed_on}, today)
+    if not is_nonconformity(f.get("grade", "")):
+        return p
+    grade = f["grade"]
+    if blank(f.get("correction")):
+        p.append(f"A {grade} needs its correction recorded (what was done to contain and correct it).")
+    if blank(f.get("root_cause")):
+        p.append(f"A {grade} needs its root cause recorded.")
+    if not f.get("action_id"):
+        p.append(f"A {grade} needs a corrective action: create or link one.")
+    elif action_status != "done":
+        p.append(f"The corrective action {f['action_id']} is not done yet ({action_status or 'missing'}).")
+    if f.get("verification") == "not effective":
+        p.append("The verification found the corrective action not effective: take a new corrective action "
+                 "and verify it before closing.")
+    if grade == "major nonconformity" and f.get("verification") != "effective":
+        p.append("A major nonconformity cannot be closed until its corrective action is verified effective "
+                 "(who, when, result 'effective').")
+    return p
+
+
+def next_step(f: dict, action_status: str | None) -> str:
+    """What the finding needs next, in workflow order ('' when closed)."""
+    if f.get("status") == "closed":
+        return ""
+    if not is_nonconformity(f.get("grade", "")):
+        return "close"
+    if blank(f.get("correction")):
+        return "correction"
+    if blank(f.get("root_cause")):
+        return "root cause"
+    if not f.get("action_id"):
+        return "corrective action"
+    if action_status != "done":
+        return "implement action"
+    if f.get("verification") != "effective" and (f["grade"] == "major nonconformity"
+                                                   or f.get("verification") == "not effective"):
+        return "verification"
+    return "close"
+
+
+# ---- validation --------------------------------------------------------------------------------
+
+def _ids(cur, table: str, ws: int) -> set[str]:
+    return {r[0] for r in cur.execute(f"SELECT id FROM {table} WHERE workspace_id = ?", [ws]).fetchall()}  # trusted
+
+
+def _audit_kinds(cur, ws: int) -> dict[str, str]:
+    return dict(cur.execute("SELECT id, kind FROM audit WHERE workspace_id = ?", [ws]).fetchall())
+
+
+def clean(data: dict, *, cat: Catalog, audits: dict[str, str], reviews: set[str], actions: set[str],
+          today: date, label: str = "") -> dict:
+    """A validated, typed finding record (FIELDS + requirements + WORKFLOW) from a full set of
+    values; raises ValidationError naming every problem."""
+    p: list[str] = []
+    out = {
+        "source": choice(data.get("source"), "Source", SOURCES, p),
+        "audit_id": text(data.get("audit_id"), "Audit", p, limit=40).split(" ")[0],
+        "review_id": text(data.get("review_id"), "Management review", p, limit=40).split(" ")[0],
+        "grade": choice(data.get("grade"), "Grade", GRADES, p),
+        "title": text(data.get("title"), "Title", p, required=True),
+        "description": text(data.get("description"), "Description", p, limit=LONG_TEXT),
+        "evidence": text(data.get("evidence"), "Evidence", p, limit=LONG_TEXT),
+        "owner": text(data.get("owner"), "Owner", p),
+        "due": day(data.get("due"), "Due date", p),
+        "raised_on": day(data.get("raised_on"), "Raised on", p) or today,
+        "requirements": requirement_ids(data.get("requirements")),
+        "correction": text(data.get("correction"), "Correction", p, limit=LONG_TEXT),
+        "root_cause": text(data.get("root_cause"), "Root cause", p, limit=LONG_TEXT),
+        "five_whys": text(data.get("five_whys"), "Five whys", p, limit=LONG_TEXT),
+        "action_id": text(data.get("action_id"), "Corrective action", p, limit=40).split(" ")[0],
+        "verified_by": text(data.get("verified_by"), "Verified by", p),
+        "verified_on": day(data.get("verified_on"), "Verified on", p),
+        "verification": choice(data.get("verification"), "Verification result", RESULTS, p, default=""),
+    }
+    problem = roadmap.owner_problem(out["owner"], "Owner")
+    if problem:
+        p.append(problem)
+    unknown = [r for r in out["requirements"] if r not in cat.requirements]
+    if unknown:
+        p.append(f"Unknown requirement or control {', '.join(unknown)}: use catalogue IDs such as 6.1.2 or A.6.2.4.")
+    order = {r: i for i, r in enumerate(cat.requirements)}
+    out["requirements"] = sorted((r for r in out["requirements"] if r in order), key=order.get)
+    if out["grade"] in NONCONFORMITIES and not out["requirements"] and not unknown:
+        p.append("A nonconformity is against at least one requirement: name the clause or control it does not meet.")
+    if out["audit_id"] and out["audit_id"] not in audits:
+        p.append(f"There is no audit {out['audit_id']} in this workspace.")
+    elif out["audit_id"] and out["source"]:
+        expected = "internal audit" if audits[out["audit_id"]] == "internal" else "certification audit"
+        if out["source"] != expected:
+            p.append(f"Audit {out['audit_id']} is a{'n' if expected[0] == 'i' else ''} {expected}: "
+                     f"the source must be {expected!r}.")
+    if out["review_id"] and out["review_id"] not in reviews:
+        p.append(f"There is no management review {out['review_id']} in this workspace.")
+    if out["action_id"] and out["action_id"] not in actions:
+        p.append(f"There is no roadmap action {out['action_id']} in this workspace.")
+    p += date_problems(out, today)
+    if label:  # name the finding when an existing one is edited
+        p = [f"{label}: {m}" for m in p]
+    raise_if(p)
+    return out
+
+
+def _context(cur, ws: int, today: date) -> dict:
+    return {"cat": load(), "audits": _audit_kinds(cur, ws), "reviews": _ids(cur, "review", ws),
+            "actions": _ids(cur, "action", ws), "today": today}
+
+
+# ---- reads ------------------------------------------------------------------------------------
+
+def _number(fid: str) -> int:
+    tail = str(fid).split("-")[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def _plain(value):
+    if isinstance(value, (list, str)) or value is None:
+        return value
+    if blank(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value.item() if hasattr(value, "item") else value
+
+
+def table(con, workspace_id: int, today: date | None = None) -> pd.DataFrame:
+    """One row per finding of the workspace, by ID number.
+
+    Columns: every stored column but workspace_id; requirements (a list, catalogue order);
+    action_title and action_status (the linked roadmap action's, '' when none); overdue (open
+    and due before today); next_step (see `next_step`). Dates are datetime.date or None.
+    """
+    today = today or date.today()
+    ws = int(workspace_id)
+    with db.reading(con) as cur:
+        df = cur.execute("SELECT f.*, coalesce(a.title, '') AS action_title, coalesce(a.status, '') AS action_status"
+                         " FROM finding f LEFT JOIN action a ON a.workspace_id = f.workspace_id AND a.id = f.action_id"
+                         " WHERE f.workspace_id = ?", [ws]).df().drop(columns=["workspace_id"])
+        links = cur.execute("SELECT finding_id, req_id FROM finding_requirement WHERE workspace_id = ?", [ws]).df()
+    order = {r: i for i, r in enumerate(load().requirements)}
+    grouped = frames.group_lists(links["finding_id"], links["req_id"])
+    if not df.empty:
+        df = df.iloc[sorted(range(len(df)), key=lambda i: _number(df["id"].iloc[i]))].reset_index(drop=True)
+    df["requirements"] = pd.Series([sorted(grouped.get(i, []), key=lambda r: order.get(r, len(order)))
+                                    for i in df["id"]], index=df.index, dtype=object)
+    for col in _DATES:
+        df[col] = pd.Series(frames.dates(df[col]), index=df.index, dtype=object)
+    df["overdue"] = pd.Series([s == "open" and d is not None and d < today for s, d in zip(df["status"], df["due"])],
+                              index=df.index, dtype=bool)
+    records = df.to_dict("records")
+    df["next_step"] = pd.Series([next_step(r, r["action_status"] or None) for r in records], index=df.index,
+                                dtype=object)
+    return df
+
+
+def get(con, workspace_id: int, finding_id: str) -> dict | None:
+    """One finding as a plain dict (stored columns, requirements list, action_status), or None."""
+    ws = int(workspace_id)
+    with db.reading(con) as cur:
+        df = cur.execute("SELECT f.*, a.status AS action_status FROM finding f LEFT JOIN action a"
+                         " ON a.workspace_id = f.workspace_id AND a.id = f.action_id"
+                         " WHERE f.workspace_id = ? AND f.id = ?", [ws, str(finding_id)]).df()
+        if df.empty:
+            return None
+        reqs = [r[0] for r in cur.execute("SELECT req_id FROM finding_requirement WHERE workspace_id = ?"
+                                          " AND finding_id = ?", [ws, str(finding_id)]).fetchall()]
+    row = {k: _plain(v) for k, v in df.iloc[0].to_dict().items()}
+    for col in _DATES:
+        row[col] = None if row[col] is None else pd.Timestamp(row[col]).date()
+    order = {r: i for i, r in enumerate(load().requirements)}
+    row["requirements"] = sorted(reqs, key=lambda r: order.get(r, len(order)))
+    return row
+
+
+def history(con, workspace_id: int, finding_id: str, limit: int = 200) -> pd.DataFrame:
+    """The change-log rows of one finding, newest first (changed_at, changed_by, field, old, new)."""
+    with db.reading(con) as cur:
+        return cur.execute("SELECT changed_at, changed_by, field, old_value, new_value FROM change_log"
+                           " WHERE workspace_id = ? AND entity = 'finding' AND entity_id = ? ORDER BY id DESC LIMIT ?",
+                           [int(workspace_id), str(finding_id), int(limit)]).df()
+
+
+def open_findings_by_requirement(con, workspace_id: int, today: date | None = None) -> dict[str, list[dict]]:
+    """{requirement ID: [open finding, ...]} for the requirements that have open findings; each
+    finding a dict with id, grade, title, owner, due, overdue; by ID within a requirement."""
+    df = table(con, workspace_id, today)
+    out: dict[str, list[dict]] = {}
+    for r in df[df["status"] == "open"].to_dict("records"):
+        item = {k: r[k] for k in ("id", "grade", "title", "owner", "due", "overdue")}
+        for req in r["requirements"]:
+            out.setdefault(req, []).append(item)
+    return out
+
+
+def summary(con, workspace_id: int, today: date | None = None) -> dict:
+    """Register figures: total, open, closed, open_by_grade {grade: n} (every grade),
+    open_nonconformities, majors_open, minors_open, overdue (open and past due), and
+    overdue_nonconformities."""
+    return summarise(table(con, workspace_id, today))
+
+
+def summarise(df: pd.DataFrame) -> dict:
+    """`summary` from a `table` frame (pages that already hold the table)."""
+    live = df[df["status"] == "open"]
+    by_grade = {g: int((live["grade"] == g).sum()) for g in GRADES}
+    ncs = live["grade"].isin(NONCONFORMITIES)
+    return {"total": len(df), "open": len(live), "closed": len(df) - len(live), "open_by_grade": by_grade,
+            "open_nonconformities": int(ncs.sum()), "majors_open": by_grade["major nonconformity"],
+            "minors_open": by_grade["minor nonconformity"], "overdue": int(live["overdue"].sum()),
+            "overdue_nonconformities": int((live["overdue"] & ncs).sum())}
+
+
+def select(df: pd.DataFrame, *, status=None, grade=None, source=None, owner: str = "") -> pd.DataFrame:
+    """The findings matching every filter given: status, grade and source are lists of allowed
+    values (empty or None: all); owner is text found in the owner (case-insensitive)."""
+    out = df
+    for col, allowed in (("status", status), ("grade", grade), ("source", source)):
+        if allowed:
+            out = frames.one_of(out, col, allowed)
+    if owner and owner.strip():
+        out = out[out["owner"].str.contains(owner.strip(), case=False, regex=False)]
+    return out
+
+
+# ---- writes ------------------------------------------------------------------------------------
+
+def _write_requirements(cur, ws: int, fid: str, old: list[str], new: list[str]) -> None:
+    for r in [r for r in old if r not in new]:
+        cur.execute("DELETE FROM finding_requirement WHERE workspace_id = ? AND finding_id = ? AND req_id = ?",
+                    [ws, fid, r])
+    for r in [r for r in new if r not in old]:
+        cur.execute("INSERT INTO finding_requirement (workspace_id, finding_id, req_id) VALUES (?, ?, ?)", [ws, fid, r])
+
+
+def _logged(rec: dict) -> dict:
+    return {k: ("; ".join(v) if isinstance(v, list) else v) for k, v in rec.items()}
+
+
+def raise_finding(con, workspace_id: int, data: dict, who: str | None = None) -> str:
+    """Record a new finding; returns its ID ('F-001'). Status open.
+
+    `data` keys (all but source, grade and title optional):
+      source        'internal audit', 'certification audit', 'management review' or 'incident'
+      audit_id      the audit it came from ('AU-001'; must exist; its kind must match the source:
+                    an internal audit -> 'internal audit', any other -> 'certification audit')
+      review_id     the management review it came from ('MR-001'; must exist)
+      grade         'major nonconformity', 'minor nonconformity', 'observation' or
+                    'opportunity for improvement'
+      title, description, evidence   text (title required)
+      requirements  catalogue IDs (list, or text separated by ';'); a nonconformity needs one
+      owner         one person or team (a name, optionally '(role)', or an e-mail)
+      due           date or 'YYYY-MM-DD' (not before raised_on)
+      raised_on     date (default today; not in the future)
+    Workflow keys of `update` (correction, root_cause, ...) are accepted too. Raises
+    ValidationError listing every problem (nothing written) and AccessDenied (a ValidationError)
+    unless the acting person may edit the workspace. Joins the caller's transaction when `con` is a
+    db.Transaction (so an audit item and its finding can be saved together). Logged field by
+    field under entity 'finding'.
+    """
+    unknown = sorted(set(data) - set(EDITABLE))
+    if unknown:
+        raise ValidationError(f"A finding has no field {', '.join(unknown)}.")
+    ws, today = int(workspace_id), date.today()
+    with db.transaction(con) as tx:
+        db.require_workspace(tx.cur, ws)
+        members.require(tx.cur, ws, EDIT, what="a new finding")
+        rec = clean(data, **_context(tx.cur, ws, today))
+        cur, now = tx.cur, datetime.now()
+        fid = db.next_local_id(cur, "finding", ws, "F")
+        cols = list(FIELDS) + list(WORKFLOW)
+        cur.execute("INSERT INTO finding (workspace_id, id, " + ", ".join(cols) + ", status, created_at, updated_at)"
+                    " VALUES (" + ", ".join(["?"] * (len(cols) + 5)) + ")",
+                    [ws, fid] + [rec[c] for c in cols] + ["open", now, now])
+        _write_requirements(cur, ws, fid, [], rec["requirements"])
+        db.log_diff(cur, ws, "finding", fid, {}, _logged({k: v for k, v in {**rec, "status": "open"}.items()
+                                                           if v not in ("", [], None)}), who)
+    return fid
