@@ -41,7 +41,8 @@ from aims.catalog.standard import Catalog, load
 from aims.common import frames
 from aims.common.validate import LONG_TEXT, ValidationError, blank, choice, day, raise_if, text
 from aims.roadmap import actions as roadmap
-from aims.store import db
+from aims.roadmap import phases as roadmap_phases
+from aims.store import conflicts, db, workspaces
 
 SOURCES = ("internal audit", "certification audit", "management review", "incident")
 GRADES = ("major nonconformity", "minor nonconformity", "observation", "opportunity for improvement")
@@ -379,7 +380,7 @@ def _logged(rec: dict) -> dict:
     return {k: ("; ".join(v) if isinstance(v, list) else v) for k, v in rec.items()}
 
 
-def raise_finding(con, workspace_id: int, data: dict, who: str | None = None) -> str:
+def raise_finding(con, workspace_id: int, data: dict, who: str | None = None, *, today: date | None = None) -> str:
     """Record a new finding; returns its ID ('F-001'). Status open.
 
     `data` keys (all but source, grade and title optional):
@@ -398,12 +399,12 @@ def raise_finding(con, workspace_id: int, data: dict, who: str | None = None) ->
     ValidationError listing every problem (nothing written) and AccessDenied (a ValidationError)
     unless the acting person may edit the workspace. Joins the caller's transaction when `con` is a
     db.Transaction (so an audit item and its finding can be saved together). Logged field by
-    field under entity 'finding'.
+    field under entity 'finding'. `today` (default: the real date) is for tests.
     """
     unknown = sorted(set(data) - set(EDITABLE))
     if unknown:
         raise ValidationError(f"A finding has no field {', '.join(unknown)}.")
-    ws, today = int(workspace_id), date.today()
+    ws, today = int(workspace_id), today or date.today()
     with db.transaction(con) as tx:
         db.require_workspace(tx.cur, ws)
         members.require(tx.cur, ws, EDIT, what="a new finding")
@@ -418,3 +419,177 @@ def raise_finding(con, workspace_id: int, data: dict, who: str | None = None) ->
         db.log_diff(cur, ws, "finding", fid, {}, _logged({k: v for k, v in {**rec, "status": "open"}.items()
                                                            if v not in ("", [], None)}), who)
     return fid
+
+
+def _open_finding(tx, ws: int, fid: str) -> dict:
+    """The stored finding, after the edit permission check; refused when missing or closed."""
+    old = get(tx, ws, fid)
+    if old is None:
+        raise ValidationError(f"There is no finding {fid} in this workspace.")
+    members.require(tx.cur, ws, EDIT, what=f"finding {fid}")
+    if old["status"] == "closed":
+        raise ValidationError(f"{fid} is closed: reopen it to change it.")
+    return old
+
+
+def _action_status(cur, ws: int, action_id: str) -> str | None:
+    if not action_id:
+        return None
+    row = cur.execute("SELECT status FROM action WHERE workspace_id = ? AND id = ?", [ws, action_id]).fetchone()
+    return row[0] if row else None
+
+
+_VERIFICATION = ("verified_by", "verified_on", "verification")
+
+
+def _write(cur, ws: int, fid: str, old: dict, new: dict, who: str | None) -> int:
+    """Store the changed fields of a finding and log them; returns how many changed."""
+    keys = [k for k in new if db._text(_logged({k: old.get(k)})[k]) != db._text(_logged({k: new[k]})[k])]
+    if not keys:
+        return 0
+    cols = [k for k in keys if k != "requirements"]
+    if cols:
+        cur.execute("UPDATE finding SET " + ", ".join(f"{k} = ?" for k in cols) + ", updated_at = ?"
+                    " WHERE workspace_id = ? AND id = ?", [new[k] for k in cols] + [datetime.now(), ws, fid])
+    if "requirements" in keys:
+        _write_requirements(cur, ws, fid, old["requirements"], new["requirements"])
+    return db.log_diff(cur, ws, "finding", fid, _logged({k: old.get(k) for k in keys}),
+                       _logged({k: new[k] for k in keys}), who)
+
+
+def update(con, workspace_id: int, finding_id: str, data: dict, who: str | None = None,
+           base: dict | None = None, *, today: date | None = None) -> int:
+    """Change an open finding's fields (EDITABLE: the description, the workflow's correction,
+    root cause, five whys, corrective action ID, verification); returns the number of fields
+    changed. Linking another action (or none) clears the verification. `base` holds the values
+    the user's form showed: fields left as shown are not written, and a field someone else
+    changed since raises conflicts.EditConflict. ValidationError with every problem, nothing
+    written; a closed finding is refused (reopen it first)."""
+    unknown = sorted(set(data) - set(EDITABLE))
+    if unknown:
+        raise ValidationError(f"{finding_id}: {', '.join(unknown)} cannot be edited here.")
+    ws, fid, today = int(workspace_id), str(finding_id), today or date.today()
+    with db.transaction(con) as tx:
+        old = _open_finding(tx, ws, fid)
+        stored = {k: old[k] for k in EDITABLE}
+        ctx = _context(tx.cur, ws, today)
+        new = clean({**stored, **data}, **ctx, label=fid)
+        if base is not None:
+            write, found = conflicts.settle(fid, stored, {k: new[k] for k in data}, base)
+            conflicts.raise_if_conflicts(tx.cur, ws, "finding", found, fields=LABELS)
+            new = clean({**stored, **write}, **ctx, label=fid)
+        if new["action_id"] != old["action_id"] and old["action_id"]:
+            new.update({"verified_by": "", "verified_on": None, "verification": ""})
+        raise_if([f"{fid}: {m}" for m in verification_problems(new, _action_status(tx.cur, ws, new["action_id"]))])
+        return _write(tx.cur, ws, fid, stored, new, who)
+
+
+def corrective_phase(current: pd.DataFrame, cat: Catalog, requirements: list[str], source: str,
+                     when: date) -> pd.Series | None:
+    """The roadmap phase a finding's corrective action goes in (None: the roadmap has no phase).
+
+    As generated actions do, the phase of the first requirement's nature (or the one roadmap.json
+    names for the requirement) is preferred, and for a certification audit's finding the closure
+    of findings phase; but the action is due on `when` (the finding's due date, else today), so
+    the phase must be running then: the preferred phase whose window holds `when`, else the first
+    phase (in order) whose window holds it. When none does: the last phase if `when` is after
+    every phase, else the preferred phase, else the first phase."""
+    if current.empty:
+        return None
+    tpl = roadmap_phases.template()
+    keys: list[str] = []
+    for rid in requirements:
+        req = cat.requirements.get(rid)
+        if req is not None:
+            keys += [tpl.requirement_phases[rid]] if rid in tpl.requirement_phases else []
+            keys += [p.key for p in tpl.phases if req.nature in p.natures]
+    if source == "certification audit":
+        keys.append("certification")
+    within = current[(current["start"] <= when) & (current["finish"] >= when)]
+    for key in keys:
+        hit = within[within["template"] == key]
+        if not hit.empty:
+            return hit.iloc[0]
+    if not within.empty:
+        return within.iloc[0]
+    if (current["finish"] < when).all():
+        return current.iloc[-1]
+    for key in keys:
+        hit = current[current["template"] == key]
+        if not hit.empty:
+            return hit.iloc[0]
+    return current.iloc[0]
+
+
+def create_corrective_action(con, workspace_id: int, finding_id: str, who: str | None = None, *,
+                             today: date | None = None) -> str:
+    """Create the finding's corrective action on the roadmap and link it; returns the action ID.
+
+    The action: title 'Corrective action F-001: <finding title>', the finding's requirements,
+    owner and due date, effort M, source 'finding' with source_ref the finding ID, in the phase
+    `corrective_phase` picks (the workspace's default phases are created first if it has none).
+    Refused for a closed finding, and while the finding has a corrective action not verified as
+    'not effective' (one finding, one current corrective action). Linking clears an earlier
+    verification. One transaction: the action and the link are written together or not at all."""
+    ws, fid, today = int(workspace_id), str(finding_id), today or date.today()
+    cat = load()
+    with db.transaction(con) as tx:
+        old = _open_finding(tx, ws, fid)
+        if old["action_id"] and old["verification"] != "not effective":
+            raise ValidationError(f"{fid} already has the corrective action {old['action_id']}; a new one is "
+                                  "created only when a verification found it not effective.")
+        problem = roadmap.owner_problem(old["owner"], "The finding's owner")
+        raise_if([problem] if problem else [])
+        target = (workspaces.get(tx, ws) or {}).get("target_date")
+        roadmap_phases.ensure_phases(tx, ws, target, today, who)
+        phase = corrective_phase(roadmap_phases.phases(tx, ws), cat, old["requirements"], old["source"],
+                                 old["due"] or today)
+        if phase is None:
+            raise ValidationError("The roadmap has no phase to put the corrective action in: add a phase first.")
+        title = f"Corrective action {fid}: {old['title']}"
+        aid = roadmap.create_action(tx, ws, cat, {
+            "title": title if len(title) <= 200 else title[:199] + "…", "phase_id": phase["id"],
+            "owner": old["owner"], "due": old["due"], "requirements": old["requirements"],
+            "notes": f"Corrective action for {fid} ({old['grade']}), raised on {old['raised_on']}.",
+            "source": "finding", "source_ref": fid}, today=today, who=who)
+        stored = {k: old[k] for k in EDITABLE}
+        new = {**stored, "action_id": aid, "verified_by": "", "verified_on": None, "verification": ""}
+        _write(tx.cur, ws, fid, stored, new, who)
+    return aid
+
+
+def close(con, workspace_id: int, finding_id: str, closed_by, closed_on, who: str | None = None, *,
+          today: date | None = None) -> None:
+    """Close a finding: `closed_by` (the name of who closes it) and `closed_on` (a date, not in
+    the future nor before it was raised) are required, and a nonconformity must meet the rules
+    of `closure_problems`. ValidationError listing every unmet rule, nothing written."""
+    ws, fid, today = int(workspace_id), str(finding_id), today or date.today()
+    p: list[str] = []
+    by = text(closed_by, "Closed by", p)
+    on = day(closed_on, "Closed on", p)
+    with db.transaction(con) as tx:
+        old = get(tx, ws, fid)
+        if old is None:
+            raise ValidationError(f"There is no finding {fid} in this workspace.")
+        members.require(tx.cur, ws, EDIT, what=f"finding {fid}")
+        p += closure_problems(old, _action_status(tx.cur, ws, old["action_id"]), by, on, today)
+        raise_if([f"{fid} cannot be closed: {m}" for m in p])
+        _write(tx.cur, ws, fid, old, {"status": "closed", "closed_by": by, "closed_on": on}, who)
+
+
+def reopen(con, workspace_id: int, finding_id: str, reason, who: str | None = None) -> None:
+    """Reopen a closed finding (a reason is required): status open, the closure cleared, the
+    reason logged beside the changed fields (field 'reopened')."""
+    ws, fid = int(workspace_id), str(finding_id)
+    p: list[str] = []
+    why = text(reason, "The reason for reopening", p, required=True, limit=LONG_TEXT)
+    with db.transaction(con) as tx:
+        old = get(tx, ws, fid)
+        if old is None:
+            raise ValidationError(f"There is no finding {fid} in this workspace.")
+        members.require(tx.cur, ws, EDIT, what=f"finding {fid}")
+        if old["status"] != "closed":
+            p.append(f"{fid} is open already.")
+        raise_if(p)
+        _write(tx.cur, ws, fid, old, {"status": "open", "closed_by": "", "closed_on": None}, who)
+        db.log_change(tx.cur, ws, "finding", fid, "reopened", None, why, who)
