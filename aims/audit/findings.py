@@ -182,6 +182,26 @@ def next_step(f: dict, action_status: str | None) -> str:
     return "close"
 
 
+def closure_checklist(f: dict, action_status: str | None) -> list[tuple[str, bool]]:
+    """What closing the finding needs besides a name and a date, as (condition, met) in workflow
+    order (empty for observations and opportunities for improvement). Shown before the closure
+    form; `closure_problems` is the rule itself."""
+    grade = f.get("grade", "")
+    if not is_nonconformity(grade):
+        return []
+    action = f.get("action_id") or ""
+    items = [("Correction recorded", not blank(f.get("correction"))),
+             ("Root cause recorded", not blank(f.get("root_cause"))),
+             (f"Corrective action {action or 'created or linked'} done" if action else
+              "Corrective action created or linked, and done", bool(action) and action_status == "done")]
+    if grade == "major nonconformity":
+        items.append(("Corrective action verified effective", f.get("verification") == "effective"))
+    else:
+        items.append(("Verification not 'not effective' (optional for a minor nonconformity)",
+                      f.get("verification") != "not effective"))
+    return items
+
+
 # ---- validation --------------------------------------------------------------------------------
 
 def _ids(cur, table: str, ws: int) -> set[str]:
@@ -322,6 +342,29 @@ def history(con, workspace_id: int, finding_id: str, limit: int = 200) -> pd.Dat
         return cur.execute("SELECT changed_at, changed_by, field, old_value, new_value FROM change_log"
                            " WHERE workspace_id = ? AND entity = 'finding' AND entity_id = ? ORDER BY id DESC LIMIT ?",
                            [int(workspace_id), str(finding_id), int(limit)]).df()
+
+
+def audit_options(con, workspace_id: int) -> dict[str, str]:
+    """{audit ID: 'AU-001 · title (kind)'} of the workspace's audits, by ID."""
+    with db.reading(con) as cur:
+        rows = cur.execute("SELECT id, title, kind FROM audit WHERE workspace_id = ? ORDER BY id",
+                           [int(workspace_id)]).fetchall()
+    return {i: f"{i} · {t} ({k})" for i, t, k in rows}
+
+
+def review_options(con, workspace_id: int) -> dict[str, str]:
+    """{review ID: 'MR-001 · held on 2026-05-04 (held)'} of the workspace's management reviews."""
+    with db.reading(con) as cur:
+        rows = cur.execute("SELECT id, held_on, status FROM review WHERE workspace_id = ? ORDER BY id",
+                           [int(workspace_id)]).fetchall()
+    return {i: f"{i} · {'held on ' + str(d)[:10] if d is not None else 'no date'} ({s})" for i, d, s in rows}
+
+
+def action_options(con, workspace_id: int) -> dict[str, str]:
+    """{action ID: 'ACT-003 · title (status)'} of the workspace's roadmap actions, by ID number."""
+    with db.reading(con) as cur:
+        rows = cur.execute("SELECT id, title, status FROM action WHERE workspace_id = ?", [int(workspace_id)]).fetchall()
+    return {i: f"{i} · {t} ({s})" for i, t, s in sorted(rows, key=lambda r: _number(r[0]))}
 
 
 def open_findings_by_requirement(con, workspace_id: int, today: date | None = None) -> dict[str, list[dict]]:

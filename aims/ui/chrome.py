@@ -56,6 +56,9 @@ SECTIONS = {
         ("pages/governance.py", "Governance", ":material/account_balance:", "governance"),
         ("pages/documents.py", "Documented information", ":material/description:", "documents"),
     ],
+    "Audit": [
+        ("pages/findings.py", "Findings and corrective action", ":material/report:", "findings"),
+    ],
     "Reports": [
         ("pages/reports.py", "Reports and workbook", ":material/table_view:", "reports"),
     ],
