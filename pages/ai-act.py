@@ -28,7 +28,8 @@ with tab_wizard:
         previous, prev_role = classification.latest_answers(con, ws["id"], sid)
         hist = classification.history(con, ws["id"], sid)
         if hist.empty:
-            st.info("Not classified yet: answer the questions below and save.", icon=":material/info:")
+            st.info("Not classified yet" + (": answer the questions below and save." if chrome.may_edit() else "."),
+                    icon=":material/info:")
         else:
             h = hist.iloc[0]
             result = classification.classify(previous)
@@ -57,39 +58,40 @@ with tab_wizard:
                                      "applies": st.column_config.TextColumn(width=130),
                                      "what it means": st.column_config.TextColumn(width="large")}, placeholder="")
                 st.caption(rules.table_note)
-        with st.expander("Answer the questions" if hist.empty else "Re-run the classification", expanded=hist.empty,
-                         icon=":material/checklist:"):
-            with st.form(f"cls_form_{sid}", border=False):
-                role_default = prev_role or classification.role_key(system["org_role"])
-                role = st.selectbox("The organisation's role for this system", classification.ROLES,
-                                    index=classification.ROLES.index(role_default), format_func=lambda r: r.replace("_", " "))
-                st.caption("Tick every statement that is true for this system; unticked means no. Saving keeps the "
-                           "earlier results as history.")
-                answers, areas = {}, dict(rules.areas)
-                for section, title in classification.SECTIONS.items():
-                    st.markdown(f"**{title}**")
-                    for q in [q for q in rules.questions if q["section"] == section]:
-                        if section == "annex_iii":
-                            area = q["point"][:1]
-                            if q["point"] in (area, f"{area}(a)"):
-                                st.caption(f"Area {area}: {areas[area]}")
-                            label = f"**{q['point']}** {q['text']}"
-                        else:
-                            label = f"{q['text']}  ({q['article']})"
-                        if q.get("exclusion"):
-                            label += f"  *Not covered: {q['exclusion']}.*"
-                        if q["date_key"] == "prohibition_intimate_imagery":
-                            label += f"  [added in 2026, applies from {dates.get(q['date_key'])}]"
-                        answers[q["id"]] = st.checkbox(label, value=bool(previous.get(q["id"])), help=q["help"],
-                                                       key=f"cls_{sid}_{q['id']}")
-                submitted = st.form_submit_button("Classify and save", type="primary")
-            if submitted:
-                try:
-                    classification.record(con, ws["id"], sid, answers, role)
-                    chrome.flash(f"{sid} classified; the earlier result stays in the history.")
-                    st.rerun()
-                except ValidationError as exc:
-                    chrome.show_problems(exc)
+        if chrome.may_edit():       # classifying is an editor's act; the result above is for everyone
+            with st.expander("Answer the questions" if hist.empty else "Re-run the classification", expanded=hist.empty,
+                             icon=":material/checklist:"):
+                with st.form(f"cls_form_{sid}", border=False):
+                    role_default = prev_role or classification.role_key(system["org_role"])
+                    role = st.selectbox("The organisation's role for this system", classification.ROLES,
+                                        index=classification.ROLES.index(role_default), format_func=lambda r: r.replace("_", " "))
+                    st.caption("Tick every statement that is true for this system; unticked means no. Saving keeps the "
+                               "earlier results as history.")
+                    answers, areas = {}, dict(rules.areas)
+                    for section, title in classification.SECTIONS.items():
+                        st.markdown(f"**{title}**")
+                        for q in [q for q in rules.questions if q["section"] == section]:
+                            if section == "annex_iii":
+                                area = q["point"][:1]
+                                if q["point"] in (area, f"{area}(a)"):
+                                    st.caption(f"Area {area}: {areas[area]}")
+                                label = f"**{q['point']}** {q['text']}"
+                            else:
+                                label = f"{q['text']}  ({q['article']})"
+                            if q.get("exclusion"):
+                                label += f"  *Not covered: {q['exclusion']}.*"
+                            if q["date_key"] == "prohibition_intimate_imagery":
+                                label += f"  [added in 2026, applies from {dates.get(q['date_key'])}]"
+                            answers[q["id"]] = st.checkbox(label, value=bool(previous.get(q["id"])), help=q["help"],
+                                                           key=f"cls_{sid}_{q['id']}")
+                    submitted = st.form_submit_button("Classify and save", type="primary")
+                if submitted:
+                    try:
+                        classification.record(con, ws["id"], sid, answers, role)
+                        chrome.flash(f"{sid} classified; the earlier result stays in the history.")
+                        st.rerun()
+                    except ValidationError as exc:
+                        chrome.show_problems(exc)
 
 with tab_history:
     h = classification.history(con, ws["id"])

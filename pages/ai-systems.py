@@ -27,11 +27,13 @@ k[4].metric("Reviews overdue", int((next_review < pd.Timestamp(today)).sum()), b
             help="Active systems whose next review date has passed.")
 
 
-tab_register, tab_add, tab_import = st.tabs(["Register", "Add a system", "Import CSV"])
+editable = chrome.may_edit()       # adding, editing, retiring and importing are editors' work
+tab_register, *tab_add_import = st.tabs(["Register", "Add a system", "Import CSV"] if editable else ["Register"])
 
 with tab_register:
     if systems.empty:
-        st.info("No AI systems yet. Add the first one in the next tab, or import a CSV.", icon=":material/info:")
+        st.info("No AI systems yet." + (" Add the first one in the next tab, or import a CSV." if editable else ""),
+                icon=":material/info:")
     else:
         left, right = st.columns(2)
         left.plotly_chart(charts.count_bars(active["lifecycle_stage"], inventory.LIFECYCLE[:-1],
@@ -120,53 +122,55 @@ with tab_register:
                                  query_params={"ws": str(ws["id"]), "system": wanted})
                 except ImportError:
                     st.caption("The risk register is not available.")
-            with st.expander("Edit this system", icon=":material/edit:",
-                             expanded=inventory_form.edit_pending(wanted)):
-                inventory_form.edit_system(con, ws["id"], wanted, s, owners)
-            if s["status"] == "active":
-                with st.popover("Retire this system", icon=":material/archive:"):
-                    st.write("Retired systems stay in the register and its history, marked retired.")
-                    if st.button(f"Retire {wanted}", key=f"inv_retire_{wanted}", type="primary"):
-                        inventory.retire(con, ws["id"], wanted)
-                        chrome.flash(f"{wanted} retired.")
+            if editable:
+                with st.expander("Edit this system", icon=":material/edit:",
+                                 expanded=inventory_form.edit_pending(wanted)):
+                    inventory_form.edit_system(con, ws["id"], wanted, s, owners)
+                if s["status"] == "active":
+                    with st.popover("Retire this system", icon=":material/archive:"):
+                        st.write("Retired systems stay in the register and its history, marked retired.")
+                        if st.button(f"Retire {wanted}", key=f"inv_retire_{wanted}", type="primary"):
+                            inventory.retire(con, ws["id"], wanted)
+                            chrome.flash(f"{wanted} retired.")
+                            st.rerun()
+
+if editable:
+    with tab_add_import[0]:
+        add_v = st.session_state.get("inv_add_v", 0)      # bumped after an add: the next form starts empty
+        values = inventory_form.system_form(f"inv_add_{add_v}", {}, "Add AI system", owners)
+        if values is not None:
+            try:
+                new_id = chrome.with_owners(con, ws["id"], inventory_form.owners_of([values]),
+                                            lambda tx: inventory.create(tx, ws["id"], values))
+                st.session_state["inv_add_v"] = add_v + 1
+                st.query_params["system"] = new_id
+                chrome.flash(f"Added {new_id} {values['name']}. Classify it under the EU AI Act next.")
+                st.rerun()
+            except ValidationError as exc:
+                chrome.show_problems(exc)
+
+    with tab_add_import[1]:
+        st.markdown("Upload or paste a CSV with one system per row. Every row is checked first; nothing is "
+                    "imported unless all rows are valid. Columns are the field names of the template.")
+        st.download_button("Download a CSV template", inventory.csv_template(), "ai-systems-template.csv", "text/csv",
+                           on_click="ignore", icon=":material/download:")
+        gen = st.session_state.get("inv_csv_gen", 0)  # a new key empties the inputs after an import
+        upload = st.file_uploader("CSV file", type=["csv"], key=f"inv_csv_file_{gen}")
+        pasted = st.text_area("...or paste CSV text", key=f"inv_csv_text_{gen}", height=120)
+        raw = upload.getvalue() if upload is not None else pasted.encode("utf-8") if pasted.strip() else None
+        if raw:
+            rows, problems = wb_csv.systems(raw)
+            if problems:
+                chrome.show_problems(ValidationError(listing.first(problems)), "This CSV cannot be imported")
+            else:
+                st.success(f"{len(rows)} valid row{'s' if len(rows) != 1 else ''}. Preview:", icon=":material/preview:")
+                st.dataframe(pd.DataFrame(rows), hide_index=True, placeholder="")
+                if st.button(f"Import {len(rows)} system{'s' if len(rows) != 1 else ''}", type="primary", key="inv_csv_go"):
+                    try:
+                        ids = chrome.with_owners(con, ws["id"], inventory_form.owners_of(rows),
+                                                 lambda tx: inventory.create_many(tx, ws["id"], rows))
+                        st.session_state["inv_csv_gen"] = gen + 1
+                        chrome.flash(f"Imported {chrome.tally(len(ids), 'system')} ({ids[0]} to {ids[-1]}).")
                         st.rerun()
-
-with tab_add:
-    add_v = st.session_state.get("inv_add_v", 0)      # bumped after an add: the next form starts empty
-    values = inventory_form.system_form(f"inv_add_{add_v}", {}, "Add AI system", owners)
-    if values is not None:
-        try:
-            new_id = chrome.with_owners(con, ws["id"], inventory_form.owners_of([values]),
-                                        lambda tx: inventory.create(tx, ws["id"], values))
-            st.session_state["inv_add_v"] = add_v + 1
-            st.query_params["system"] = new_id
-            chrome.flash(f"Added {new_id} {values['name']}. Classify it under the EU AI Act next.")
-            st.rerun()
-        except ValidationError as exc:
-            chrome.show_problems(exc)
-
-with tab_import:
-    st.markdown("Upload or paste a CSV with one system per row. Every row is checked first; nothing is "
-                "imported unless all rows are valid. Columns are the field names of the template.")
-    st.download_button("Download a CSV template", inventory.csv_template(), "ai-systems-template.csv", "text/csv",
-                       on_click="ignore", icon=":material/download:")
-    gen = st.session_state.get("inv_csv_gen", 0)  # a new key empties the inputs after an import
-    upload = st.file_uploader("CSV file", type=["csv"], key=f"inv_csv_file_{gen}")
-    pasted = st.text_area("...or paste CSV text", key=f"inv_csv_text_{gen}", height=120)
-    raw = upload.getvalue() if upload is not None else pasted.encode("utf-8") if pasted.strip() else None
-    if raw:
-        rows, problems = wb_csv.systems(raw)
-        if problems:
-            chrome.show_problems(ValidationError(listing.first(problems)), "This CSV cannot be imported")
-        else:
-            st.success(f"{len(rows)} valid row{'s' if len(rows) != 1 else ''}. Preview:", icon=":material/preview:")
-            st.dataframe(pd.DataFrame(rows), hide_index=True, placeholder="")
-            if st.button(f"Import {len(rows)} system{'s' if len(rows) != 1 else ''}", type="primary", key="inv_csv_go"):
-                try:
-                    ids = chrome.with_owners(con, ws["id"], inventory_form.owners_of(rows),
-                                             lambda tx: inventory.create_many(tx, ws["id"], rows))
-                    st.session_state["inv_csv_gen"] = gen + 1
-                    chrome.flash(f"Imported {chrome.tally(len(ids), 'system')} ({ids[0]} to {ids[-1]}).")
-                    st.rerun()
-                except ValidationError as exc:
-                    chrome.show_problems(ValidationError(listing.first(exc.problems)))
+                    except ValidationError as exc:
+                        chrome.show_problems(ValidationError(listing.first(exc.problems)))

@@ -93,7 +93,8 @@ with tab_register:
             "Due": st.column_config.DateColumn(format="YYYY-MM-DD", help="When the owner should provide it"),
             "Notes": st.column_config.TextColumn(max_chars=5000, width="medium"),
             "Check": st.column_config.TextColumn(width="medium", help="What needs attention"),
-        }, disabled=["ID", "Document", "Kind", "Requirements", "Check"], height=min(640, 38 + 35 * len(frame)))
+        }, disabled=["ID", "Document", "Kind", "Requirements", "Check"], height=min(640, 38 + 35 * len(frame)),
+            owned=True)
 
     def write(changes: dict, base: dict) -> int:
         clean = {d: {k: ("" if v is None and k == "owner" else v) for k, v in c.items()} for d, c in changes.items()}
@@ -101,47 +102,49 @@ with tab_register:
                                   lambda tx: documents.save(tx, WS, cat, clean, base=base))
 
     editing.save_bar(pending, write, "doc", frame, columns,
-                     message=lambda n, changes: chrome.fields_saved(n, "the register", len(changes)))
+                     message=lambda n, changes: chrome.fields_saved(n, "the register", len(changes)), owned=True)
 
     c = st.columns(2)
-    with c[0].expander("Add a document the organisation needs (7.5.1)", icon=":material/note_add:"):
-        fv = chrome.form_version("doc_add")
-        with st.form(f"doc_add_{fv}"):
-            title = st.text_input("Document name *", max_chars=200, key=f"doc_add_title_{fv}")
-            cc = st.columns(2)
-            reqs = cc[0].multiselect("Requirements it supports", list(cat.requirements), key=f"doc_add_reqs_{fv}",
-                                     format_func=lambda r: f"{r} {cat.requirements[r].title}")
-            d_owner = cc[1].selectbox("Owner", chrome.owner_options(con, WS)[1:], index=None, accept_new_options=True,
-                                      key=f"doc_add_owner_{fv}",
-                                      placeholder="Pick or type a name")
-            cc = st.columns([1.2, 1, 2])
-            d_status = cc[0].selectbox("Status", documents.DOCUMENT_STATUSES, key=f"doc_add_status_{fv}")
-            d_version = cc[1].text_input("Version", max_chars=40, key=f"doc_add_version_{fv}")
-            d_location = cc[2].text_input("Where it lives", max_chars=5000, key=f"doc_add_location_{fv}")
-            if st.form_submit_button("Add document", type="primary"):
-                try:
-                    new_id = chrome.with_owners(con, WS, [d_owner], lambda tx: documents.add(tx, WS, cat, {
-                        "title": title, "requirements": reqs, "owner": d_owner or "", "status": d_status,
-                        "version": d_version, "location": d_location}))
-                    chrome.form_done("doc_add")
-                    chrome.flash(f"Added {title.strip()} to the register as {new_id}.")
-                    st.rerun()
-                except ValidationError as exc:
-                    chrome.show_problems(exc)
-    with c[1].expander("Remove a document the organisation added", icon=":material/delete:"):
-        custom = reg[reg["custom"]]
-        if custom.empty:
-            st.caption("Only documents the organisation added can be removed; there are none.")
-        else:
-            names = dict(zip(custom["id"], custom["document"]))
-            gone = st.selectbox("Document", list(names), format_func=lambda i: f"{i} {names[i]}", key="doc_remove_pick")
-            if st.button("Remove document", key="doc_remove"):
-                try:
-                    documents.delete(con, WS, cat, gone)
-                    chrome.flash(f"Removed {names[gone]}.")
-                    st.rerun()
-                except ValidationError as exc:
-                    chrome.show_problems(exc)
+    if chrome.may_edit(owned=True):         # contributors add documents they own; removing is an editor's
+        with c[0].expander("Add a document the organisation needs (7.5.1)", icon=":material/note_add:"):
+            fv = chrome.form_version("doc_add")
+            with st.form(f"doc_add_{fv}"):
+                title = st.text_input("Document name *", max_chars=200, key=f"doc_add_title_{fv}")
+                cc = st.columns(2)
+                reqs = cc[0].multiselect("Requirements it supports", list(cat.requirements), key=f"doc_add_reqs_{fv}",
+                                         format_func=lambda r: f"{r} {cat.requirements[r].title}")
+                d_owner = cc[1].selectbox("Owner", chrome.owner_options(con, WS)[1:], index=None, accept_new_options=True,
+                                          key=f"doc_add_owner_{fv}",
+                                          placeholder="Pick or type a name")
+                cc = st.columns([1.2, 1, 2])
+                d_status = cc[0].selectbox("Status", documents.DOCUMENT_STATUSES, key=f"doc_add_status_{fv}")
+                d_version = cc[1].text_input("Version", max_chars=40, key=f"doc_add_version_{fv}")
+                d_location = cc[2].text_input("Where it lives", max_chars=5000, key=f"doc_add_location_{fv}")
+                if st.form_submit_button("Add document", type="primary"):
+                    try:
+                        new_id = chrome.with_owners(con, WS, [d_owner], lambda tx: documents.add(tx, WS, cat, {
+                            "title": title, "requirements": reqs, "owner": d_owner or "", "status": d_status,
+                            "version": d_version, "location": d_location}))
+                        chrome.form_done("doc_add")
+                        chrome.flash(f"Added {title.strip()} to the register as {new_id}.")
+                        st.rerun()
+                    except ValidationError as exc:
+                        chrome.show_problems(exc)
+    if chrome.may_edit():
+        with c[1].expander("Remove a document the organisation added", icon=":material/delete:"):
+            custom = reg[reg["custom"]]
+            if custom.empty:
+                st.caption("Only documents the organisation added can be removed; there are none.")
+            else:
+                names = dict(zip(custom["id"], custom["document"]))
+                gone = st.selectbox("Document", list(names), format_func=lambda i: f"{i} {names[i]}", key="doc_remove_pick")
+                if st.button("Remove document", key="doc_remove"):
+                    try:
+                        documents.delete(con, WS, cat, gone)
+                        chrome.flash(f"Removed {names[gone]}.")
+                        st.rerun()
+                    except ValidationError as exc:
+                        chrome.show_problems(exc)
 
 with tab_requests:
     req = evidence.requests(con, WS, cat)

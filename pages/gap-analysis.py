@@ -91,9 +91,9 @@ if mode != "Workshop (one requirement)":
         },
         disabled=["ID", "Requirement", "Clause / objective", "Mandatory doc", "Documents", "Status", "Gap",
                   "Last changed"],
-        height=min(640, 38 + 35 * len(frame)),
+        height=min(640, 38 + 35 * len(frame)), owned=True,
     )
-    editing.save_bar(PENDING, write, "gap", frame, columns, message=saved_message)
+    editing.save_bar(PENDING, write, "gap", frame, columns, message=saved_message, owned=True)
 
 # ---- workshop view ----------------------------------------------------------------------------
 else:
@@ -139,44 +139,56 @@ else:
         if refs:
             st.caption("  \n".join(refs))
     with right:
-        form = f"focus_{current}"
-        v, shown = conflicts.opened(form, {
-            "maturity": assessments.maturity_label(row["maturity"]), "target": int(row["target"]),
-            "evidence_strength": row["evidence_strength"], "owner": row["owner"],
-            "due": row["due"] if pd.notna(row["due"]) else None, "evidence": row["evidence"], "notes": row["notes"]})
-        with st.form(v, border=True):
-            # two columns and no radio captions, so Save stays above the fold at 1440x900
-            hints = "  \n".join(f"**{label}**: {assessments.MATURITY_HINTS[level]}"
-                                 for label, level in zip(MATURITY_OPTIONS, [None, *range(6)]))
-            c = st.columns([1, 1.15])
-            maturity = c[0].radio("Current maturity", MATURITY_OPTIONS, help=hints, key=f"{v}_maturity",
-                                  index=MATURITY_OPTIONS.index(shown["maturity"]))
-            target = c[1].selectbox("Target maturity", [1, 2, 3, 4, 5], index=shown["target"] - 1, key=f"{v}_target")
-            strength = c[1].selectbox("Evidence strength", assessments.EVIDENCE_STRENGTHS, key=f"{v}_strength",
-                                      index=assessments.EVIDENCE_STRENGTHS.index(shown["evidence_strength"]),
-                                      help=assessments.EVIDENCE_HELP)
-            owner_in = chrome.owner_picker(c[1], "Owner", owners, shown["owner"], key=f"{v}_owner")
-            due = c[1].date_input("Due", shown["due"], format="YYYY-MM-DD", key=f"{v}_due")
-            c = st.columns(2)
-            evidence = c[0].text_area("Evidence notes and links", shown["evidence"], max_chars=5000, height=80,
-                                      key=f"{v}_evidence")
-            notes = c[1].text_area("Notes", shown["notes"], max_chars=5000, height=80, key=f"{v}_notes")
-            b = st.columns(2)
-            save_only = b[0].form_submit_button("Save", type="secondary", use_container_width=True)
-            save_next = b[1].form_submit_button("Save and next", type="primary", use_container_width=True,
-                                                disabled=pos == len(ids) - 1)
-        if save_only or save_next:
-            change = {"maturity": maturity, "target": target, "evidence_strength": strength, "evidence": evidence,
-                      "owner": owner_in, "due": due, "notes": notes}
-            if conflicts.save(form, write, {current: change}, {current: shown},
-                              lambda n: saved_message(n, {current: change})):
+        if not chrome.may_edit(owned=True):      # viewers: the rating in words, no form
+            with st.container(border=True):
+                due = row["due"] if pd.notna(row["due"]) else None
+                st.markdown(f"**Current maturity:** {assessments.maturity_label(row['maturity'])}  \n"
+                            f"**Target maturity:** {assessments.maturity_label(row['target'])}  \n"
+                            f"**Evidence strength:** {row['evidence_strength']}  \n"
+                            f"**Owner:** {chrome.plain(row['owner']) or 'no owner'} · **Due:** {due or 'not set'}")
+                st.markdown(f"**Evidence notes and links**  \n{chrome.plain(row['evidence']) or '–'}")
+                st.markdown(f"**Notes**  \n{chrome.plain(row['notes']) or '–'}")
+        else:
+            if chrome.role() == "contributor":
+                st.caption(editing.OWN_ROWS)
+            form = f"focus_{current}"
+            v, shown = conflicts.opened(form, {
+                "maturity": assessments.maturity_label(row["maturity"]), "target": int(row["target"]),
+                "evidence_strength": row["evidence_strength"], "owner": row["owner"],
+                "due": row["due"] if pd.notna(row["due"]) else None, "evidence": row["evidence"], "notes": row["notes"]})
+            with st.form(v, border=True):
+                # two columns and no radio captions, so Save stays above the fold at 1440x900
+                hints = "  \n".join(f"**{label}**: {assessments.MATURITY_HINTS[level]}"
+                                     for label, level in zip(MATURITY_OPTIONS, [None, *range(6)]))
+                c = st.columns([1, 1.15])
+                maturity = c[0].radio("Current maturity", MATURITY_OPTIONS, help=hints, key=f"{v}_maturity",
+                                      index=MATURITY_OPTIONS.index(shown["maturity"]))
+                target = c[1].selectbox("Target maturity", [1, 2, 3, 4, 5], index=shown["target"] - 1, key=f"{v}_target")
+                strength = c[1].selectbox("Evidence strength", assessments.EVIDENCE_STRENGTHS, key=f"{v}_strength",
+                                          index=assessments.EVIDENCE_STRENGTHS.index(shown["evidence_strength"]),
+                                          help=assessments.EVIDENCE_HELP)
+                owner_in = chrome.owner_picker(c[1], "Owner", owners, shown["owner"], key=f"{v}_owner")
+                due = c[1].date_input("Due", shown["due"], format="YYYY-MM-DD", key=f"{v}_due")
+                c = st.columns(2)
+                evidence = c[0].text_area("Evidence notes and links", shown["evidence"], max_chars=5000, height=80,
+                                          key=f"{v}_evidence")
+                notes = c[1].text_area("Notes", shown["notes"], max_chars=5000, height=80, key=f"{v}_notes")
+                b = st.columns(2)
+                save_only = b[0].form_submit_button("Save", type="secondary", use_container_width=True)
+                save_next = b[1].form_submit_button("Save and next", type="primary", use_container_width=True,
+                                                    disabled=pos == len(ids) - 1)
+            if save_only or save_next:
+                change = {"maturity": maturity, "target": target, "evidence_strength": strength, "evidence": evidence,
+                          "owner": owner_in, "due": due, "notes": notes}
+                if conflicts.save(form, write, {current: change}, {current: shown},
+                                  lambda n: saved_message(n, {current: change})):
+                    chrome.form_done(form)
+                    if save_next:
+                        st.session_state["gap_focus"] = ids[min(pos + 1, len(ids) - 1)]
+                        st.query_params["req"] = st.session_state["gap_focus"]
+                    st.rerun()
+            if conflicts.panel(form):
                 chrome.form_done(form)
-                if save_next:
-                    st.session_state["gap_focus"] = ids[min(pos + 1, len(ids) - 1)]
-                    st.query_params["req"] = st.session_state["gap_focus"]
                 st.rerun()
-        if conflicts.panel(form):
-            chrome.form_done(form)
-            st.rerun()
         if pd.notna(row["updated_at"]):
             st.caption(f"Last changed {pd.Timestamp(row['updated_at']):%Y-%m-%d %H:%M} by {chrome.plain(row['updated_by'])}")

@@ -13,6 +13,7 @@ LEVEL_MARK = {"low": "low", "medium": "medium", "high": "HIGH", "critical": "CRI
 systems = inventory.list_systems(con, ws["id"], include_retired=False)
 everything = chrome.cached(impact.list_all, con, ws["id"])
 tab_one, tab_all = st.tabs(["Assess a system", "All assessments"])
+editable = chrome.may_edit()       # assessing and approving are editors' work; the others read the answers
 
 
 def act(fn, message: str) -> None:
@@ -32,10 +33,11 @@ with tab_one:
     mine = everything[everything["system_id"] == sid]
     if mine.empty:
         st.info("No impact assessment for this system yet.", icon=":material/info:")
-        with st.form(f"ia_start_{sid}"):
-            assessor = st.text_input("Assessor", max_chars=200)
-            if st.form_submit_button("Start the impact assessment", type="primary"):
-                act(lambda: impact.start(con, ws["id"], sid, assessor), "Impact assessment started as a draft.")
+        if editable:
+            with st.form(f"ia_start_{sid}"):
+                assessor = st.text_input("Assessor", max_chars=200)
+                if st.form_submit_button("Start the impact assessment", type="primary"):
+                    act(lambda: impact.start(con, ws["id"], sid, assessor), "Impact assessment started as a draft.")
         st.stop()
     versions = list(mine["id"])
     labels = {r["id"]: f"{r['id']}  version {r['version']}  ({r['status']})" for _, r in mine.iterrows()}
@@ -69,8 +71,14 @@ with tab_one:
                       default=st.session_state.get(OPEN) if st.session_state.get(OPEN) in titles else impact_panels.CONTEXT,
                       key=f"ia_section_{aid}_{chrome.digest(titles.values())}")
     if chosen == impact_panels.CONTEXT:
-        impact_panels.context_form(con, ws["id"], aid, stored_context, read_only, open_key=OPEN)
+        if editable:
+            impact_panels.context_form(con, ws["id"], aid, stored_context, read_only, open_key=OPEN)
+        else:
+            impact_panels.context_table(stored_context)
     for sec in [q for q in qs if q["id"] == chosen]:
+        if not editable:
+            impact_panels.answers_table(sec, answers)
+            continue
         form = f"ia_form_{aid}_{sec['id']}"
         v = f"{form}_{chrome.form_version(form)}"
         shown = conflicts.loaded(form, {q["id"]: answers.get(q["id"], {"value": None, "note": ""})
@@ -98,24 +106,28 @@ with tab_one:
             st.rerun()
 
     st.subheader("Review and approval")
-    c = st.columns(3)
-    if a["status"] == "draft" and c[0].button("Send for review", key="ia_review"):
-        act(lambda: impact.set_status(con, ws["id"], aid, "in review"), "Sent for review.")
-    if a["status"] == "in review":
-        if c[0].button("Back to draft", key="ia_back"):
-            act(lambda: impact.set_status(con, ws["id"], aid, "draft"), "Back to draft.")
-        with c[1].popover("Approve", icon=":material/approval:"):
-            with st.form(f"ia_approve_{aid}"):
-                approver = st.text_input("Approver (name and role)", max_chars=200)
-                approved_on = st.date_input("Approval date", date.today(), max_value=date.today(), format="YYYY-MM-DD")
-                next_review = st.date_input("Next re-assessment", date.today() + timedelta(days=365), format="YYYY-MM-DD")
-                if st.form_submit_button("Approve this version", type="primary"):
-                    act(lambda: impact.set_status(con, ws["id"], aid, "approved", approver, approved_on, next_review),
-                        f"{aid} approved.")
-    if read_only and aid == versions[0] and c[0].button("Start a re-assessment", key="ia_reassess"):
-        def reassess():      # open the new version, not the approved one it starts from
-            st.session_state[f"ia_version_{sid}"] = impact.start(con, ws["id"], sid, a["assessor"])
-        act(reassess, "Re-assessment started from the approved answers.")
+    if not editable:
+        st.caption(f"Status: {a['status']}" + (f", approved by {chrome.plain(a['approver'])} on {a['approved_on']}"
+                                               if a["status"] == "approved" else "") + ".")
+    else:
+        c = st.columns(3)
+        if a["status"] == "draft" and c[0].button("Send for review", key="ia_review"):
+            act(lambda: impact.set_status(con, ws["id"], aid, "in review"), "Sent for review.")
+        if a["status"] == "in review":
+            if c[0].button("Back to draft", key="ia_back"):
+                act(lambda: impact.set_status(con, ws["id"], aid, "draft"), "Back to draft.")
+            with c[1].popover("Approve", icon=":material/approval:"):
+                with st.form(f"ia_approve_{aid}"):
+                    approver = st.text_input("Approver (name and role)", max_chars=200)
+                    approved_on = st.date_input("Approval date", date.today(), max_value=date.today(), format="YYYY-MM-DD")
+                    next_review = st.date_input("Next re-assessment", date.today() + timedelta(days=365), format="YYYY-MM-DD")
+                    if st.form_submit_button("Approve this version", type="primary"):
+                        act(lambda: impact.set_status(con, ws["id"], aid, "approved", approver, approved_on, next_review),
+                            f"{aid} approved.")
+        if read_only and aid == versions[0] and c[0].button("Start a re-assessment", key="ia_reassess"):
+            def reassess():      # open the new version, not the approved one it starts from
+                st.session_state[f"ia_version_{sid}"] = impact.start(con, ws["id"], sid, a["assessor"])
+            act(reassess, "Re-assessment started from the approved answers.")
 
     proposed = impact.proposed_risks(con, ws["id"])
     proposed = proposed[proposed["assessment_id"] == aid]

@@ -107,6 +107,8 @@ c[1].download_button("Download CSV", csv_data, file_name=f"{name} - {ws['name']}
 c[2].caption(f"{csv_rows:,} rows. Text that a spreadsheet would run as a formula is prefixed with a quote.")
 
 # ---- import ---------------------------------------------------------------------------------------
+if not chrome.may_edit():       # importing changes the whole workspace: editors only (aims checks it too)
+    st.stop()
 st.subheader("Import an edited workbook")
 st.caption("Everything is checked first and nothing changes until you apply. The database is backed up "
            "before the import, and the whole import is applied or nothing is.")

@@ -39,8 +39,12 @@ if notes:
     st.caption(" · ".join(notes) + ".")
 
 VIEWS = ["Register", "Add a risk", "Risk library", "From impact assessments", "Traceability", "Risk criteria"]
+if not chrome.may_edit(owned=True):     # viewers read the register; contributors add the risks they own
+    VIEWS.remove("Add a risk")
 if "risks_goto" in st.session_state:
     st.session_state["risks_view"] = st.session_state.pop("risks_goto")
+if st.session_state.get("risks_view") not in (None, *VIEWS):
+    del st.session_state["risks_view"]
 tabs = dict(zip(VIEWS, st.tabs(VIEWS, key="risks_view", on_change="rerun")))
 
 if tabs["Register"].open:
@@ -99,6 +103,6 @@ if tabs["Register"].open:
 for name, draw in (("Add a risk", risk_tabs.add_tab), ("Risk library", risk_tabs.library_tab),
                    ("From impact assessments", risk_tabs.proposals_tab), ("Traceability", risk_tabs.traceability_tab),
                    ("Risk criteria", risk_tabs.criteria_tab)):
-    if tabs[name].open:
+    if name in tabs and tabs[name].open:
         with tabs[name]:
             draw(r)

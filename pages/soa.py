@@ -27,24 +27,29 @@ k[4].metric("SoA version", chrome.plain(approval["version"]) or "–", border=Tr
             help="Approved by " + (chrome.plain(approval["approved_by"]) or "nobody yet")
             + (f" on {approval['approved_on']}" if approval["approved_on"] else ""))
 
-with st.expander("Version and approval", icon=":material/approval:",
-                 expanded=not approval["version"]):
-    k, shown = conflicts.opened("soa_approval", {f: approval[f] for f in ("version", "approved_by", "approved_on")})
-    with st.form(k):
-        c = st.columns(3)
-        version = c[0].text_input("SoA version", shown["version"], max_chars=40, placeholder="e.g. 1.0",
-                                  key=f"{k}_version")
-        approver = c[1].text_input("Approved by (name and role)", shown["approved_by"], max_chars=200,
-                                   key=f"{k}_approved_by")
-        approved_on = c[2].date_input("Approval date", shown["approved_on"], max_value=date.today(),
-                                      format="YYYY-MM-DD", key=f"{k}_approved_on")
-        submitted = st.form_submit_button("Save version and approval")
-    conflicts.submit("soa_approval", "SoA", {"version": version, "approved_by": approver, "approved_on": approved_on}
-                     if submitted else None, shown,
-                     lambda d, base: assessments.set_soa_approval(con, ws["id"], d.get("version", shown["version"]),
-                                                                  d.get("approved_by", shown["approved_by"]),
-                                                                  d.get("approved_on", shown["approved_on"]), base=base),
-                     lambda _: "SoA version and approval saved.")
+if chrome.may_edit():        # approving the SoA is an editor's act; the metric above shows it to everyone
+    with st.expander("Version and approval", icon=":material/approval:",
+                     expanded=not approval["version"]):
+        k, shown = conflicts.opened("soa_approval", {f: approval[f] for f in ("version", "approved_by", "approved_on")})
+        with st.form(k):
+            c = st.columns(3)
+            version = c[0].text_input("SoA version", shown["version"], max_chars=40, placeholder="e.g. 1.0",
+                                      key=f"{k}_version")
+            approver = c[1].text_input("Approved by (name and role)", shown["approved_by"], max_chars=200,
+                                       key=f"{k}_approved_by")
+            approved_on = c[2].date_input("Approval date", shown["approved_on"], max_value=date.today(),
+                                          format="YYYY-MM-DD", key=f"{k}_approved_on")
+            submitted = st.form_submit_button("Save version and approval")
+        conflicts.submit("soa_approval", "SoA", {"version": version, "approved_by": approver, "approved_on": approved_on}
+                         if submitted else None, shown,
+                         lambda d, base: assessments.set_soa_approval(con, ws["id"], d.get("version", shown["version"]),
+                                                                      d.get("approved_by", shown["approved_by"]),
+                                                                      d.get("approved_on", shown["approved_on"]), base=base),
+                         lambda _: "SoA version and approval saved.")
+else:
+    st.caption(f"SoA version {chrome.plain(approval['version']) or 'not set'} · "
+               + (f"approved by {chrome.plain(approval['approved_by'])} on {approval['approved_on']}"
+                  if approval["approved_by"] else "not approved yet"))
 
 f = st.columns([2.5, 2, 3])
 objectives = ["All objectives"] + list(rows["Objective"].unique())

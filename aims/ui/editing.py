@@ -4,6 +4,11 @@
 dict in session state (keyed by the row's ID, not its position), so edits survive filter changes,
 page switches and reruns until the user saves or discards them. `save_bar` shows the count of
 unsaved changes with Save and Discard buttons.
+
+Both follow the acting person's role (chrome.may_edit): for someone who may not change the table
+it is shown read-only (a plain st.dataframe) and there is no save bar. Tables of records a
+contributor may own (gap-analysis rows, actions, documents) pass `owned=True`: contributors get
+the editor, with a note that only their own rows save. Hiding is never the check: aims refuses.
 """
 from __future__ import annotations
 
@@ -13,7 +18,10 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
-from aims.ui import conflicts
+from aims.ui import chrome, conflicts
+
+OWN_ROWS = ("You are a contributor: you can save only the rows you own (whose owner is your email or name); "
+            "a save that changes someone else's row is refused.")
 
 
 def _same(a, b) -> bool:
@@ -58,11 +66,17 @@ def _keep(pending_key: str, row_id, field: str, value, shown) -> None:
 
 
 def pending_editor(frame: pd.DataFrame, pending_key: str, columns: dict[str, str], *, key: str,
-                   **editor_args) -> pd.DataFrame:
+                   owned: bool = False, **editor_args) -> pd.DataFrame:
     """Show `frame` (with an 'ID' column) in a data editor with pending edits applied on top.
 
-    `columns` maps editable display columns to field names. Returns the displayed frame.
+    `columns` maps editable display columns to field names. Returns the displayed frame. For a
+    role that may not edit the table (see chrome.may_edit; `owned`: its rows are records a
+    contributor may own) it is a read-only table of the stored values.
     """
+    if not chrome.may_edit(owned):
+        return read_only(frame, **editor_args)
+    if owned and chrome.role() == "contributor":
+        st.caption(OWN_ROWS)
     pending = st.session_state.setdefault(pending_key, {})
     shown = frame.copy()
     reverse = {v: k for k, v in columns.items()}
@@ -86,6 +100,12 @@ def pending_editor(frame: pd.DataFrame, pending_key: str, columns: dict[str, str
             if not _same(new, old):
                 _keep(pending_key, row_id, field, new, old)
     return edited
+
+
+def read_only(frame: pd.DataFrame, column_config: dict | None = None, height=None, **_editing) -> pd.DataFrame:
+    """The table as pending_editor shows it, without editing (the editor-only arguments are dropped)."""
+    st.dataframe(frame, hide_index=True, column_config=column_config, height=height or "auto", placeholder="")
+    return frame
 
 
 def effective_changes(pending: dict, original: pd.DataFrame, columns: dict[str, str]) -> dict:
@@ -118,13 +138,16 @@ def discard(pending_key: str) -> None:
 
 def save_bar(pending_key: str, write: Callable[[dict, dict], object], prefix: str,
              original: pd.DataFrame | None = None, columns: dict[str, str] | None = None, *,
-             message: Callable[[object, dict], str]) -> None:
+             message: Callable[[object, dict], str], owned: bool = False) -> None:
     """Unsaved-change count with Save and Discard.
 
     Save runs write(changes, base), where `base` holds the values the cells showed before the
     edits (see base_of), and flashes message(result, changes); a refusal shows its problems and
     keeps the edits. A save refused for someone else's newer values offers the choice here (see
-    ui.conflicts, where=`prefix`)."""
+    ui.conflicts, where=`prefix`). Not drawn for a role that may not edit the table (`owned` as
+    for pending_editor)."""
+    if not chrome.may_edit(owned):
+        return
     pending = st.session_state.get(pending_key, {})
     if original is not None and columns is not None:
         pending = effective_changes(pending, original, columns)

@@ -156,45 +156,49 @@ def policy_tab(con, ws: dict, cat) -> None:
                      query_params={"ws": str(ws_id), "req": "5.2"})
 
     st.divider()
-    if versions.empty:
-        st.subheader("Record the AI policy")
-        values = policy_form(con, ws_id, "gov_pol_new", {"version": "1.0"}, ["draft", "in review", "approved"], True)
-        if values is not None:
-            try_write(lambda: policy.create(con, ws_id, values), "AI policy version recorded.")
-    elif work:
+    if not chrome.may_edit() and work:        # the others read the working version; editors write it
         st.subheader(f"Working version {work['version']} ({work['status']})")
-        allowed = list(policy.TRANSITIONS[work["status"]])
-        form = f"gov_pol_{work['id']}"
-        prefix, shown = conflicts.opened(form, {f: work[f] for f in policy.FIELDS if f != "version"})
-        values = policy_form(con, ws_id, prefix, {**work, **shown}, allowed, False)
-        if values is not None:
-            values.pop("version")
-        conflicts.submit(form, work["id"], values, shown,
-                         lambda data, base: policy.update(con, ws_id, work["id"], data, base=base),
-                         lambda n: chrome.fields_saved(n, f"version {work['version']}"))
-        with st.expander(f"Delete draft version {work['version']}", icon=":material/delete:"):
-            st.caption("Only a version that was never approved can be deleted; approved versions stay in the history.")
-            if st.button(f"Delete version {work['version']}", key="gov_pol_delete"):
-                try_write(lambda: policy.delete_draft(con, ws_id, work["id"]), f"Deleted draft version {work['version']}.")
-    else:
-        st.subheader("Revise the policy")
-        with st.form("gov_pol_revise", border=True):
-            c = st.columns([1, 4])
-            new_v = c[0].text_input("New version *", next_version(versions.iloc[0]["version"]), max_chars=12,
-                                    key="gov_pol_revise_version")
-            summary = c[1].text_input("What will change", max_chars=5000, key="gov_pol_revise_summary")
-            st.caption("The new draft starts from the latest version's title, location and principles.")
-            if st.form_submit_button("Start the new version", type="primary", icon=":material/add:"):
-                try_write(lambda: policy.start_revision(con, ws_id, new_v, summary), f"Version {new_v} started as a draft.")
-    if in_force:
-        with st.expander(f"Record a review of version {in_force['version']} that changed nothing (A.2.4)",
-                         icon=":material/event_repeat:"):
-            with st.form("gov_pol_review"):
-                default = max(date.today(), in_force["next_review"] or date.today()) + timedelta(days=365)
-                review = st.date_input("Next review date", default, format="YYYY-MM-DD", key="gov_pol_review_date")
-                if st.form_submit_button("Save the next review date"):
-                    try_write(lambda: policy.update(con, ws_id, in_force["id"], {"next_review": review}),
-                              "Next review date saved.")
+        show_version(work)
+    elif chrome.may_edit():
+        if versions.empty:
+            st.subheader("Record the AI policy")
+            values = policy_form(con, ws_id, "gov_pol_new", {"version": "1.0"}, ["draft", "in review", "approved"], True)
+            if values is not None:
+                try_write(lambda: policy.create(con, ws_id, values), "AI policy version recorded.")
+        elif work:
+            st.subheader(f"Working version {work['version']} ({work['status']})")
+            allowed = list(policy.TRANSITIONS[work["status"]])
+            form = f"gov_pol_{work['id']}"
+            prefix, shown = conflicts.opened(form, {f: work[f] for f in policy.FIELDS if f != "version"})
+            values = policy_form(con, ws_id, prefix, {**work, **shown}, allowed, False)
+            if values is not None:
+                values.pop("version")
+            conflicts.submit(form, work["id"], values, shown,
+                             lambda data, base: policy.update(con, ws_id, work["id"], data, base=base),
+                             lambda n: chrome.fields_saved(n, f"version {work['version']}"))
+            with st.expander(f"Delete draft version {work['version']}", icon=":material/delete:"):
+                st.caption("Only a version that was never approved can be deleted; approved versions stay in the history.")
+                if st.button(f"Delete version {work['version']}", key="gov_pol_delete"):
+                    try_write(lambda: policy.delete_draft(con, ws_id, work["id"]), f"Deleted draft version {work['version']}.")
+        else:
+            st.subheader("Revise the policy")
+            with st.form("gov_pol_revise", border=True):
+                c = st.columns([1, 4])
+                new_v = c[0].text_input("New version *", next_version(versions.iloc[0]["version"]), max_chars=12,
+                                        key="gov_pol_revise_version")
+                summary = c[1].text_input("What will change", max_chars=5000, key="gov_pol_revise_summary")
+                st.caption("The new draft starts from the latest version's title, location and principles.")
+                if st.form_submit_button("Start the new version", type="primary", icon=":material/add:"):
+                    try_write(lambda: policy.start_revision(con, ws_id, new_v, summary), f"Version {new_v} started as a draft.")
+        if in_force:
+            with st.expander(f"Record a review of version {in_force['version']} that changed nothing (A.2.4)",
+                             icon=":material/event_repeat:"):
+                with st.form("gov_pol_review"):
+                    default = max(date.today(), in_force["next_review"] or date.today()) + timedelta(days=365)
+                    review = st.date_input("Next review date", default, format="YYYY-MM-DD", key="gov_pol_review_date")
+                    if st.form_submit_button("Save the next review date"):
+                        try_write(lambda: policy.update(con, ws_id, in_force["id"], {"next_review": review}),
+                                  "Next review date saved.")
 
     if not versions.empty:
         st.subheader("Version history")
@@ -244,25 +248,26 @@ def roles_tab(con, ws: dict, cat) -> None:
             disabled=["ID"])
         editing.save_bar(pending, lambda changes, base: roles.save_roles(con, ws_id, changes, base=base),
                          "gov_roles", frame, cols, message=counted("the roles"))
-    if missing_std and st.button(f"Add the {len(missing_std)} standard role{'s' if len(missing_std) != 1 else ''}"
+    if missing_std and chrome.may_edit() and st.button(f"Add the {len(missing_std)} standard role{'s' if len(missing_std) != 1 else ''}"
                                  + (" not yet listed" if not role_df.empty else ""),
                                  key="gov_roles_standard", icon=":material/playlist_add:",
                                  type="primary" if role_df.empty else "secondary"):
         try_write(lambda: len(roles.add_standard_roles(con, ws_id)), "Added {n} standard role{s}.")
-    c = st.columns(2)
-    with c[0].expander("Add a custom role", icon=":material/add:"):
-        fv = chrome.form_version("gov_role_add")
-        with st.form(f"gov_role_add_{fv}"):
-            name = st.text_input("Role name *", max_chars=120, key=f"gov_role_add_name_{fv}")
-            resp = st.text_area("Responsibilities in a sentence", max_chars=5000, height=70, key=f"gov_role_add_resp_{fv}")
-            who = st.multiselect("People", list(people_df["label"]), key=f"gov_role_add_people_{fv}")
-            if st.form_submit_button("Add role", type="primary"):
-                try_write(lambda: roles.add_role(con, ws_id, {"name": name, "responsibilities": resp, "holders": who}),
-                          f"Added the role {name.strip()}.", form="gov_role_add")
-    with c[1].expander("Remove a role", icon=":material/delete:"):
-        remove_picker("Role", dict(zip(role_df["id"], role_df["name"])), "gov_role_remove",
-                      empty="There are no roles to remove.", note="Its holders and RACI letters are removed with it.",
-                      delete=lambda rid: roles.delete_role(con, ws_id, rid), done="Removed the role {}.")
+    if chrome.may_edit():       # the roles, people, RACI and training are set by editors
+        c = st.columns(2)
+        with c[0].expander("Add a custom role", icon=":material/add:"):
+            fv = chrome.form_version("gov_role_add")
+            with st.form(f"gov_role_add_{fv}"):
+                name = st.text_input("Role name *", max_chars=120, key=f"gov_role_add_name_{fv}")
+                resp = st.text_area("Responsibilities in a sentence", max_chars=5000, height=70, key=f"gov_role_add_resp_{fv}")
+                who = st.multiselect("People", list(people_df["label"]), key=f"gov_role_add_people_{fv}")
+                if st.form_submit_button("Add role", type="primary"):
+                    try_write(lambda: roles.add_role(con, ws_id, {"name": name, "responsibilities": resp, "holders": who}),
+                              f"Added the role {name.strip()}.", form="gov_role_add")
+        with c[1].expander("Remove a role", icon=":material/delete:"):
+            remove_picker("Role", dict(zip(role_df["id"], role_df["name"])), "gov_role_remove",
+                          empty="There are no roles to remove.", note="Its holders and RACI letters are removed with it.",
+                          delete=lambda rid: roles.delete_role(con, ws_id, rid), done="Removed the role {}.")
 
     st.subheader("People")
     st.caption("The people named here are offered as owners across the workbench.")
@@ -281,28 +286,29 @@ def roles_tab(con, ws: dict, cat) -> None:
             disabled=["ID", "Roles"], height=min(420, 38 + 35 * len(pframe)))
         editing.save_bar(ppending, lambda changes, base: roles.save_people(con, ws_id, changes, base=base),
                          "gov_people", pframe, pcols, message=counted("people"))
-    c = st.columns(2)
-    with c[0].expander("Add a person", icon=":material/person_add:", expanded=people_df.empty):
-        fv = chrome.form_version("gov_person_add")
-        with st.form(f"gov_person_add_{fv}"):
-            cc = st.columns(2)
-            pname = cc[0].text_input("Name *", max_chars=120, key=f"gov_person_add_name_{fv}")
-            ptitle = cc[1].text_input("Job title", max_chars=120, key=f"gov_person_add_title_{fv}")
-            proles = st.multiselect("Roles", list(role_df["id"]), format_func=dict(zip(role_df["id"], role_df["name"])).get,
-                                    key=f"gov_person_add_roles_{fv}")
-            if st.form_submit_button("Add person", type="primary"):
-                def add_with_roles():
-                    # One transaction: the person and their role assignments are saved together or not at all.
-                    with db.transaction(con) as tx:
-                        pid = roles.add_person(tx, ws_id, {"name": pname, "job_title": ptitle})
-                        held = role_df.set_index("id")["holders"]
-                        roles.save_roles(tx, ws_id, {r: {"holders": list(held[r]) + [pid]} for r in proles})
-                try_write(add_with_roles, f"Added {pname.strip()}.", form="gov_person_add")
-    with c[1].expander("Remove a person", icon=":material/person_remove:"):
-        remove_picker("Person", dict(zip(people_df["id"], people_df["label"])), "gov_person_remove",
-                      empty="There is nobody to remove.",
-                      note="Their role assignments and training attendance are removed with them.",
-                      delete=lambda pid: roles.delete_person(con, ws_id, pid), done="Removed {}.")
+    if chrome.may_edit():
+        c = st.columns(2)
+        with c[0].expander("Add a person", icon=":material/person_add:", expanded=people_df.empty):
+            fv = chrome.form_version("gov_person_add")
+            with st.form(f"gov_person_add_{fv}"):
+                cc = st.columns(2)
+                pname = cc[0].text_input("Name *", max_chars=120, key=f"gov_person_add_name_{fv}")
+                ptitle = cc[1].text_input("Job title", max_chars=120, key=f"gov_person_add_title_{fv}")
+                proles = st.multiselect("Roles", list(role_df["id"]), format_func=dict(zip(role_df["id"], role_df["name"])).get,
+                                        key=f"gov_person_add_roles_{fv}")
+                if st.form_submit_button("Add person", type="primary"):
+                    def add_with_roles():
+                        # One transaction: the person and their role assignments are saved together or not at all.
+                        with db.transaction(con) as tx:
+                            pid = roles.add_person(tx, ws_id, {"name": pname, "job_title": ptitle})
+                            held = role_df.set_index("id")["holders"]
+                            roles.save_roles(tx, ws_id, {r: {"holders": list(held[r]) + [pid]} for r in proles})
+                    try_write(add_with_roles, f"Added {pname.strip()}.", form="gov_person_add")
+        with c[1].expander("Remove a person", icon=":material/person_remove:"):
+            remove_picker("Person", dict(zip(people_df["id"], people_df["label"])), "gov_person_remove",
+                          empty="There is nobody to remove.",
+                          note="Their role assignments and training attendance are removed with them.",
+                          delete=lambda pid: roles.delete_person(con, ws_id, pid), done="Removed {}.")
 
     st.subheader("RACI matrix")
     st.caption("R responsible (does the work) · A accountable (answers for it; exactly one per activity) · "
@@ -402,29 +408,30 @@ def training_tab(con, ws: dict, cat) -> None:
                 "Attendance": st.column_config.TextColumn(width="medium"),
                 "Audience": st.column_config.TextColumn(width="large")}, placeholder="")
     role_names = dict(zip(role_df["id"], role_df["name"]))
-    with st.expander("Add a session", icon=":material/add:", expanded=sess.empty and not role_df.empty):
-        if role_df.empty:
-            st.caption("Add roles on the Roles and RACI tab first: a session is aimed at roles.")
-        else:
-            fv = chrome.form_version("gov_session_add")
-            with st.form(f"gov_session_add_{fv}"):
-                c = st.columns([3, 1.4, 1.2])
-                topic = c[0].text_input("Topic *", max_chars=200, key=f"gov_session_topic_{fv}",
-                                        placeholder="e.g. Bias and fairness testing")
-                kind = c[1].selectbox("Kind", training.KINDS, format_func=training.KIND_LABELS.get, key=f"gov_session_kind_{fv}")
-                held_on = c[2].date_input("Date", None, format="YYYY-MM-DD", key=f"gov_session_date_{fv}")
-                c = st.columns([3, 2])
-                audience = c[0].multiselect("Audience (roles) *", list(role_names), format_func=role_names.get,
-                                            key=f"gov_session_audience_{fv}")
-                trainer = c[1].selectbox("Trainer", chrome.owner_options(con, ws_id)[1:], index=None, accept_new_options=True,
-                                         placeholder="Pick or type a name", key=f"gov_session_trainer_{fv}")
-                notes = st.text_input("Notes", max_chars=5000, key=f"gov_session_notes_{fv}")
-                if st.form_submit_button("Add session", type="primary"):
-                    session = {"topic": topic, "kind": kind, "held_on": held_on, "audience": audience,
-                               "trainer": trainer or "", "notes": notes}
-                    try_write(lambda: chrome.with_owners(con, ws_id, [trainer],
-                                                         lambda tx: training.add_session(tx, ws_id, session)),
-                              f"Added the session {topic.strip()}.", form="gov_session_add")
+    if chrome.may_edit():
+        with st.expander("Add a session", icon=":material/add:", expanded=sess.empty and not role_df.empty):
+            if role_df.empty:
+                st.caption("Add roles on the Roles and RACI tab first: a session is aimed at roles.")
+            else:
+                fv = chrome.form_version("gov_session_add")
+                with st.form(f"gov_session_add_{fv}"):
+                    c = st.columns([3, 1.4, 1.2])
+                    topic = c[0].text_input("Topic *", max_chars=200, key=f"gov_session_topic_{fv}",
+                                            placeholder="e.g. Bias and fairness testing")
+                    kind = c[1].selectbox("Kind", training.KINDS, format_func=training.KIND_LABELS.get, key=f"gov_session_kind_{fv}")
+                    held_on = c[2].date_input("Date", None, format="YYYY-MM-DD", key=f"gov_session_date_{fv}")
+                    c = st.columns([3, 2])
+                    audience = c[0].multiselect("Audience (roles) *", list(role_names), format_func=role_names.get,
+                                                key=f"gov_session_audience_{fv}")
+                    trainer = c[1].selectbox("Trainer", chrome.owner_options(con, ws_id)[1:], index=None, accept_new_options=True,
+                                             placeholder="Pick or type a name", key=f"gov_session_trainer_{fv}")
+                    notes = st.text_input("Notes", max_chars=5000, key=f"gov_session_notes_{fv}")
+                    if st.form_submit_button("Add session", type="primary"):
+                        session = {"topic": topic, "kind": kind, "held_on": held_on, "audience": audience,
+                                   "trainer": trainer or "", "notes": notes}
+                        try_write(lambda: chrome.with_owners(con, ws_id, [trainer],
+                                                             lambda tx: training.add_session(tx, ws_id, session)),
+                                  f"Added the session {topic.strip()}.", form="gov_session_add")
 
     if not sess.empty:
         st.subheader("Attendance")
@@ -453,29 +460,30 @@ def training_tab(con, ws: dict, cat) -> None:
         editing.save_bar(apending, save_attendance, "gov_att", aframe, acols,
                          message=counted("Saved {n} attendance record{s}."))
 
-        with st.expander(f"Edit or delete session {sid}", icon=":material/edit:"):
-            form = f"gov_session_edit_{sid}"
-            k, shown = conflicts.opened(form, {"topic": row["topic"], "kind": row["kind"], "held_on": row["held_on"],
-                                               "audience": [a for a in row["audience"] if a in role_names],
-                                               "trainer": row["trainer"], "notes": row["notes"]})
-            with st.form(k):
-                c = st.columns([3, 1.4, 1.2])
-                e_topic = c[0].text_input("Topic *", shown["topic"], max_chars=200, key=f"{k}_topic")
-                e_kind = c[1].selectbox("Kind", training.KINDS, index=training.KINDS.index(shown["kind"]),
-                                        format_func=training.KIND_LABELS.get, key=f"{k}_kind")
-                e_date = c[2].date_input("Date", shown["held_on"], format="YYYY-MM-DD", key=f"{k}_date")
-                c = st.columns([3, 2])
-                e_aud = c[0].multiselect("Audience (roles) *", list(role_names), default=shown["audience"],
-                                         format_func=role_names.get, key=f"{k}_aud")
-                e_trainer = c[1].text_input("Trainer", shown["trainer"], max_chars=200, key=f"{k}_trainer")
-                e_notes = st.text_input("Notes", shown["notes"], max_chars=5000, key=f"{k}_notes")
-                submitted = st.form_submit_button("Save session", type="primary")
-            conflicts.submit(form, sid, {"topic": e_topic, "kind": e_kind, "held_on": e_date, "audience": e_aud,
-                                         "trainer": e_trainer, "notes": e_notes} if submitted else None, shown,
-                             lambda data, base: training.update_session(con, ws_id, sid, data, base=base),
-                             lambda n: chrome.fields_saved(n, f"session {sid}"))
-            if st.button(f"Delete session {sid} and its attendance", key=f"gov_session_delete_{sid}"):
-                try_write(lambda: training.delete_session(con, ws_id, sid), f"Deleted session {sid}.")
+        if chrome.may_edit():
+            with st.expander(f"Edit or delete session {sid}", icon=":material/edit:"):
+                form = f"gov_session_edit_{sid}"
+                k, shown = conflicts.opened(form, {"topic": row["topic"], "kind": row["kind"], "held_on": row["held_on"],
+                                                   "audience": [a for a in row["audience"] if a in role_names],
+                                                   "trainer": row["trainer"], "notes": row["notes"]})
+                with st.form(k):
+                    c = st.columns([3, 1.4, 1.2])
+                    e_topic = c[0].text_input("Topic *", shown["topic"], max_chars=200, key=f"{k}_topic")
+                    e_kind = c[1].selectbox("Kind", training.KINDS, index=training.KINDS.index(shown["kind"]),
+                                            format_func=training.KIND_LABELS.get, key=f"{k}_kind")
+                    e_date = c[2].date_input("Date", shown["held_on"], format="YYYY-MM-DD", key=f"{k}_date")
+                    c = st.columns([3, 2])
+                    e_aud = c[0].multiselect("Audience (roles) *", list(role_names), default=shown["audience"],
+                                             format_func=role_names.get, key=f"{k}_aud")
+                    e_trainer = c[1].text_input("Trainer", shown["trainer"], max_chars=200, key=f"{k}_trainer")
+                    e_notes = st.text_input("Notes", shown["notes"], max_chars=5000, key=f"{k}_notes")
+                    submitted = st.form_submit_button("Save session", type="primary")
+                conflicts.submit(form, sid, {"topic": e_topic, "kind": e_kind, "held_on": e_date, "audience": e_aud,
+                                             "trainer": e_trainer, "notes": e_notes} if submitted else None, shown,
+                                 lambda data, base: training.update_session(con, ws_id, sid, data, base=base),
+                                 lambda n: chrome.fields_saved(n, f"session {sid}"))
+                if st.button(f"Delete session {sid} and its attendance", key=f"gov_session_delete_{sid}"):
+                    try_write(lambda: training.delete_session(con, ws_id, sid), f"Deleted session {sid}.")
 
 
 

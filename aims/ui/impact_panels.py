@@ -1,8 +1,11 @@
 """Panels of the impact assessment page: the context form of one assessment version (ISO/IEC 42005
 clause 6: scope, deployment environment, model, interested parties, failures and fallback, and the
-facts a fundamental-rights impact assessment needs). Every write goes through aims.ai_systems.impact."""
+facts a fundamental-rights impact assessment needs), and the read-only tables of the context and
+of a section's answers that roles which may not edit see instead of the forms. Every write goes
+through aims.ai_systems.impact."""
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from aims.ai_systems import impact
@@ -58,3 +61,28 @@ def _field(col, f: dict, value: str, key: str, read_only: bool, height: int | No
                              disabled=read_only, key=key)
     return col.text_input(f["label"], value, max_chars=impact.LINE_LIMIT, help=f.get("help"), disabled=read_only,
                           key=key)
+
+
+def context_table(stored: dict) -> None:
+    """The context of one version as a read-only table (for a role that may not edit it)."""
+    fields = impact.context_fields()
+    st.caption(impact.questionnaire()["context"]["note"])
+    st.dataframe(pd.DataFrame({"Context": [f["label"] for f in fields.values()],
+                               "As stated": [str(stored.get(f) or "") or "Not stated" for f in fields]}),
+                 hide_index=True, key="ia_context_read", column_config={
+                     "Context": st.column_config.TextColumn(width="medium"),
+                     "As stated": st.column_config.TextColumn(width="large")}, placeholder="")
+
+
+def answers_table(section: dict, answers: dict) -> None:
+    """One questionnaire section's answers and notes as a read-only table (for a role that may not
+    edit them)."""
+    rows = []
+    for q in section["questions"]:
+        given = answers.get(q["id"]) or {"value": None, "note": ""}
+        label = {o["value"]: f"{o['label']}  [{o['severity']}]" for o in q["options"]}
+        rows.append({"Question": q["text"], "Answer": label.get(given["value"], "Not answered yet"),
+                     "Note": given["note"] or ""})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"ia_answers_read_{section['id']}", column_config={
+        "Question": st.column_config.TextColumn(width="large"), "Answer": st.column_config.TextColumn(width="medium"),
+        "Note": st.column_config.TextColumn(width="medium")}, placeholder="")

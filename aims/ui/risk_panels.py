@@ -1,6 +1,7 @@
 """Streamlit pieces shared by the risk screens (register page, overview and SoA sections): the
-risk form, display labels, the register table and the clickable heatmap pair. Domain rules stay in
-aims.risks / aims.risk_scoring; this module only draws widgets and reads them."""
+risk form and its read-only counterpart, display labels, the register table and the clickable
+heatmap pair. Domain rules stay in aims.risks / aims.risk_scoring; this module only draws widgets
+and reads them."""
 from __future__ import annotations
 
 import hashlib
@@ -276,6 +277,35 @@ def risk_form(key: str, values: dict, submit: str, *, cat: Catalog, crit: dict, 
     return out if submitted else None
 
 
+def risk_details(stored: dict, crit: dict, cat: Catalog, sys_label) -> None:
+    """Every field of a risk as text, in the order of the risk form (for a role that may not edit it)."""
+    def text(v) -> str:
+        return chrome.plain(str(v)) if v not in (None, "") else "–"
+
+    def rating(lik, imp) -> str:
+        if not lik or not imp:
+            return "not rated"
+        return (f"likelihood {chrome.plain(rs.scale_label(lik, crit['likelihood_labels']))} x impact "
+                f"{chrome.plain(rs.scale_label(imp, crit['impact_labels']))} = {lik * imp}")
+
+    c = st.columns(2, gap="large")
+    c[0].markdown(f"**What could go wrong**  \n{text(stored['description'])}")
+    c[0].markdown(f"**AI systems:** {', '.join(text(sys_label(s)) for s in stored['systems']) or 'organisation-level'}"
+                  f"  \n**Life-cycle stage:** {text(stored['lifecycle_stage'])}"
+                  f"  \n**Risk source:** {text(stored['risk_source'])} · **objective:** {text(stored['objective'])}"
+                  f"  \n**Affected stakeholders:** {text(stored['stakeholders'])}"
+                  f"  \n**Inherent risk:** {rating(stored['inherent_likelihood'], stored['inherent_impact'])}"
+                  f"  \n**Existing controls:** {text(stored['existing_controls'])}")
+    c[1].markdown(f"**Treatment:** {text(stored['treatment']) if stored['treatment'] else 'not decided yet'}"
+                  f"  \n**Planned Annex A controls:** {'; '.join(text(control_label(cat)(x)) for x in stored['controls']) or '–'}"
+                  f"  \n**Planned residual risk:** {rating(stored['residual_likelihood'], stored['residual_impact'])}"
+                  f"  \n**Owner:** {text(stored['owner'])} · **treatment due:** {text(stored['due'])}"
+                  f"  \n**Status:** {text(stored['status'])} · **next review:** {text(stored['next_review'])}"
+                  f"  \n**Treatment implemented on:** {text(stored['treatment_implemented_on'])}"
+                  f"  \n**Accepted by:** {text(stored['accepted_by'])} on {text(stored['accepted_on'])},"
+                  f" until {text(stored['acceptance_expiry'])}")
+
+
 def overview_section(con, ws: dict) -> None:
     """The overview's risk panel: open risks, appetite before and after treatment, overdue
     treatments, the top risks above appetite and a small heatmap of the open risks."""
@@ -338,7 +368,7 @@ def soa_section(con, ws: dict, cat: Catalog) -> None:
         st.warning(f"**SoA conflict: {r.control_id} {r.title}** is excluded, but {', '.join(r.risk_ids)} "
                    f"plan{'s' if len(r.risk_ids) == 1 else ''} it as treatment. Include the control, or change those "
                    "risks' planned controls.", icon=":material/report:")
-    if missing and c[3].button(f"Add 'risk treatment' as the reason for {len(missing)} control"
+    if missing and chrome.may_edit() and c[3].button(f"Add 'risk treatment' as the reason for {len(missing)} control"
                                f"{'s' if len(missing) != 1 else ''}", key="soa_risk_reasons",
                                icon=":material/playlist_add_check:"):
         try:

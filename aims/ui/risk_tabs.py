@@ -52,6 +52,10 @@ def open_risk(risk_id: str, message: str) -> None:
     st.rerun()
 
 
+OWN_RISKS = ("You are a contributor: you can save only the risks you own (whose owner is your email or name), "
+             "and add risks with yourself as their owner; other saves are refused.")
+
+
 def close_risk() -> None:
     """Close the open risk: drop it from the URL and reset the table's row selection (which would
     otherwise open it again)."""
@@ -75,34 +79,42 @@ def open_risk_panel(r: Register) -> None:
         risk_panels.level_badges({**row.to_dict(), "id": current})
         if row["checks"]:
             st.warning("**Check:** " + "; ".join(row["checks"]) + ".", icon=":material/rule:")
-        edit_tab, trace_tab, history_tab = st.tabs(["Edit", "Traceability", "History"], key="risks_detail")
+        editable = chrome.may_edit(owned=True)      # contributors: the form, and aims saves only their own risks
+        edit_tab, trace_tab, history_tab = st.tabs(["Edit" if editable else "Details", "Traceability", "History"],
+                                                   key="risks_detail")
         with edit_tab:
             stored = risks.get(con, WS, current)
-            entry = risk_library.library().get(stored["library_id"])
-            if entry:  # the library's typical existing controls as a prompt in an empty field
-                stored["existing_controls_hint"] = entry.existing_controls_hint
-            form = f"risk_edit_{current}"
-            prefix, shown = conflicts.opened(form, {k: stored[k] for k in risks.FIELDS + risks.LINKS})
-            values = risk_panels.risk_form(prefix, {**stored, **shown}, "Save changes", cat=cat, crit=crit,
-                                           systems=systems, owners=chrome.owner_options(con, WS, [shown.get("owner")]))
-            conflicts.submit(form, current, values, shown, lambda data, base: chrome.with_owners(
-                con, WS, [data.get("owner")], lambda tx: risks.update(tx, WS, current, data, base=base)),
-                lambda n: chrome.fields_saved(n, current))
-            with st.expander("Delete this risk", icon=":material/delete:"):
-                refs = risks.references(con, WS, current)
-                if refs:
-                    st.info("Other records link to this risk (" + risks.describe_references(refs)
-                            + "). Set its status to closed instead.")
-                st.caption("Deleting removes the risk and its links; the change log keeps the record, and its "
-                           "ID is never reused. Closing a risk is usually the better choice.")
-                sure = st.checkbox(f"Yes, delete {current}", key=f"risks_delete_sure_{current}")
-                if st.button("Delete risk", key=f"risks_delete_{current}", disabled=not sure, type="secondary"):
-                    try:
-                        risks.delete(con, WS, current)
-                        chrome.flash(f"Deleted {current}.")
-                        close_risk()
-                    except ValidationError as exc:
-                        chrome.show_problems(exc, "Nothing was deleted")
+            if not editable:
+                risk_panels.risk_details(stored, crit, cat, r.sys_label)
+            else:
+                if chrome.role() == "contributor":
+                    st.caption(OWN_RISKS)
+                entry = risk_library.library().get(stored["library_id"])
+                if entry:  # the library's typical existing controls as a prompt in an empty field
+                    stored["existing_controls_hint"] = entry.existing_controls_hint
+                form = f"risk_edit_{current}"
+                prefix, shown = conflicts.opened(form, {k: stored[k] for k in risks.FIELDS + risks.LINKS})
+                values = risk_panels.risk_form(prefix, {**stored, **shown}, "Save changes", cat=cat, crit=crit,
+                                               systems=systems, owners=chrome.owner_options(con, WS, [shown.get("owner")]))
+                conflicts.submit(form, current, values, shown, lambda data, base: chrome.with_owners(
+                    con, WS, [data.get("owner")], lambda tx: risks.update(tx, WS, current, data, base=base)),
+                    lambda n: chrome.fields_saved(n, current))
+            if chrome.may_edit():        # deleting is an editor's act
+                with st.expander("Delete this risk", icon=":material/delete:"):
+                    refs = risks.references(con, WS, current)
+                    if refs:
+                        st.info("Other records link to this risk (" + risks.describe_references(refs)
+                                + "). Set its status to closed instead.")
+                    st.caption("Deleting removes the risk and its links; the change log keeps the record, and its "
+                               "ID is never reused. Closing a risk is usually the better choice.")
+                    sure = st.checkbox(f"Yes, delete {current}", key=f"risks_delete_sure_{current}")
+                    if st.button("Delete risk", key=f"risks_delete_{current}", disabled=not sure, type="secondary"):
+                        try:
+                            risks.delete(con, WS, current)
+                            chrome.flash(f"Deleted {current}.")
+                            close_risk()
+                        except ValidationError as exc:
+                            chrome.show_problems(exc, "Nothing was deleted")
         with trace_tab:
             left, right = st.columns(2, gap="large")
             with left:
@@ -155,6 +167,8 @@ def add_tab(r: Register) -> None:
     con, WS, cat, crit, systems = r.con, r.ws_id, r.cat, r.crit, r.systems
     st.caption("Describe the risk, rate it before treatment, then decide the treatment and the Annex A controls. "
                "To start from a written-up risk, use the risk library.")
+    if chrome.role() == "contributor":
+        st.caption(OWN_RISKS)
     version = st.session_state.get("risks_new_v", 0)
     defaults = {"status": "open", "lifecycle_stage": "deployed",
                 "next_review": date.today() + timedelta(days=round(30.4 * crit["review_months"]))}
@@ -174,7 +188,8 @@ def library_tab(r: Register) -> None:
     sys_label, ctl_label = r.sys_label, r.ctl_label
     lib = risk_library.frame()
     st.caption(f"{len(lib)} common AI risks written in plain language, with a typical starting rating and "
-               "suggested Annex A controls. Pick one, choose the AI system, and add it pre-filled.")
+               "suggested Annex A controls." + (" Pick one, choose the AI system, and add it pre-filled."
+                                                if chrome.may_edit(owned=True) else ""))
     f = st.columns([3, 2, 2])
     lsearch = f[0].text_input("Search the library", key="risks_lib_search", placeholder="e.g. drift, bias, vendor")
     lobj = f[1].selectbox("Objective", ["Any objective"] + list(cat.objectives), key="risks_lib_objective",
@@ -199,7 +214,8 @@ def library_tab(r: Register) -> None:
                                       "Suggested controls": st.column_config.ListColumn()}, placeholder="")
     rows = lev.selection.rows
     if not rows:
-        st.info("Select a library risk to see it in full and add it to the register.", icon=":material/touch_app:")
+        st.info("Select a library risk to see it in full" + (" and add it to the register."
+                if chrome.may_edit(owned=True) else "."), icon=":material/touch_app:")
     else:
         entry = risk_library.library()[lframe.iloc[rows[0]]["ID"]]
         with st.container(border=True):
@@ -211,6 +227,8 @@ def library_tab(r: Register) -> None:
                        f" · stakeholders: {entry.stakeholders}")
             st.markdown(f"**Typical existing controls:** {entry.existing_controls_hint}")
             st.markdown("**Suggested Annex A controls:** " + "; ".join(ctl_label(c) for c in entry.controls))
+            if not chrome.may_edit(owned=True):
+                return
             c = st.columns([2.5, 2, 1.5])
             targets = [""] + list(systems.loc[systems["status"] != "retired", "id"])
             target = c[0].selectbox("Add for", targets, key="risks_lib_target",
@@ -254,6 +272,8 @@ def proposals_tab(r: Register) -> None:
                                           "Question": st.column_config.TextColumn(width="large"),
                                           "Controls": st.column_config.ListColumn()}, placeholder="")
         chosen = [pshown.index[i] for i in pev.selection.rows]
+        if not chrome.may_edit(owned=True):
+            return
         c = st.columns([2, 2, 4])
         accept_sel = c[0].button(f"Accept {len(chosen)} selected" if chosen else "Accept selected",
                                  disabled=not chosen, key="risks_prop_accept", type="primary",
@@ -351,6 +371,19 @@ def traceability_tab(r: Register) -> None:
                     }), hide_index=True, placeholder="")
 
 
+def criteria_table(crit: dict) -> None:
+    """The scales with their meanings and the appetite, read-only."""
+    st.dataframe(pd.DataFrame({
+        "Level": list(rs.SCALE), "Likelihood": crit["likelihood_labels"],
+        "Likelihood means": crit["likelihood_descriptions"], "Impact": crit["impact_labels"],
+        "Impact means": crit["impact_descriptions"]}), hide_index=True, key="risks_crit_read", column_config={
+        "Level": st.column_config.NumberColumn(width=60), "Likelihood means": st.column_config.TextColumn(width="medium"),
+        "Impact means": st.column_config.TextColumn(width="medium")}, placeholder="")
+    st.markdown(f"**Appetite:** scores above {crit['appetite']} need treatment or a formal acceptance. "
+                f"**Level bands:** low up to {crit['low_max']}, medium up to {crit['medium_max']}, high up to "
+                f"{crit['high_max']}, critical above. New risks are reviewed every {crit['review_months']} months.")
+
+
 def criteria_tab(r: Register) -> None:
     con, WS, crit, table = r.con, r.ws_id, r.crit, r.table
     st.caption("How this workspace rates AI risk (ISO/IEC 42001 6.1.1 and 6.1.2): the labelled scales, the level "
@@ -362,55 +395,58 @@ def criteria_tab(r: Register) -> None:
                              probe=f"risks_crit_{cv}_appetite")
     crit = {**crit, **shown}
     with left:
-        with st.form(f"risks_criteria_{cv}", border=True):
-            new: dict = {}
-            for scale in ("likelihood", "impact"):
-                head = st.columns([0.25, 1, 3])
-                head[1].markdown(f"**{scale.capitalize()} scale**")
-                head[2].markdown("**What the level means**")
-                labels, descriptions = [], []
-                for n in rs.SCALE:
-                    c = st.columns([0.25, 1, 3], vertical_alignment="center")
-                    c[0].markdown(f"**{n}**")
-                    labels.append(c[1].text_input(f"{scale.capitalize()} {n} label", crit[f"{scale}_labels"][n - 1],
-                                                  max_chars=rs.LABEL_LIMIT, key=f"risks_crit_{cv}_{scale}_{n}",
-                                                  label_visibility="collapsed", placeholder=f"level {n} label"))
-                    descriptions.append(c[2].text_input(f"{scale.capitalize()} {n} meaning",
-                                                        crit[f"{scale}_descriptions"][n - 1],
-                                                        max_chars=rs.DESCRIPTION_LIMIT,
-                                                        key=f"risks_crit_{cv}_{scale}_{n}_d",
-                                                        label_visibility="collapsed",
-                                                        placeholder=f"what level {n} means"))
-                new[f"{scale}_labels"], new[f"{scale}_descriptions"] = labels, descriptions
-            st.markdown("**Level bands and appetite** (scores run from 1 to 25)")
-            c = st.columns(5)
-            new["low_max"] = c[0].number_input("Low: up to", 1, 24, int(crit["low_max"]),
-                                               key=f"risks_crit_{cv}_low")
-            new["medium_max"] = c[1].number_input("Medium: up to", 1, 24, int(crit["medium_max"]),
-                                                  key=f"risks_crit_{cv}_medium")
-            new["high_max"] = c[2].number_input("High: up to", 1, 24, int(crit["high_max"]),
-                                                key=f"risks_crit_{cv}_high",
-                                                help="Scores above this are critical.")
-            new["appetite"] = c[3].number_input("Appetite (max score)", 1, 24, int(crit["appetite"]),
-                                                key=f"risks_crit_{cv}_appetite",
-                                                help="Risks scoring above this need treatment, or a formal "
-                                                     "acceptance (by whom, when, until when).")
-            new["review_months"] = c[4].number_input("Review every (months)", 1, 36, int(crit["review_months"]),
-                                                     key=f"risks_crit_{cv}_review",
-                                                     help="Pre-fills the next review date of new risks.")
-            submitted = st.form_submit_button("Save risk criteria", type="primary", icon=":material/save:")
-        if (submitted and conflicts.save("risks_crit", lambda ch, base: risks.save_criteria(
-                con, WS, ch["criteria"], base=base["criteria"]), {"criteria": new}, {"criteria": shown},
-                lambda n: chrome.fields_saved(n, "the risk criteria"))) or conflicts.panel("risks_crit"):
-            st.session_state["risks_crit_v"] = cv + 1
-            st.rerun()
-        if crit["customised"] and st.button("Restore the default criteria", key="risks_crit_reset",
-                                            icon=":material/restart_alt:"):
-            d = rs.defaults()
-            risks.save_criteria(con, WS, {k: d[k] for k in d if k != "customised"})
-            st.session_state["risks_crit_v"] = cv + 1
-            chrome.flash("Restored the default risk criteria.")
-            st.rerun()
+        if not chrome.may_edit():       # the criteria are set by editors; everyone reads them
+            criteria_table(crit)
+        else:
+            with st.form(f"risks_criteria_{cv}", border=True):
+                new: dict = {}
+                for scale in ("likelihood", "impact"):
+                    head = st.columns([0.25, 1, 3])
+                    head[1].markdown(f"**{scale.capitalize()} scale**")
+                    head[2].markdown("**What the level means**")
+                    labels, descriptions = [], []
+                    for n in rs.SCALE:
+                        c = st.columns([0.25, 1, 3], vertical_alignment="center")
+                        c[0].markdown(f"**{n}**")
+                        labels.append(c[1].text_input(f"{scale.capitalize()} {n} label", crit[f"{scale}_labels"][n - 1],
+                                                      max_chars=rs.LABEL_LIMIT, key=f"risks_crit_{cv}_{scale}_{n}",
+                                                      label_visibility="collapsed", placeholder=f"level {n} label"))
+                        descriptions.append(c[2].text_input(f"{scale.capitalize()} {n} meaning",
+                                                            crit[f"{scale}_descriptions"][n - 1],
+                                                            max_chars=rs.DESCRIPTION_LIMIT,
+                                                            key=f"risks_crit_{cv}_{scale}_{n}_d",
+                                                            label_visibility="collapsed",
+                                                            placeholder=f"what level {n} means"))
+                    new[f"{scale}_labels"], new[f"{scale}_descriptions"] = labels, descriptions
+                st.markdown("**Level bands and appetite** (scores run from 1 to 25)")
+                c = st.columns(5)
+                new["low_max"] = c[0].number_input("Low: up to", 1, 24, int(crit["low_max"]),
+                                                   key=f"risks_crit_{cv}_low")
+                new["medium_max"] = c[1].number_input("Medium: up to", 1, 24, int(crit["medium_max"]),
+                                                      key=f"risks_crit_{cv}_medium")
+                new["high_max"] = c[2].number_input("High: up to", 1, 24, int(crit["high_max"]),
+                                                    key=f"risks_crit_{cv}_high",
+                                                    help="Scores above this are critical.")
+                new["appetite"] = c[3].number_input("Appetite (max score)", 1, 24, int(crit["appetite"]),
+                                                    key=f"risks_crit_{cv}_appetite",
+                                                    help="Risks scoring above this need treatment, or a formal "
+                                                         "acceptance (by whom, when, until when).")
+                new["review_months"] = c[4].number_input("Review every (months)", 1, 36, int(crit["review_months"]),
+                                                         key=f"risks_crit_{cv}_review",
+                                                         help="Pre-fills the next review date of new risks.")
+                submitted = st.form_submit_button("Save risk criteria", type="primary", icon=":material/save:")
+            if (submitted and conflicts.save("risks_crit", lambda ch, base: risks.save_criteria(
+                    con, WS, ch["criteria"], base=base["criteria"]), {"criteria": new}, {"criteria": shown},
+                    lambda n: chrome.fields_saved(n, "the risk criteria"))) or conflicts.panel("risks_crit"):
+                st.session_state["risks_crit_v"] = cv + 1
+                st.rerun()
+            if crit["customised"] and st.button("Restore the default criteria", key="risks_crit_reset",
+                                                icon=":material/restart_alt:"):
+                d = rs.defaults()
+                risks.save_criteria(con, WS, {k: d[k] for k in d if k != "customised"})
+                st.session_state["risks_crit_v"] = cv + 1
+                chrome.flash("Restored the default risk criteria.")
+                st.rerun()
     with right:
         st.markdown("**The matrix with these criteria** (score in each cell)")
         st.plotly_chart(risk_charts.heatmap(table.iloc[0:0], crit, "inherent", compact=True, show="score"),

@@ -134,46 +134,47 @@ def actions_tab(m: Roadmap) -> None:
             if len(waiting) > 12:
                 st.caption(f"and {len(waiting) - 12} more: filter the gap analysis by status to find them.")
 
-    with st.container(border=True):
-        g = st.columns([2.2, 3, 4])
-        if g[0].button("Generate actions from gaps", type="primary", icon=":material/auto_awesome:",
-                       key="roadmap_gen_gaps", use_container_width=True):
-            try:
-                res = roadmap_generation.generate_from_gaps(con, WS, cat, today=today,
-                                                 include_not_assessed=bool(st.session_state.get("roadmap_gen_na")))
-                parts = [f"Created {len(res.created)} action{'s' if len(res.created) != 1 else ''} from the gaps."]
-                if res.skipped_open:
-                    parts.append(f"{len(res.skipped_open)} requirement(s) already have an open action and were "
-                                 "left as they are.")
-                if res.waiting_rerating:
-                    parts.append(f"{len(res.waiting_rerating)} wait for a re-rating: "
-                                 f"{', '.join(res.waiting_rerating[:8])}.")
-                chrome.flash(" ".join(parts))
-                st.rerun()
-            except ValidationError as exc:
-                chrome.show_problems(exc, "No actions were created")
-        has_risks = roadmap.risks_available(con)
-        if g[1].button("Generate actions from risk treatment plans", icon=":material/crisis_alert:",
-                       key="roadmap_gen_risks", use_container_width=True, disabled=not has_risks,
-                       help="One action per risk treated by mitigate, transfer or avoid that is not closed and "
-                            "has no open action, linked to the risk and its planned controls."):
-            try:
-                res = roadmap_generation.generate_from_risks(con, WS, cat, today)
-                chrome.flash(f"Created {len(res.created)} action(s) from risk treatment plans"
-                             + (f"; {len(res.skipped_open)} risk(s) already have an open action." if res.skipped_open
-                            else "."))
-                st.rerun()
-            except ValidationError as exc:
-                chrome.show_problems(exc, "No actions were created")
-        g[2].caption("One action per requirement below target with no open action. Running it again creates no "
-                     "duplicates and keeps every edit. Effort, priority and phase are suggested; change them below.")
-        st.checkbox("Also plan the rating of requirements not assessed yet", key="roadmap_gen_na",
-                              help="Adds a small action (S) in the Gap analysis phase for each requirement that "
-                                   "has not been rated yet.")
+    if chrome.may_edit():       # generating creates actions for others: an editor's act
+        with st.container(border=True):
+            g = st.columns([2.2, 3, 4])
+            if g[0].button("Generate actions from gaps", type="primary", icon=":material/auto_awesome:",
+                           key="roadmap_gen_gaps", use_container_width=True):
+                try:
+                    res = roadmap_generation.generate_from_gaps(con, WS, cat, today=today,
+                                                     include_not_assessed=bool(st.session_state.get("roadmap_gen_na")))
+                    parts = [f"Created {len(res.created)} action{'s' if len(res.created) != 1 else ''} from the gaps."]
+                    if res.skipped_open:
+                        parts.append(f"{len(res.skipped_open)} requirement(s) already have an open action and were "
+                                     "left as they are.")
+                    if res.waiting_rerating:
+                        parts.append(f"{len(res.waiting_rerating)} wait for a re-rating: "
+                                     f"{', '.join(res.waiting_rerating[:8])}.")
+                    chrome.flash(" ".join(parts))
+                    st.rerun()
+                except ValidationError as exc:
+                    chrome.show_problems(exc, "No actions were created")
+            has_risks = roadmap.risks_available(con)
+            if g[1].button("Generate actions from risk treatment plans", icon=":material/crisis_alert:",
+                           key="roadmap_gen_risks", use_container_width=True, disabled=not has_risks,
+                           help="One action per risk treated by mitigate, transfer or avoid that is not closed and "
+                                "has no open action, linked to the risk and its planned controls."):
+                try:
+                    res = roadmap_generation.generate_from_risks(con, WS, cat, today)
+                    chrome.flash(f"Created {len(res.created)} action(s) from risk treatment plans"
+                                 + (f"; {len(res.skipped_open)} risk(s) already have an open action." if res.skipped_open
+                                else "."))
+                    st.rerun()
+                except ValidationError as exc:
+                    chrome.show_problems(exc, "No actions were created")
+            g[2].caption("One action per requirement below target with no open action. Running it again creates no "
+                         "duplicates and keeps every edit. Effort, priority and phase are suggested; change them below.")
+            st.checkbox("Also plan the rating of requirements not assessed yet", key="roadmap_gen_na",
+                                  help="Adds a small action (S) in the Gap analysis phase for each requirement that "
+                                       "has not been rated yet.")
 
     if acts.empty:
-        st.info("No actions yet. Generate them from the gaps above, or add one by hand below.",
-                icon=":material/playlist_add:")
+        st.info("No actions yet." + (" Generate them from the gaps above, or add one by hand below."
+                                     if chrome.may_edit() else ""), icon=":material/playlist_add:")
     else:
         view = filter_actions(m, acts, "roadmap_actions")
         page_size = 50
@@ -228,14 +229,18 @@ def actions_tab(m: Roadmap) -> None:
                 "Notes": st.column_config.TextColumn(max_chars=5000, width="medium"),
             },
             disabled=["ID", "Priority", "Risks", "Flag", "Why this priority"],
-            height=min(760, 35 * (len(frame) + 1) + 3),
+            height=min(760, 35 * (len(frame) + 1) + 3), owned=True,
         )
         editing.save_bar(PENDING, lambda changes, base: write_actions(m, changes, base), "roadmap", frame,
-                         EDIT_COLUMNS, message=actions_saved)
+                         EDIT_COLUMNS, message=actions_saved, owned=True)
 
+    if not chrome.may_edit(owned=True):
+        return
     risk_titles = roadmap.risk_titles(con, WS)
     risk_ids = list(risk_titles)
     with st.expander("Add an action by hand", icon=":material/add_task:"):
+        if chrome.role() == "contributor":
+            st.caption("You are a contributor: name yourself as the owner of the action you add.")
         if not PHASE_LABEL:
             st.info("Add a phase first (tab Phases and effort).")
         else:
@@ -296,12 +301,13 @@ def actions_tab(m: Roadmap) -> None:
                         st.rerun()
                     except ValidationError as exc:
                         chrome.show_problems(exc)
-            sure = st.checkbox(f"Yes, delete {aid} for good", key=f"roadmap_delete_sure_{aid}")
-            if st.button("Delete this action", disabled=not sure, key=f"roadmap_delete_{aid}",
-                         icon=":material/delete:"):
-                roadmap.delete_actions(con, WS, [aid])
-                chrome.flash(f"Deleted {aid}.")
-                st.rerun()
+            if chrome.may_edit():        # deleting is an editor's act
+                sure = st.checkbox(f"Yes, delete {aid} for good", key=f"roadmap_delete_sure_{aid}")
+                if st.button("Delete this action", disabled=not sure, key=f"roadmap_delete_{aid}",
+                             icon=":material/delete:"):
+                    roadmap.delete_actions(con, WS, [aid])
+                    chrome.flash(f"Deleted {aid}.")
+                    st.rerun()
 
 
 def manager_tab(m: Roadmap) -> None:
@@ -377,55 +383,63 @@ def phases_tab(m: Roadmap) -> None:
                          "roadmap_phases", pframe, PHASE_COLUMNS,
                          message=lambda n, changes: chrome.fields_saved(n, "the phases", len(changes)))
 
-    c = st.columns(2)
-    with c[0].expander("Add a phase", icon=":material/add:"):
-        fv = chrome.form_version("roadmap_add_phase")
-        with st.form(f"roadmap_add_phase_{fv}"):
-            name = st.text_input("Name *", max_chars=80, key=f"roadmap_phase_name_{fv}")
-            d = st.columns(3)
-            pstart = d[0].date_input("Start *", None, format="YYYY-MM-DD", key=f"roadmap_phase_start_{fv}")
-            pfinish = d[1].date_input("Finish *", None, format="YYYY-MM-DD", key=f"roadmap_phase_finish_{fv}")
-            pos = d[2].number_input("Place", min_value=1, max_value=99, value=len(phases) + 1, step=1,
-                                    key=f"roadmap_phase_pos_{fv}")
-            if st.form_submit_button("Add phase", type="primary"):
-                try:
-                    pid = roadmap_phases.add_phase(con, WS, {"name": name, "start": pstart, "finish": pfinish,
-                                                      "position": pos})
-                    chrome.form_done("roadmap_add_phase")
-                    chrome.flash(f"Added phase {pid} {name}.")
-                    st.rerun()
-                except ValidationError as exc:
-                    chrome.show_problems(exc, "The phase was not added")
-    with c[1].expander("Drop a phase", icon=":material/delete:"):
-        if phases.empty:
-            st.caption("No phase to drop.")
-        else:
-            drop = st.selectbox("Phase to drop", list(PHASE_LABEL), format_func=PHASE_LABEL.get,
-                                key="roadmap_drop_phase")
-            others = [p for p in PHASE_LABEL if p != drop]
-            move = st.selectbox("Move its actions to", others, format_func=PHASE_LABEL.get,
-                                key="roadmap_drop_move", disabled=not others)
-            if st.button("Drop the phase", key="roadmap_drop_btn", icon=":material/delete:"):
-                try:
-                    n = roadmap_phases.delete_phase(con, WS, drop, move)
-                    chrome.flash(f"Dropped {PHASE_LABEL[drop]}" + (f"; moved {n} action(s) to {PHASE_LABEL[move]}."
-                                                                if n else "."))
-                    st.rerun()
-                except ValidationError as exc:
-                    chrome.show_problems(exc, "The phase was not dropped")
+    if chrome.may_edit():       # the plan's phases are set by editors
+        c = st.columns(2)
+        with c[0].expander("Add a phase", icon=":material/add:"):
+            fv = chrome.form_version("roadmap_add_phase")
+            with st.form(f"roadmap_add_phase_{fv}"):
+                name = st.text_input("Name *", max_chars=80, key=f"roadmap_phase_name_{fv}")
+                d = st.columns(3)
+                pstart = d[0].date_input("Start *", None, format="YYYY-MM-DD", key=f"roadmap_phase_start_{fv}")
+                pfinish = d[1].date_input("Finish *", None, format="YYYY-MM-DD", key=f"roadmap_phase_finish_{fv}")
+                pos = d[2].number_input("Place", min_value=1, max_value=99, value=len(phases) + 1, step=1,
+                                        key=f"roadmap_phase_pos_{fv}")
+                if st.form_submit_button("Add phase", type="primary"):
+                    try:
+                        pid = roadmap_phases.add_phase(con, WS, {"name": name, "start": pstart, "finish": pfinish,
+                                                          "position": pos})
+                        chrome.form_done("roadmap_add_phase")
+                        chrome.flash(f"Added phase {pid} {name}.")
+                        st.rerun()
+                    except ValidationError as exc:
+                        chrome.show_problems(exc, "The phase was not added")
+        with c[1].expander("Drop a phase", icon=":material/delete:"):
+            if phases.empty:
+                st.caption("No phase to drop.")
+            else:
+                drop = st.selectbox("Phase to drop", list(PHASE_LABEL), format_func=PHASE_LABEL.get,
+                                    key="roadmap_drop_phase")
+                others = [p for p in PHASE_LABEL if p != drop]
+                move = st.selectbox("Move its actions to", others, format_func=PHASE_LABEL.get,
+                                    key="roadmap_drop_move", disabled=not others)
+                if st.button("Drop the phase", key="roadmap_drop_btn", icon=":material/delete:"):
+                    try:
+                        n = roadmap_phases.delete_phase(con, WS, drop, move)
+                        chrome.flash(f"Dropped {PHASE_LABEL[drop]}" + (f"; moved {n} action(s) to {PHASE_LABEL[move]}."
+                                                                    if n else "."))
+                        st.rerun()
+                    except ValidationError as exc:
+                        chrome.show_problems(exc, "The phase was not dropped")
 
-    with st.expander("Re-plan the default phases from the target date", icon=":material/event_repeat:"):
-        st.caption("Resets the dates of the phases that came from the default plan (names and order stay; phases "
-                   "you added and all actions keep their dates). Use it after the target date moved.")
-        if st.button("Re-plan the phases", key="roadmap_replan"):
-            n, why = roadmap_phases.replan_phases(con, WS, target, today)
-            chrome.flash(f"Re-planned the phases ({n} date{'s' if n != 1 else ''} changed). {why}".strip())
-            st.rerun()
+        with st.expander("Re-plan the default phases from the target date", icon=":material/event_repeat:"):
+            st.caption("Resets the dates of the phases that came from the default plan (names and order stay; phases "
+                       "you added and all actions keep their dates). Use it after the target date moved.")
+            if st.button("Re-plan the phases", key="roadmap_replan"):
+                n, why = roadmap_phases.replan_phases(con, WS, target, today)
+                chrome.flash(f"Re-planned the phases ({n} date{'s' if n != 1 else ''} changed). {why}".strip())
+                st.rerun()
 
     st.subheader("Effort scale")
     st.caption("Person-days per effort size for this workspace. Progress and the forecast weigh every action by "
                "these days.")
     meaning = roadmap_phases.template().effort_meaning
+    if not chrome.may_edit():
+        scale = roadmap_phases.effort_scale(con, WS)
+        st.dataframe(pd.DataFrame({"Size": list(roadmap.EFFORTS), "Person-days": [scale[e] for e in roadmap.EFFORTS],
+                                   "Meaning": [meaning.get(e, "") for e in roadmap.EFFORTS]}), hide_index=True,
+                     key="roadmap_effort_read", column_config={"Meaning": st.column_config.TextColumn(width="large")},
+                     placeholder="")
+        return
     k, scale = conflicts.opened("roadmap_effort", dict(roadmap_phases.effort_scale(con, WS)))
     with st.form(k):
         c = st.columns(4)

@@ -33,7 +33,7 @@ def open_conditions(gate: dict) -> str:
 
 def panel(con, ws_id: int, cat: Catalog, gate: dict) -> None:
     """The gate (stage1_gate output) with its conditions, and the form for the open major
-    nonconformities."""
+    nonconformities (their number only, for a role that may not edit documents)."""
     with st.container(border=True, key="stage1_gate"):
         left, right = st.columns([3.2, 1], gap="medium")
         with left:
@@ -46,7 +46,11 @@ def panel(con, ws_id: int, cat: Catalog, gate: dict) -> None:
                        "nonconformities available with no major one open.")
         with right:
             stored = next(c["open_major"] for c in gate["conditions"] if c["key"] == "nonconformities")
-            _open_major_form(con, ws_id, cat, stored)
+            if chrome.may_edit(owned=True):      # a document: contributors who own it may state it
+                _open_major_form(con, ws_id, cat, stored)
+            else:
+                st.metric("Open major nonconformities", "not stated" if stored is None else stored,
+                          help=f"As stated on the {cat.stage1_record('nonconformities').lower()}.")
 
 
 def _open_major_form(con, ws_id: int, cat: Catalog, stored: int | None) -> None:
