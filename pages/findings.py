@@ -21,11 +21,14 @@ stats = findings.summarise(table)
 k = st.columns(5)
 k[0].metric("Open findings", stats["open"], border=True,
             help=f"Findings not closed yet, of every grade ({stats['closed']} closed).")
-k[1].metric("Major nonconformities open", stats["majors_open"], border=True,
-            help="A certification body does not recommend certification while a major nonconformity is open.")
-k[2].metric("Minor nonconformities open", stats["minors_open"], border=True)
-k[3].metric("Observations and opportunities open",
-            stats["open_by_grade"]["observation"] + stats["open_by_grade"]["opportunity for improvement"], border=True)
+k[1].metric("Major NCs open", stats["majors_open"], border=True,
+            help="Major nonconformities (NCs) not closed yet. A certification body does not recommend certification "
+                 "while one is open.")
+k[2].metric("Minor NCs open", stats["minors_open"], border=True,
+            help="Minor nonconformities (NCs) not closed yet.")
+k[3].metric("Observations, OFIs", stats["open_by_grade"]["observation"]
+            + stats["open_by_grade"]["opportunity for improvement"], border=True,
+            help="Open observations and opportunities for improvement (OFIs).")
 k[4].metric("Overdue", stats["overdue"], border=True, help="Open findings past their due date.")
 
 with st.expander("How findings are handled (ISO/IEC 42001 10.2)", icon=":material/help:"):
@@ -62,7 +65,7 @@ if tabs["Register"].open:
             event = st.dataframe(finding_panels.styled(frame), hide_index=True, column_config=finding_panels.COLUMNS,
                                  on_select="rerun", selection_mode="single-row", placeholder="",
                                  key=f"findings_table_{chrome.digest(ids)}_{st.session_state.get('findings_table_v', 0)}",
-                                 height=min(560, 38 + 35 * max(len(frame), 2)))
+                                 height=min(560, 40 + 35 * max(len(frame), 2)))
             picked = [ids[i] for i in event.selection.rows if i < len(ids)]
             if picked:
                 st.query_params["finding"] = picked[0]

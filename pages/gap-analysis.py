@@ -6,7 +6,7 @@ from aims.assessment import filters, scoring
 from aims.assessment import requirements as assessments
 from aims.common.frames import ANY_OWNER, NO_OWNER
 from aims.governance import documents
-from aims.ui import chrome, conflicts, editing
+from aims.ui import chrome, conflicts, editing, finding_notes
 
 con, ws = chrome.page("Gap analysis", "rate each requirement against the 0-5 maturity scale")
 cat = chrome.catalog()
@@ -56,7 +56,7 @@ if mode != "Workshop (one requirement)":
         "Maturity": view["maturity"].map(assessments.maturity_label),
         "Target": view["target"].astype(int), "Gap": view["gap"],
         "Evidence strength": view["evidence_strength"], "Evidence": view["evidence"], "Owner": view["owner"],
-        "Due": view["due"], "Notes": view["notes"],
+        "Due": view["due"], "Notes": view["notes"], "Open findings": view["req_id"].map(finding_notes.labels(con, ws["id"])).fillna(""),
         "Last changed": pd.to_datetime(view["updated_at"]).dt.strftime("%Y-%m-%d %H:%M").fillna(""),
         "Clause / objective": view["sub_group_title"],
     }).reset_index(drop=True)
@@ -90,7 +90,7 @@ if mode != "Workshop (one requirement)":
             "Last changed": st.column_config.TextColumn(width=140),
         },
         disabled=["ID", "Requirement", "Clause / objective", "Mandatory doc", "Documents", "Status", "Gap",
-                  "Last changed"],
+                  "Last changed", "Open findings"],
         height=min(640, 38 + 35 * len(frame)), owned=True,
     )
     editing.save_bar(PENDING, write, "gap", frame, columns, message=saved_message, owned=True)
@@ -131,6 +131,7 @@ else:
                 f"- {chrome.plain(d)}: **{status}**" for d, status in zip(mine["document"], mine["status"])))
             st.page_link("pages/documents.py", label="Open the documented-information register",
                          icon=":material/description:", query_params={"ws": str(ws["id"])})
+        finding_notes.requirement_note(con, ws["id"], current)
         refs = []
         if req.nist_ai_rmf:
             refs.append("NIST AI RMF: " + ", ".join(req.nist_ai_rmf))

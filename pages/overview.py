@@ -4,7 +4,7 @@ import streamlit as st
 from aims.assessment import requirements as assessments
 from aims.governance import documents
 from aims.reports import overview
-from aims.ui import chrome, governance_panels, risk_panels, roadmap_panels, stage1_gate
+from aims.ui import chrome, finding_notes, governance_panels, risk_panels, roadmap_panels, stage1_gate
 
 con, ws = chrome.page("Readiness overview", lambda ws: f"target certification: {ws['target_date'] or 'not set'}")
 cat = chrome.catalog()
@@ -32,6 +32,7 @@ k[5].metric("Target date", chrome.days_to(ws["target_date"]), border=True,
 if not gate["ready"]:
     st.caption("Stage 1 conditions not met yet: " + chrome.plain(stage1_gate.open_conditions(gate))
                + " (each with its status on the Documented information page).")
+finding_notes.overview_line(con, ws["id"])
 if overall["not_assessed"]:
     excluded = overall["excluded"]
     st.caption(f"{overall['not_assessed']} applicable requirement{'s are' if overall['not_assessed'] != 1 else ' is'} "

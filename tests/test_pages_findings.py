@@ -57,7 +57,7 @@ def test_the_register_shows_figures_and_flags_an_overdue_finding(app):
     raise_one(grade="observation", title="Nice to have", requirements=[])
     open_page(app)
     figures = {m.label: m.value for m in app.metric}
-    assert figures["Open findings"] == "2" and figures["Major nonconformities open"] == "1"
+    assert figures["Open findings"] == "2" and figures["Major NCs open"] == "1"
     assert figures["Overdue"] == "1"
     shown = app.dataframe[0].value
     shown = shown.data if hasattr(shown, "data") else shown

@@ -61,17 +61,21 @@ def register_frame(view: pd.DataFrame) -> pd.DataFrame:
     """The register as shown: one row per finding, overdue flagged."""
     return pd.DataFrame({
         "ID": view["id"], "Grade": view["grade"].map(GRADE_SHORT), "Title": view["title"],
-        "Requirements": view["requirements"], "Source": view["source"], "Owner": view["owner"], "Due": view["due"],
+        "Requirements": view["requirements"], "Owner": view["owner"], "Due": view["due"],
         "Overdue": view["overdue"].map(lambda o: "OVERDUE" if o else ""), "Status": view["status"],
         "Next step": view["next_step"].map(STEP_LABELS),
         "Corrective action": [f"{a} ({s})" if a else "" for a, s in zip(view["action_id"], view["action_status"])],
+        "Source": view["source"],
     }).reset_index(drop=True)
 
 
-COLUMNS = {"ID": st.column_config.TextColumn(width="small"), "Title": st.column_config.TextColumn(width="large"),
-           "Requirements": st.column_config.ListColumn(width="small"),
+COLUMNS = {"ID": st.column_config.TextColumn(width=60), "Grade": st.column_config.TextColumn(width=100),
+           "Title": st.column_config.TextColumn(width=230), "Owner": st.column_config.TextColumn(width=120),
+           "Requirements": st.column_config.ListColumn("Req.", width=80),
+           "Status": st.column_config.TextColumn(width=60), "Next step": st.column_config.TextColumn(width=170),
            "Due": st.column_config.DateColumn(format="YYYY-MM-DD"),
-           "Overdue": st.column_config.TextColumn("⚠", width="small", help="Open and past its due date")}
+           "Overdue": st.column_config.TextColumn("Overdue", width=75, help="Open and past its due date"),
+           "Corrective action": st.column_config.TextColumn(width=150)}
 
 
 def styled(frame: pd.DataFrame):

@@ -34,7 +34,7 @@ def open_panel(r: Register) -> None:
     head[0].subheader(f"{fid} {chrome.plain(f['title'])}")
     if head[1].button("Close panel", key="findings_close_panel", icon=":material/close:", use_container_width=True):
         close_finding()
-    b = st.columns(6)[0].container(horizontal=True)
+    b = st.container(horizontal=True)
     b.badge(f["grade"], icon=GRADE_ICONS[f["grade"]], color=GRADE_COLOURS[f["grade"]])
     b.badge(f["status"], color="gray" if f["status"] == "closed" else "violet")
     if f["status"] == "open" and f["due"] is not None and f["due"] < date.today():
@@ -75,7 +75,7 @@ def workflow(r: Register, f: dict) -> None:
         st.caption("Closed findings are read only: reopen one (step below) to change it.")
     n = 1
     if nc:
-        box = _step(1, "Correction and 2. Root cause", bool(f["correction"] and f["root_cause"]))
+        box = _step(1, "Correction · 2. Root cause", bool(f["correction"] and f["root_cause"]))
         with box:
             cause_step(r, f, edit)
         n = 3
@@ -200,7 +200,7 @@ def closure_step(r: Register, f: dict) -> None:
         return
     checks = findings.closure_checklist(f, f["action_status"])
     for label, ok in checks:
-        st.markdown(f"{':material/check: ' if ok else ':material/close: '}{chrome.plain(label)}")
+        st.markdown(f"{':green[:material/check:]' if ok else ':red[:material/close:]'} {chrome.plain(label)}")
     if not chrome.may_edit():
         st.caption("Open.")
         return
