@@ -20,11 +20,23 @@ Rules:
   but do not change it.
 - Stage 1 readiness is a gate (`stage1_gate`), met when all four conditions are: (1) every
   required document approved and every required record available; (2) an internal audit of the
-  full scope done: the internal audit results available (partial = not the full scope yet);
-  (3) a management review held: its results available, dated on or after the internal audit's
-  (the review considers the audit's results, 9.3.2); (4) no open major nonconformity: the record
-  of nonconformities available and stating 0 open major ones. Until the app keeps audit records,
-  conditions 2-4 read these register entries.
+  full scope done; (3) a management review held, on or after the internal audit finished (the
+  review considers the audit's results, 9.3.2); (4) no open major nonconformity.
+- Conditions 2-4 read the app's own audit records when the workspace has them, else the register
+  (consultants who run audits outside the app), each on its own; every condition says which
+  (`source`: 'records' or 'register'), and its status text names it:
+  (2) records, when the app holds an internal audit (table audit, kind 'internal'): the completed
+      internal audits' scopes (audit_scope) together cover every applicable requirement (clauses
+      always, Annex A controls unless excluded in the SoA); the audit finished on the latest
+      finish date among them (a completed audit without one: the day it was last updated).
+      Register: the internal audit results available (partial = not the full scope yet).
+  (3) records, when the app holds a review: the latest review held with top management present,
+      on or after the last completed internal audit finished (by the records, else the register's
+      audit results date). A review held without top management never counts (9.3.1 makes the
+      review top management's). Register: the management review results available, dated on or
+      after the internal audit results.
+  (4) records, when the app holds a finding: no finding graded 'major nonconformity' is open.
+      Register: the record of nonconformities available and stating 0 open major ones.
 """
 from __future__ import annotations
 
@@ -168,11 +180,14 @@ def _dated(value) -> str:
 def stage1_gate(con, workspace_id: int, catalog: Catalog, today: date | None = None) -> dict:
     """Stage 1 readiness as a gate (see the module rules): ready (all conditions met), met (how
     many), total, conditions (one dict per condition, in order: key, label, met, status in
-    words, entry: the register entry it reads or None; the nonconformities condition also has
-    open_major) and share (stage1_readiness figures)."""
+    words, source ('records', 'register', or 'register' for the documents condition), entry: the
+    register entry it reads or None; the nonconformities condition also has open_major, the
+    number of open major nonconformities or None when not stated) and share (stage1_readiness
+    figures)."""
     reg = register(con, workspace_id, catalog, today)
     share = _in_place(reg)
     entries = reg.set_index("id")
+    records = _audit_records(con, workspace_id, catalog)
 
     def entry(key: str) -> dict:
         name = catalog.stage1_record(key)
@@ -180,41 +195,132 @@ def stage1_gate(con, workspace_id: int, catalog: Catalog, today: date | None = N
 
     conditions = []
     met = share["required"] > 0 and share["in_place"] == share["required"]
-    conditions.append({"key": "documents", "met": met, "entry": None, "status": (
+    conditions.append({"key": "documents", "met": met, "entry": None, "source": "register", "status": (
         f"{share['in_place']} of {share['required']} in place: {share['approved']} of {share['documents']} documents "
         f"approved, {share['available']} of {share['records']} records available")})
 
     audit = entry("internal_audit")
-    audit_done = audit["status"] == "available" and audit["record_date"] is not None
-    conditions.append({"key": "internal_audit", "met": audit_done, "entry": audit["name"], "status": (
-        f"{audit['name']} available, dated {_dated(audit['record_date'])}" if audit_done else
-        f"{audit['name']}: partial, the audit has not covered the full scope yet" if audit["status"] == "partial"
-        else f"{audit['name']}: {audit['status']}")})
+    if records["audits"]:
+        audit_cond, audit_date = _audit_condition(records)
+    else:
+        audit_done = audit["status"] == "available" and audit["record_date"] is not None
+        audit_date = audit["record_date"] if audit_done else None
+        audit_cond = {"met": audit_done, "entry": audit["name"], "source": "register", "status": (
+            f"{audit['name']} available, dated {_dated(audit['record_date'])}" if audit_done else
+            f"{audit['name']}: partial, the audit has not covered the full scope yet" if audit["status"] == "partial"
+            else f"{audit['name']}: {audit['status']}")}
+    conditions.append({"key": "internal_audit", **audit_cond})
 
-    review = entry("management_review")
-    held = review["status"] == "available" and review["record_date"] is not None
-    early = held and audit_done and review["record_date"] < audit["record_date"]
-    conditions.append({"key": "management_review", "met": held and not early, "entry": review["name"], "status": (
-        f"{review['name']} dated {_dated(review['record_date'])}, before the internal audit "
-        f"({_dated(audit['record_date'])}): hold a review that considers the audit's results" if early else
-        f"{review['name']} available, dated {_dated(review['record_date'])}" if held else
-        f"{review['name']}: {review['status']}")})
+    if records["reviews"]:
+        conditions.append({"key": "management_review", **_review_condition(records["reviews"], audit_date)})
+    else:
+        review = entry("management_review")
+        held = review["status"] == "available" and review["record_date"] is not None
+        early = held and audit_date is not None and review["record_date"] < audit_date
+        what = "the internal audit" if audit_cond["source"] == "register" else "the last internal audit finished"
+        conditions.append({"key": "management_review", "met": held and not early, "entry": review["name"],
+                           "source": "register", "status": (
+            f"{review['name']} dated {_dated(review['record_date'])}, before {what} "
+            f"({_dated(audit_date)}): hold a review that considers the audit's results" if early else
+            f"{review['name']} available, dated {_dated(review['record_date'])}" if held else
+            f"{review['name']}: {review['status']}")})
 
-    nc = entry("nonconformities")
-    open_major = nc["open_major"]
-    on_file = nc["status"] == "available"
-    conditions.append({"key": "nonconformities", "met": on_file and open_major == 0, "entry": nc["name"],
-                       "open_major": open_major,
-                       "status": (f"{nc['name']}: {nc['status']}" if not on_file else
-                                  "the number of open major nonconformities is not stated" if open_major is None
-                                  else "none open" + (f" (record dated {_dated(nc['record_date'])})"
-                                                      if nc["record_date"] else "") if open_major == 0 else
-                                  f"{open_major} major nonconformit{'y' if open_major == 1 else 'ies'} open")})
+    if records["findings"]:
+        majors = records["open_majors"]
+        n = len(majors)
+        conditions.append({"key": "nonconformities", "met": n == 0, "entry": None, "source": "records",
+                           "open_major": n, "status": (
+            "Findings register: no major nonconformity open" if n == 0 else
+            f"Findings register: {n} major nonconformit{'y' if n == 1 else 'ies'} open ({_listed(majors)})")})
+    else:
+        nc = entry("nonconformities")
+        open_major = nc["open_major"]
+        on_file = nc["status"] == "available"
+        conditions.append({"key": "nonconformities", "met": on_file and open_major == 0, "entry": nc["name"],
+                           "source": "register", "open_major": open_major,
+                           "status": (f"{nc['name']}: {nc['status']}" if not on_file else
+                                      "the number of open major nonconformities is not stated" if open_major is None
+                                      else "none open" + (f" (record dated {_dated(nc['record_date'])})"
+                                                          if nc["record_date"] else "") if open_major == 0 else
+                                      f"{open_major} major nonconformit{'y' if open_major == 1 else 'ies'} open")})
     for c in conditions:
         c["label"] = GATE_LABELS[c["key"]]
     n = sum(c["met"] for c in conditions)
     return {"ready": n == len(conditions), "met": n, "total": len(conditions), "conditions": conditions,
             "share": share}
+
+
+def _listed(ids: list[str], shown: int = 8) -> str:
+    """'4.1, 4.2, 5.1' or '4.1, 4.2, ... and 12 more'."""
+    head = ", ".join(ids[:shown])
+    return head + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
+
+
+def _as_day(value) -> date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def _audit_records(con, workspace_id: int, catalog: Catalog) -> dict:
+    """What the app's audit records say for the gate (no rows at all: empty lists): audits
+    (internal: id, status, finished), covered (requirement IDs in the completed internal audits'
+    scopes), applicable (the workspace's applicable requirements, catalogue order), reviews (id,
+    status, held_on, top_management_present) and findings (how many) with open_majors (IDs)."""
+    ws = int(workspace_id)
+    with db.reading(con) as cur:
+        audits = cur.execute("SELECT id, status, coalesce(finish, CAST(updated_at AS DATE)) FROM audit"
+                             " WHERE workspace_id = ? AND kind = 'internal' ORDER BY id", [ws]).fetchall()
+        covered = {r[0] for r in cur.execute(
+            "SELECT DISTINCT s.req_id FROM audit_scope s JOIN audit a ON a.workspace_id = s.workspace_id"
+            " AND a.id = s.audit_id WHERE s.workspace_id = ? AND a.kind = 'internal' AND a.status = 'completed'",
+            [ws]).fetchall()}
+        reviews = cur.execute("SELECT id, status, held_on, top_management_present FROM review WHERE workspace_id = ?"
+                              " ORDER BY id", [ws]).fetchall()
+        findings = cur.execute("SELECT count(*) FROM finding WHERE workspace_id = ?", [ws]).fetchone()[0]
+        majors = [r[0] for r in cur.execute("SELECT id FROM finding WHERE workspace_id = ? AND grade = 'major nonconformity'"
+                                            " AND status = 'open' ORDER BY id", [ws]).fetchall()]
+    excluded = _excluded(con, ws)
+    applicable = [r for r, req in catalog.requirements.items() if req.kind == "clause" or r not in excluded]
+    return {"audits": [(i, s, _as_day(d)) for i, s, d in audits], "covered": covered, "applicable": applicable,
+            "reviews": [(i, s, _as_day(d), bool(t)) for i, s, d, t in reviews], "findings": findings,
+            "open_majors": majors}
+
+
+def _audit_condition(records: dict) -> tuple[dict, date | None]:
+    """The internal audit condition from the app's audits, and the day the last completed one finished."""
+    done = [(i, d) for i, s, d in records["audits"] if s == "completed"]
+    applicable = records["applicable"]
+    missing = [r for r in applicable if r not in records["covered"]]
+    last = max((d for _, d in done if d is not None), default=None)
+    if not done:
+        n = len(records["audits"])
+        status = f"Internal audits in the app: none completed yet ({n} planned or in progress)"
+    elif missing:
+        status = (f"Internal audits in the app: {len(done)} completed, covering {len(applicable) - len(missing)} of "
+                  f"{len(applicable)} applicable requirements; not covered yet: {_listed(missing)}")
+    else:
+        status = (f"Internal audits in the app: {len(done)} completed, covering all {len(applicable)} applicable "
+                  f"requirements (the last finished {_dated(last)})")
+    return {"met": bool(done) and not missing, "entry": None, "source": "records", "status": status}, last
+
+
+def _review_condition(reviews: list[tuple], audit_date: date | None) -> dict:
+    """The management review condition from the app's reviews (see the module rules)."""
+    held = [r for r in reviews if r[1] == "held" and r[2] is not None]
+    counting = [r for r in held if r[3]]
+    out = {"met": False, "entry": None, "source": "records"}
+    if not counting:
+        if held:
+            rid, _, when, _ = max(held, key=lambda r: r[2])
+            return {**out, "status": f"Management review {rid} held on {when} without top management: it does not "
+                                     "count (9.3); hold one with top management present"}
+        planned = sorted((r for r in reviews if r[1] == "planned" and r[2] is not None), key=lambda r: r[2])
+        return {**out, "status": "Management reviews in the app: none held yet"
+                + (f" ({planned[0][0]} planned for {planned[0][2]})" if planned else "")}
+    rid, _, when, _ = max(counting, key=lambda r: r[2])
+    if audit_date is not None and when < audit_date:
+        return {**out, "status": f"Management review {rid} held on {when}, before the last internal audit finished "
+                                 f"({audit_date}): hold a review that considers the audit's results"}
+    return {**out, "met": True, "status": f"Management review {rid} held on {when} with top management"}
 
 
 def for_requirements(con, workspace_id: int, catalog: Catalog) -> pd.DataFrame:
