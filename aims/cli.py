@@ -5,6 +5,8 @@
   check    validate the catalogue files and report the counts
   export   write the Excel engagement workbook of a workspace (--workspace NAME --out FILE.xlsx)
   import   import an edited workbook (FILE --workspace NAME [--dry-run] [--yes-delete] [--map-other-workspace])
+  evidence-pack   write the auditor's evidence pack, a ZIP of evidence files with an index workbook
+           (--workspace NAME --out FILE.zip [--requirements 5.2,A.6.2.4 | --audit AU-001])
   bench    build a synthetic consultancy-scale database and time every screen (--size tiny|full)
 
 Every command takes --db PATH (default: AIMS_DB, else data/aims.duckdb) and --as EMAIL: act as
@@ -43,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check", help="validate the catalogue and print its counts")
     sub.add_parser("bench", help="time every screen on a synthetic large database (see --help of bench)")
     _workbook_parsers(sub)
+    _evidence_parser(sub)
     args = ap.parse_args(argv)
     path = args.db or db.database_path()
     try:
@@ -72,6 +75,8 @@ def _actor(args) -> identity.Actor:
 def _run(args, path: str, actor: identity.Actor) -> int:
     if args.command in ("export", "import"):
         return _workbook_command(args, path)
+    if args.command == "evidence-pack":
+        return _evidence_pack_command(args, path)
     try:
         if args.command == "check":
             cat = catalog.load()
@@ -131,7 +136,6 @@ def _workbook_command(args, path: str) -> int:
     from pathlib import Path
 
     from aims.common.validate import ValidationError
-    from aims.store import workspaces
     from aims.workbook import export, importer, soa
 
     con = None
@@ -141,15 +145,7 @@ def _workbook_command(args, path: str) -> int:
         if not Path(path).exists():
             raise ValidationError(f"There is no database file at {path}; give --db or set AIMS_DB.")
         con = db.open_database(path)
-        found = workspaces.list_all(con, include_archived=True)
-        mine = members.visible_ids(con)
-        if mine is not None:            # a person sees only the workspaces they are a member of
-            found = found[found["id"].astype(int).isin(mine)]
-        hit = found[found["name"].str.casefold() == args.workspace.strip().casefold()]
-        if hit.empty:
-            raise ValidationError(f"There is no workspace named {args.workspace!r}. Workspaces: "
-                                  + (", ".join(repr(n) for n in found["name"]) or "none"))
-        ws_id = int(hit.iloc[0]["id"])
+        ws_id = _workspace_id(con, args.workspace)
         if args.command == "export":
             out = Path(args.out)
             if out.suffix.lower() != ".xlsx":
@@ -187,6 +183,79 @@ def _workbook_command(args, path: str) -> int:
             print(f"  - {problem}", file=sys.stderr)
         if isinstance(exc, importer.OtherWorkspace):
             print("  (to map it onto this workspace anyway, run again with --map-other-workspace)", file=sys.stderr)
+        return 1
+    except (db.DatabaseLockedError, FileProblem, OSError) as exc:
+        print(f"error: {_said(exc)}", file=sys.stderr)
+        return 1
+    finally:
+        if con is not None:
+            con.close()
+
+
+def _workspace_id(con, name: str) -> int:
+    """The ID of the workspace named `name` (case-insensitive) among those the actor may open;
+    ValidationError naming the ones there are."""
+    from aims.common.validate import ValidationError
+    from aims.store import workspaces
+
+    found = workspaces.list_all(con, include_archived=True)
+    mine = members.visible_ids(con)
+    if mine is not None:            # a person sees only the workspaces they are a member of
+        found = found[found["id"].astype(int).isin(mine)]
+    hit = found[found["name"].str.casefold() == name.strip().casefold()]
+    if hit.empty:
+        raise ValidationError(f"There is no workspace named {name!r}. Workspaces: "
+                              + (", ".join(repr(n) for n in found["name"]) or "none"))
+    return int(hit.iloc[0]["id"])
+
+
+def _evidence_parser(sub) -> None:
+    """The evidence pack command (issue 16)."""
+    e = sub.add_parser("evidence-pack", help="write the auditor's evidence pack (.zip) of a workspace")
+    e.add_argument("--workspace", required=True, help="workspace name")
+    e.add_argument("--out", required=True, help="the .zip file to write")
+    scope = e.add_mutually_exclusive_group()
+    scope.add_argument("--requirements", metavar="IDS", help="only these requirements, e.g. 5.2,A.6.2.4 "
+                       "(default: every applicable requirement)")
+    scope.add_argument("--audit", metavar="AUDIT_ID", help="the scope of one audit, e.g. AU-001")
+
+
+def _evidence_pack_command(args, path: str) -> int:
+    """Write the evidence pack; 0 on success (files missing on disk are listed on stderr and in
+    the index), 1 with the problems on stderr."""
+    from pathlib import Path
+
+    from aims.audit import evidence_pack
+    from aims.common.validate import ValidationError
+    from aims.store import blobs
+
+    con = None
+    try:
+        if not Path(path).exists():
+            raise ValidationError(f"There is no database file at {path}; give --db or set AIMS_DB.")
+        out = Path(args.out)
+        if out.suffix.lower() != ".zip":
+            raise ValidationError(f"--out must name a .zip file, not {out.name!r}.")
+        _check_writable_target(out)
+        con = db.open_database(path)
+        ws_id = _workspace_id(con, args.workspace)
+        evidence_pack.plan(con, ws_id, requirements=args.requirements, audit_id=args.audit)   # refuse before writing
+        try:
+            pack = blobs.write_whole(out, lambda f: evidence_pack.write(con, ws_id, f, requirements=args.requirements,
+                                                                        audit_id=args.audit))
+        except OSError as exc:
+            raise ValidationError(f"Cannot write {out}: {exc.strerror or exc}. Give --out a file in a folder this "
+                                  "user can write to, with room for the pack.") from exc
+        print(f"Evidence pack written: {out} ({len(pack.included)} files for {len(pack.requirements)} requirements; "
+              f"scope: {pack.scope})")
+        if pack.missing:
+            print(f"warning: {len(pack.missing)} file(s) missing from the evidence folder, listed in the index and "
+                  f"left out of the pack: {', '.join(pack.missing)}", file=sys.stderr)
+        return 0
+    except ValidationError as exc:
+        print("error: no evidence pack was written:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
         return 1
     except (db.DatabaseLockedError, FileProblem, OSError) as exc:
         print(f"error: {_said(exc)}", file=sys.stderr)
