@@ -65,7 +65,7 @@ if tabs["Register"].open:
             event = st.dataframe(finding_panels.styled(frame), hide_index=True, column_config=finding_panels.COLUMNS,
                                  on_select="rerun", selection_mode="single-row", placeholder="",
                                  key=f"findings_table_{chrome.digest(ids)}_{st.session_state.get('findings_table_v', 0)}",
-                                 height=min(560, 40 + 35 * max(len(frame), 2)))
+                                 height=min(560, 3 + 35 * (max(len(frame), 2) + 1)))
             picked = [ids[i] for i in event.selection.rows if i < len(ids)]
             if picked:
                 st.query_params["finding"] = picked[0]

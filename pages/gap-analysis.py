@@ -122,6 +122,7 @@ else:
         st.subheader(f"{req.id} {req.title}")
         st.caption(f"{row['sub_group_title']} · status: **{row['status']}**"
                    + (" · mandatory documented information" if req.mandatory_doc else ""))
+        finding_notes.requirement_note(con, ws["id"], current)
         st.markdown(req.guidance)
         st.markdown("**Questions to ask**\n" + "\n".join(f"1. {q}" for q in req.questions))
         st.markdown("**Typical evidence**\n" + "\n".join(f"- {e}" for e in req.evidence))
@@ -131,7 +132,6 @@ else:
                 f"- {chrome.plain(d)}: **{status}**" for d, status in zip(mine["document"], mine["status"])))
             st.page_link("pages/documents.py", label="Open the documented-information register",
                          icon=":material/description:", query_params={"ws": str(ws["id"])})
-        finding_notes.requirement_note(con, ws["id"], current)
         refs = []
         if req.nist_ai_rmf:
             refs.append("NIST AI RMF: " + ", ".join(req.nist_ai_rmf))

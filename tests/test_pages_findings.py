@@ -150,6 +150,6 @@ def test_a_viewer_reads_the_register_and_a_finding_without_edit_widgets(tmp_path
     edit_inputs = [w.key for kind in ("text_input", "text_area", "date_input", "multiselect", "radio", "selectbox")
                    for w in getattr(at, kind) if (w.key or "").startswith("finding_")]     # not the filters
     assert edit_inputs == []
-    assert [b.label for b in at.main.button] == ["Close panel"]
+    assert [b.label for b in at.main.button] == ["Close"]
     assert any("Not recorded yet." in c.value for c in at.caption)
     assert "findings_view" not in at.session_state or at.session_state["findings_view"] == "Register"

@@ -23,13 +23,16 @@ def requirement_note(con, ws_id: int, req_id: str) -> None:
     items = chrome.cached(findings.open_findings_by_requirement, con, int(ws_id)).get(req_id, [])
     if not items:
         return
-    lines = "\n".join(f"- **{f['id']}** {SHORT[f['grade']]}: {chrome.plain(f['title'])}"
+    lines = "\n".join(f"- **{f['id']}** {_grade(f['grade'])}: {chrome.plain(f['title'])}"
                       + (f" · due {f['due']}" + (" (overdue)" if f["overdue"] else "") if f["due"] else "")
                       for f in items)
-    majors = any(f["grade"] == "major nonconformity" for f in items)
-    (st.error if majors else st.warning)(f"**Open findings against {req_id}**\n{lines}", icon=":material/report:")
+    st.warning(f"**Open findings against {req_id}**\n{lines}", icon=":material/report:")
     st.page_link("pages/findings.py", label="Open the findings register", icon=":material/arrow_forward:",
                  query_params={"ws": str(ws_id), "finding": items[0]["id"]})
+
+
+def _grade(grade: str) -> str:
+    return ":red[**major NC**]" if grade == "major nonconformity" else SHORT[grade]
 
 
 def _ncs(n: int, grade: str) -> str:

@@ -19,7 +19,7 @@ from aims.ui import chrome
 GRADE_ICONS = {"major nonconformity": ":material/error:", "minor nonconformity": ":material/warning:",
                "observation": ":material/visibility:", "opportunity for improvement": ":material/lightbulb:"}
 GRADE_SHORT = {"major nonconformity": "Major NC", "minor nonconformity": "Minor NC", "observation": "Observation",
-               "opportunity for improvement": "Opportunity for improvement"}
+               "opportunity for improvement": "Improvement"}
 STEP_LABELS = {"correction": "record the correction", "root cause": "record the root cause",
                "corrective action": "create or link the corrective action",
                "implement action": "implement the corrective action", "verification": "verify effectiveness",

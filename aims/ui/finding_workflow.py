@@ -32,7 +32,7 @@ def open_panel(r: Register) -> None:
     st.divider()
     head = st.columns([6, 1])
     head[0].subheader(f"{fid} {chrome.plain(f['title'])}")
-    if head[1].button("Close panel", key="findings_close_panel", icon=":material/close:", use_container_width=True):
+    if head[1].button("Close", key="findings_close_panel", icon=":material/close:", use_container_width=True):
         close_finding()
     b = st.container(horizontal=True)
     b.badge(f["grade"], icon=GRADE_ICONS[f["grade"]], color=GRADE_COLOURS[f["grade"]])
