@@ -16,7 +16,12 @@ PAGE = "pages/findings.py"
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    return start_app(tmp_path / "pages.duckdb", monkeypatch)
+    """The app on a database of one client of its own (not the demo, whose findings may change)."""
+    path = tmp_path / "pages.duckdb"
+    con = db.open_database(path)
+    workspaces.create(con, {"name": "Acme AI", "organisation": "Acme Ltd", "target_date": date(2027, 9, 30)})
+    con.close()
+    return start_app(path, monkeypatch)
 
 
 def live():
@@ -153,3 +158,19 @@ def test_a_viewer_reads_the_register_and_a_finding_without_edit_widgets(tmp_path
     assert [b.label for b in at.main.button] == ["Close"]
     assert any("Not recorded yet." in c.value for c in at.caption)
     assert "findings_view" not in at.session_state or at.session_state["findings_view"] == "Register"
+
+
+def test_open_findings_show_on_the_overview_and_on_their_requirement_in_the_gap_analysis(app):
+    raise_one(title="Reassessment trigger missing", requirements=["8.2"])
+    raise_one(grade="minor nonconformity", title="Late one", due=date.today() - timedelta(days=1),
+              raised_on=date.today() - timedelta(days=9), requirements=["7.2"])
+    app.switch_page("pages/overview.py").run()
+    assert not app.exception
+    line = next(c.value for c in app.caption if "Findings and corrective action" in c.value)
+    assert "1 major nonconformity open" in line and "1 minor nonconformity open" in line and "1 overdue" in line
+    open_page(app)      # the findings page itself, then the gap analysis workshop on 8.2
+    app.query_params["req"] = "8.2"
+    app.switch_page("pages/gap-analysis.py").run()
+    assert not app.exception
+    note = next(w.value for w in app.warning if "Open findings against 8.2" in w.value)
+    assert "F-001" in note and "Reassessment trigger missing" in note and "F-002" not in note

@@ -13,6 +13,7 @@ import streamlit as st
 from aims.audit import findings
 from aims.catalog.standard import Catalog
 from aims.common.frames import ANY_OWNER
+from aims.common.text import visible_controls
 from aims.common.validate import ValidationError
 from aims.ui import chrome
 
@@ -123,11 +124,11 @@ def finding_form(prefix: str, v: dict, submit: str, r: Register, owners: list[st
         source = c[0].selectbox("Source *", findings.SOURCES, index=_index(findings.SOURCES, v.get("source")),
                                 key=f"{prefix}_source", placeholder="Pick a source")
         audit = c[1].selectbox("Audit", list(audits), index=_index(list(audits), v.get("audit_id", "")) or 0,
-                               format_func=lambda a: chrome.plain(audits.get(a, a)), key=f"{prefix}_audit_id",
+                               format_func=lambda a: visible_controls(audits.get(a, a)), key=f"{prefix}_audit_id",
                                help="The internal or certification audit that raised it, if any")
         review = c[2].selectbox("Management review", list(reviews),
                                 index=_index(list(reviews), v.get("review_id", "")) or 0,
-                                format_func=lambda a: chrome.plain(reviews.get(a, a)), key=f"{prefix}_review_id")
+                                format_func=lambda a: visible_controls(reviews.get(a, a)), key=f"{prefix}_review_id")
         reqs = st.multiselect("Requirements (clauses or Annex A controls) *", list(r.cat.requirements),
                               default=[x for x in v.get("requirements", []) if x in r.cat.requirements],
                               format_func=r.req_label, key=f"{prefix}_requirements",

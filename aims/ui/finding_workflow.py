@@ -10,6 +10,7 @@ from datetime import date
 import streamlit as st
 
 from aims.audit import findings
+from aims.common.text import visible_controls
 from aims.common.validate import ValidationError
 from aims.roadmap import actions as roadmap
 from aims.store import db
@@ -149,7 +150,7 @@ def action_step(r: Register, f: dict, edit: bool) -> None:
         _run(lambda: findings.create_corrective_action(r.con, r.ws_id, fid),
              f"Created the corrective action for {fid} on the roadmap.", "No action was created")
     opts = {k: v for k, v in findings.action_options(r.con, r.ws_id).items() if k != aid}
-    link = c[1].selectbox("or link an existing action", list(opts), index=None, format_func=lambda a: opts[a],
+    link = c[1].selectbox("or link an existing action", list(opts), index=None, format_func=lambda a: visible_controls(opts[a]),
                           key=f"finding_link_pick_{fid}", placeholder="Pick a roadmap action")
     if c[2].button("Link", key=f"finding_link_{fid}", icon=":material/link:", disabled=link is None):
         _run(lambda: findings.update(r.con, r.ws_id, fid, {"action_id": link}),
