@@ -1,7 +1,8 @@
 """The Stage 1 gate on screen (Documented information page and overview): its four conditions,
-each with its status in words, and the number of open major nonconformities, which the record of
-nonconformities states until the app keeps audit records. The rules are in
-aims.governance.documents (stage1_gate)."""
+each with its status in words and the source it read (the app's audit records or the document
+register), and the number of open major nonconformities: from the findings register when the app
+holds findings, else as the record of nonconformities states it (a form for those who may edit
+the register). The rules are in aims.governance.documents (stage1_gate)."""
 from __future__ import annotations
 
 import streamlit as st
@@ -19,9 +20,18 @@ def headline(gate: dict) -> str:
     return "Ready" if gate["ready"] else f"{gate['met']} of {gate['total']} met"
 
 
+SOURCES = {"records": "from the app's audit records", "register": "from the document register"}
+
+
+def source(c: dict) -> str:
+    """Where an audit, review or nonconformity condition was read ('' for the documents one)."""
+    return "" if c["key"] == "documents" else SOURCES.get(c.get("source", ""), "")
+
+
 def help_text(gate: dict) -> str:
     """Every condition with its status, for a metric's help."""
-    lines = [f"{'Met' if c['met'] else 'Not met'}: {c['label']} ({c['status']})." for c in gate["conditions"]]
+    lines = [f"{'Met' if c['met'] else 'Not met'}: {c['label']} ({c['status']}{'; ' + source(c) if source(c) else ''})."
+             for c in gate["conditions"]]
     return ("A gate: ready when all four conditions are met.  \n" + "  \n".join(chrome.plain(x) for x in lines)
             + "  \nDocumented evidence (written down and approved) is what Stage 1 reviews.")
 
@@ -39,14 +49,19 @@ def panel(con, ws_id: int, cat: Catalog, gate: dict) -> None:
         with left:
             st.markdown(f"**Stage 1 readiness: {headline(gate).lower()}** (a gate: every condition must be met)")
             for c in gate["conditions"]:
-                st.markdown(f"{MET if c['met'] else NOT_MET} **{c['label']}** · {chrome.plain(c['status'])}")
-            st.caption("Until the app keeps audit records, the audit, review and nonconformity conditions read "
-                       "their entries in the register below: the internal audit results and the management review "
-                       "results available with their dates (the review on or after the audit), the record of "
-                       "nonconformities available with no major one open.")
+                st.markdown(f"{MET if c['met'] else NOT_MET} **{c['label']}** · {chrome.plain(c['status'])}"
+                            + (f" :gray[({source(c)})]" if source(c) else ""))
+            st.caption("The audit, review and nonconformity conditions read the app's own records (internal audits "
+                       "and their scopes, management reviews held with top management, the findings register) when "
+                       "the workspace has them; otherwise their entries in the register below: the internal audit "
+                       "results and the management review results available with their dates (the review on or "
+                       "after the audit), the record of nonconformities available with no major one open.")
         with right:
-            stored = next(c["open_major"] for c in gate["conditions"] if c["key"] == "nonconformities")
-            if chrome.may_edit(owned=True):      # a document: contributors who own it may state it
+            nc = next(c for c in gate["conditions"] if c["key"] == "nonconformities")
+            stored = nc["open_major"]
+            if nc.get("source") == "records":
+                st.metric("Open major nonconformities", stored, help="From the findings register (Findings page).")
+            elif chrome.may_edit(owned=True):      # a document: contributors who own it may state it
                 _open_major_form(con, ws_id, cat, stored)
             else:
                 st.metric("Open major nonconformities", "not stated" if stored is None else stored,
