@@ -406,3 +406,14 @@ def test_a_viewer_is_refused_every_findings_write(con, ws_id, cat):
         assert not isinstance(exc.value, AccessDenied)
     who = rows(con, "SELECT DISTINCT changed_by FROM change_log WHERE entity = 'finding' AND entity_id = 'F-003'")
     assert who == [(editor,)]
+
+
+def test_a_corrective_action_deleted_from_the_roadmap_can_be_replaced(con, ws_id, cat):
+    fid = raise_(con, ws_id)
+    findings.update(con, ws_id, fid, {"correction": "Fixed", "root_cause": "No trigger"}, today=TODAY)
+    first = findings.create_corrective_action(con, ws_id, fid, today=TODAY)
+    roadmap.delete_actions(con, ws_id, [first])
+    f = findings.get(con, ws_id, fid)
+    assert (f["action_id"], f["action_status"]) == (first, None)
+    assert findings.next_step(f, f["action_status"]) == "corrective action"
+    assert findings.create_corrective_action(con, ws_id, fid, today=TODAY) == "ACT-002"

@@ -172,7 +172,7 @@ def next_step(f: dict, action_status: str | None) -> str:
         return "correction"
     if blank(f.get("root_cause")):
         return "root cause"
-    if not f.get("action_id"):
+    if not f.get("action_id") or action_status is None:      # none yet, or deleted from the roadmap
         return "corrective action"
     if action_status != "done":
         return "implement action"
@@ -571,14 +571,15 @@ def create_corrective_action(con, workspace_id: int, finding_id: str, who: str |
     The action: title 'Corrective action F-001: <finding title>', the finding's requirements,
     owner and due date, effort M, source 'finding' with source_ref the finding ID, in the phase
     `corrective_phase` picks (the workspace's default phases are created first if it has none).
-    Refused for a closed finding, and while the finding has a corrective action not verified as
-    'not effective' (one finding, one current corrective action). Linking clears an earlier
+    Refused for a closed finding, and while the finding has a corrective action on the roadmap not
+    verified as 'not effective' (one finding, one current corrective action; a linked action
+    deleted from the roadmap since can be replaced). Linking clears an earlier
     verification. One transaction: the action and the link are written together or not at all."""
     ws, fid, today = int(workspace_id), str(finding_id), today or date.today()
     cat = load()
     with db.transaction(con) as tx:
         old = _open_finding(tx, ws, fid)
-        if old["action_id"] and old["verification"] != "not effective":
+        if old["action_id"] and old["action_status"] is not None and old["verification"] != "not effective":
             raise ValidationError(f"{fid} already has the corrective action {old['action_id']}; a new one is "
                                   "created only when a verification found it not effective.")
         problem = roadmap.owner_problem(old["owner"], "The finding's owner")

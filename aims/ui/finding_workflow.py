@@ -138,10 +138,12 @@ def action_step(r: Register, f: dict, edit: bool) -> None:
                      f"{aid} is done.", "The action was not changed")
     elif not edit:
         st.caption("No action yet.")
-    if not edit or (aid and f["verification"] != "not effective"):
+    gone = aid and f["action_status"] is None
+    if not edit or (aid and not gone and f["verification"] != "not effective"):
         return
     if aid:
-        st.warning("The verification found this action not effective: take a new corrective action.",
+        st.warning(f"{aid} is no longer on the roadmap: create or link another corrective action." if gone else
+                   "The verification found this action not effective: take a new corrective action.",
                    icon=":material/sync_problem:")
     c = st.columns([2.2, 3, 1.2], vertical_alignment="bottom")
     if c[0].button("Create the corrective action", type="primary", key=f"finding_create_action_{fid}",
