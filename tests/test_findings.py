@@ -416,4 +416,6 @@ def test_a_corrective_action_deleted_from_the_roadmap_can_be_replaced(con, ws_id
     f = findings.get(con, ws_id, fid)
     assert (f["action_id"], f["action_status"]) == (first, None)
     assert findings.next_step(f, f["action_status"]) == "corrective action"
-    assert findings.create_corrective_action(con, ws_id, fid, today=TODAY) == "ACT-002"
+    again = findings.create_corrective_action(con, ws_id, fid, today=TODAY)
+    assert findings.get(con, ws_id, fid)["action_status"] == "to do"
+    assert rows(con, "SELECT source, source_ref FROM action WHERE id = ?", [again]) == [("finding", fid)]
