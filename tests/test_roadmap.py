@@ -154,3 +154,14 @@ def test_a_duplicated_workspace_keeps_its_roadmap_and_links(con, cat, rated):
     copy = workspaces.duplicate(con, rated, "Acme copy")
     assert list(by_ref(con, cat, copy)["id"]) == list(by_ref(con, cat, rated)["id"])
     assert roadmap_phases.effort_scale(con, copy) == roadmap_phases.effort_scale(con, rated)
+
+
+def test_an_action_a_finding_or_a_review_relies_on_cannot_be_deleted(con, cat, ws_id):
+    """Action IDs are reused after a deletion, so a finding's corrective action is kept."""
+    from aims.audit import findings
+    f = findings.raise_finding(con, ws_id, {"source": "incident", "grade": "minor nonconformity",
+                                            "title": "Model card missing", "requirements": ["A.6.2.7"]}, today=TODAY)
+    aid = findings.create_corrective_action(con, ws_id, f, today=TODAY)
+    with pytest.raises(ValidationError, match=f"{aid} is the corrective action of finding {f}: it cannot be deleted"):
+        roadmap.delete_actions(con, ws_id, [aid])
+    assert rows(con, "SELECT count(*) FROM action WHERE workspace_id = ? AND id = ?", [ws_id, aid]) == [(1,)]

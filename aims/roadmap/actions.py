@@ -521,6 +521,16 @@ def delete_actions(con, ws_id: int, ids: list[str], who: str | None = None) -> i
         raise ValidationError(f"There is no action {', '.join(map(repr, unknown))} in this workspace.")
     with db.writing(con) as cur:
         members.require(cur, ws_id, EDIT, what="deleting actions")
+        # Action IDs are reused after a deletion: a finding or a review pointing at a deleted action
+        # would later point at an unrelated one. Such actions are kept (mark them done instead).
+        held = cur.execute(
+            "SELECT action_id, 'the corrective action of finding ' || id FROM finding"
+            " WHERE workspace_id = ? AND action_id IN (SELECT unnest(?))"
+            " UNION ALL SELECT action_id, 'decided by management review ' || review_id FROM review_action"
+            " WHERE workspace_id = ? AND action_id IN (SELECT unnest(?)) ORDER BY 1, 2",
+            [int(ws_id), list(ids), int(ws_id), list(ids)]).fetchall()
+        if held:
+            raise ValidationError([f"{aid} is {what}: it cannot be deleted; set its status instead." for aid, what in held])
         for aid in ids:
             for delete_sql, _ in _LINK_SQL.values():
                 cur.execute(delete_sql, [int(ws_id), aid])
