@@ -86,7 +86,7 @@ def test_edit_an_input_mark_held_without_top_management_then_add_an_action(app):
     area = next(a for a in app.text_area if (a.key or "").endswith("issues.content"))
     area.set_value("A new regulator guidance on credit scoring was published.")
     button(app, "Save the inputs").click().run()
-    assert not errors(app), errors(app)
+    assert not app.exception and not errors(app), (app.exception, errors(app))
     assert any("Saved 1 changed field to the inputs of MR-001" in s.value for s in app.success)
     got = review.inputs(con, ws, rid).set_index("key")
     assert got.at["issues", "content"] == "A new regulator guidance on credit scoring was published."
@@ -97,7 +97,7 @@ def test_edit_an_input_mark_held_without_top_management_then_add_an_action(app):
     widget(app, "text_input", "review_hold_attendees_").set_value("CIO; AI lead")
     widget(app, "date_input", "review_hold_date_").set_value(date.today())
     button(app, "Mark held").click().run()
-    assert not errors(app), errors(app)
+    assert not app.exception and not errors(app), (app.exception, errors(app))
     assert any("without top management: it does not count" in s.value for s in app.success)
     assert any("Held without top management" in w.value for w in app.warning)
     assert any("held without top management" in w.value for w in app.warning)     # the page's own warning
@@ -108,7 +108,7 @@ def test_edit_an_input_mark_held_without_top_management_then_add_an_action(app):
     app.run()
     widget(app, "text_input", "review_action_title_").set_value("Invite the CEO to the next review")
     button(app, "Add to the roadmap").click().run()
-    assert not errors(app), errors(app)
+    assert not app.exception and not errors(app), (app.exception, errors(app))
     msg = next(s.value for s in app.success if "to the roadmap, decided by MR-001" in s.value)
     aid = msg.split(" ")[1]
     assert rows(con, "SELECT review_id, action_id FROM review_action") == [(rid, aid)]
@@ -147,3 +147,27 @@ def test_a_viewer_reads_a_review_without_edit_widgets(tmp_path, monkeypatch):
         assert not at.exception
         assert [w.key for kind in ("text_input", "text_area", "date_input", "checkbox", "selectbox")
                 for w in getattr(at, kind) if (w.key or "").startswith("review")] == []
+
+
+def test_recompiling_keeps_an_edited_input_and_its_new_text_is_used_only_when_asked(app):
+    con, ws = live(), ws_id()
+    rid = review.plan(con, ws, {"held_on": date.today() + timedelta(days=7)}, {"issues": "Old text.", "risks": "1 risk."})
+    review.save_inputs(con, ws, rid, {"risks": {"content": "1 risk; the CRO will present it."}})
+    open_page(app, review=rid)
+    button(app, "Re-compile").click().run()
+    assert not app.exception and not errors(app), (app.exception, errors(app))
+    msg = next(s.value for s in app.success if s.value.startswith(f"Re-compiled the inputs of {rid}"))
+    assert "1 kept as you edited it" in msg
+    got = review.inputs(con, ws, rid).set_index("key")
+    assert got.at["risks", "content"] == "1 risk; the CRO will present it."
+    assert got.at["risks", "compiled"].startswith("AI risk register: ")              # the demo's register
+    assert got.at["issues", "content"].startswith("4.1 Understanding the organization")
+    assert any(e.label == "The app's records now read" for e in app.expander)
+    picker = widget(app, "multiselect", f"review_use_compiled_{rid}")
+    assert picker.options == ["AI risks and their treatment"]
+    picker.select("risks").run()
+    button(app, "Use the compiled text").click().run()
+    assert not app.exception and not errors(app), (app.exception, errors(app))
+    assert any("Replaced 1 input with the compiled text" in s.value for s in app.success)
+    got = review.inputs(con, ws, rid).set_index("key")
+    assert got.at["risks", "content"] == got.at["risks", "compiled"] and not got.at["risks", "edited"]

@@ -221,7 +221,8 @@ def use_compiled(p: Page, r: dict, ins: pd.DataFrame, form: str) -> None:
     titles = dict(zip(mine["key"], mine["title"]))
     c = st.columns([3, 1.4], vertical_alignment="bottom")
     picked = c[0].multiselect("Replace your text with the app's compiled text", list(titles), format_func=titles.get,
-                              key=f"review_use_compiled_{r['id']}", placeholder="Pick edited inputs")
+                              key=f"review_use_compiled_{r['id']}_{chrome.digest(list(titles))}",
+                              placeholder="Pick edited inputs")
     if c[1].button("Use the compiled text", key=f"review_use_compiled_go_{r['id']}", disabled=not picked,
                    use_container_width=True):
         rows = mine.set_index("key").loc[picked]
@@ -245,7 +246,7 @@ def meeting_tab(p: Page, r: dict) -> None:
         return
     if r["status"] == "planned":
         hold_form(p, r)
-    form = f"review_meeting_{p.ws_id}_{rid}"
+    form = f"review_meeting_{p.ws_id}_{rid}_{r['status']}"     # its fields differ once held
     fields = ("held_on", "attendees") + (("top_management_present",) if r["status"] == "held" else ())
     prefix, shown = conflicts.opened(form, {k: r[k] for k in fields}, review.LABELS)
     with st.expander("The meeting" if r["status"] == "held" else "Move the date or change who is invited",
