@@ -15,12 +15,12 @@ TODAY = date.today()        # the gap analysis and the change log carry the real
 EARLIER = TODAY - timedelta(days=30)
 
 
-def add_audit(con, ws, aid, kind, status, finish, scope, title="Audit"):
-    """An audit row as the audit programme stores it (its module is not needed to read it)."""
+def add_audit(con, ws, aid, kind, status, finish, scope, title="Audit", start=None):
+    """An audit row as the audit programme stores it."""
     now = datetime.now()
     with db.writing(con) as cur:
-        cur.execute("INSERT INTO audit (workspace_id, id, kind, title, status, finish, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [ws, aid, kind, title, status, finish, now, now])
+        cur.execute("INSERT INTO audit (workspace_id, id, kind, title, status, start, finish, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [ws, aid, kind, title, status, start, finish, now, now])
         for r in scope:
             cur.execute("INSERT INTO audit_scope VALUES (?, ?, ?)", [ws, aid, r])
 
@@ -41,6 +41,7 @@ def client(con, cat, ws_id):
                                        "6.2": {"maturity": 3}, "9.1": {"maturity": 1}})
     add_audit(con, ws_id, "AU-001", "internal", "completed", TODAY - timedelta(days=40), ["4.1", "4.2"],
               "Clause 4 audit")
+    add_audit(con, ws_id, "AU-002", "stage 1", "planned", None, [], "Stage 1 with Cert Body", TODAY + timedelta(days=60))
     findings.raise_finding(con, ws_id, {"source": "incident", "grade": "major nonconformity",
                                         "title": "AI risk assessment not repeated", "requirements": ["8.2"],
                                         "owner": "Priya Shah", "due": TODAY + timedelta(days=30)})
@@ -87,6 +88,8 @@ def test_every_input_is_compiled_from_the_workspace_records(con, cat, ws_id, cli
         "Internal audits: 1 completed.\n"
         f"- AU-001 Clause 4 audit (internal): completed, finished {TODAY - timedelta(days=40)}; 2 requirements in "
         "scope; findings: 1 opportunity for improvement\n"
+        "Certification audits: 1 planned.\n"
+        f"- AU-002 Stage 1 with Cert Body (stage 1): planned, starts {TODAY + timedelta(days=60)}; findings: none\n"
         "Coverage: 1 completed, covering 2 of 70 applicable requirements; not covered yet: 4.3, 4.4, 5.1, 5.2, 5.3, "
         "6.1.1, 6.1.2, 6.1.3 and 60 more.")
     assert texts["risks"] == "The AI risk register is empty."

@@ -32,7 +32,7 @@ import pandas as pd
 from aims.ai_systems import impact, inventory
 from aims.assessment import requirements as assessments
 from aims.assessment import scoring
-from aims.audit import findings
+from aims.audit import findings, programme
 from aims.audit import review as reviews
 from aims.catalog.standard import Catalog
 from aims.governance import documents
@@ -217,31 +217,27 @@ def monitoring(ctx: _Context) -> str:
 
 
 def audits(ctx: _Context) -> str:
-    with db.reading(ctx.con) as cur:
-        df = cur.execute("SELECT id, kind, title, status, start, finish, conclusion, outcome FROM audit"
-                         " WHERE workspace_id = ? ORDER BY id", [ctx.ws]).df()
-        scope = cur.execute("SELECT audit_id, req_id FROM audit_scope WHERE workspace_id = ?", [ctx.ws]).fetchall()
+    df = programme.table(ctx.con, ctx.ws)
     if df.empty:
         return "No audit is recorded in the app yet."
-    in_scope: dict[str, set] = {}
-    for aid, rid in scope:
-        in_scope.setdefault(aid, set()).add(rid)
     grades = ctx.findings
     lines = []
-    for kinds, heading in ((["internal"], "Internal audits"), (None, "Certification audits")):
-        part = df[df["kind"].isin(kinds)] if kinds else df[df["kind"] != "internal"]
+    for certification, heading in ((False, "Internal audits"), (True, "Certification audits")):
+        part = df[df["certification"] == certification]
         if part.empty:
             continue
         by_status = part["status"].value_counts()
-        lines.append(f"{heading}: " + ", ".join(f"{int(by_status[s])} {s}" for s in ("completed", "in progress", "planned")
+        lines.append(f"{heading}: " + ", ".join(f"{int(by_status[s])} {s}" for s in programme.STATUSES[::-1]
                                                 if s in by_status) + ".")
         for a in part.to_dict("records"):
             found = grades[grades["audit_id"] == a["id"]]["grade"].value_counts()
-            when = a["finish"] if a["status"] == "completed" else a["start"]
-            bits = [f"{a['status']}" + (f", {'finished' if a['status'] == 'completed' else 'starts'} "
-                                       f"{pd.Timestamp(when):%Y-%m-%d}" if when is not None and pd.notna(when) else ""),
-                    f"{len(in_scope.get(a['id'], ()))} requirements in scope",
-                    "findings: " + (", ".join(f"{int(n)} {g}" for g, n in found.items()) if len(found) else "none")]
+            when = ("finished", a["finish"]) if a["status"] == "completed" else ("starts", a["start"])
+            bits = [a["status"] + (f", {when[0]} {when[1]}" if when[1] else "")]
+            if a["scope"] or not certification:
+                bits.append(f"{len(a['scope'])} requirements in scope")
+            if a["status"] == "in progress" and a["progress_pct"] is not None:
+                bits.append(f"checklist {a['progress_pct']:g}% done")
+            bits.append("findings: " + (", ".join(f"{int(n)} {g}" for g, n in found.items()) if len(found) else "none"))
             line = f"- {a['id']} {a['title']} ({a['kind']}): " + "; ".join(bits)
             for field, label in (("conclusion", "Conclusion"), ("outcome", "Outcome")):
                 if str(a[field] or "").strip():
