@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from helpers import start_app, start_as
+from test_pages_roles import edit_widgets
 
 from aims.access import members
 from aims.assessment import requirements as assessments
@@ -185,3 +186,41 @@ def test_a_viewer_reads_every_tab_without_edit_widgets(tmp_path, monkeypatch):
         assert edit_keys == [], tab
         assert not any(b.label in ("Generate the checklist", "Save", "Add the audit", "Save the result")
                        for b in at.button), tab
+        assert [w for w in edit_widgets(at) if "audits_cycle_start" not in w] == [], tab    # the cycle: a filter
+
+
+def test_user_text_is_shown_as_typed_on_every_tab(tmp_path, monkeypatch, cat):
+    """Payloads in every text field of an audit, its checklist item and the owner that flags it:
+    nothing Streamlit renders as Markdown, and no chart, holds one unescaped."""
+    from payloads import tagged
+    from test_user_text import leaks
+
+    path = tmp_path / "payloads.duckdb"
+    con = db.open_database(path)
+    ws = workspaces.create(con, {"name": "Payloads", "organisation": "Acme"})
+    lead = tagged("LEAD")
+    assessments.save(con, ws, cat, {"5.2": {"owner": lead}})
+    aid = programme.create(con, ws, {
+        "kind": "internal", "title": tagged("TITLE"), "lead_auditor": lead, "team": tagged("TEAM"),
+        "objectives": tagged("OBJ"), "criteria": tagged("CRIT"), "processes": tagged("PROC"),
+        "systems": tagged("SYS"), "sites": tagged("SITE"), "scope": ["5.2"], "status": "in progress",
+        "start": date.today(), "summary": tagged("SUM"), "conclusion": tagged("CONC")})
+    checklist.save_results(con, ws, aid, {"5.2": {"result": "observation", "notes": tagged("NOTE"),
+                                                  "evidence_sampled": tagged("EVID"),
+                                                  "override_reason": tagged("WHY")}})
+    programme.create(con, ws, {"kind": "stage 2", "title": tagged("CERT"), "certification_body": tagged("BODY"),
+                               "start": date.today()})
+    con.close()
+    at = start_app(path, monkeypatch)
+    found = []
+    for tab in TABS:
+        go(at, tab, audit=aid, ws=str(ws))
+        assert not at.error, errors(at)
+        found += leaks(at, tab)
+        shown = " ".join(str(e.value) for e in (*at.markdown, *at.subheader, *at.warning))
+        assert "TITLE" in shown or tab != "Programme", tab                    # the open audit's heading
+        assert "LEAD" in shown or tab not in ("Checklist", "Report"), tab     # the flag and the facts name the lead
+    at.query_params["audit"] = "AU-002"
+    go(at, "Certification audits")
+    found += leaks(at, "Certification audits, AU-002 open")
+    assert not found, "\n".join(found)

@@ -81,7 +81,7 @@ def checklist_tab(r: Programme) -> None:
     config = {
         "ID": st.column_config.TextColumn(width="small", disabled=True),
         "Requirement": st.column_config.TextColumn(width="medium", disabled=True),
-        "Auditor": st.column_config.SelectboxColumn(options=list(dict.fromkeys(who)), width="small",
+        "Auditor": st.column_config.SelectboxColumn(options=list(dict.fromkeys(who)), width="medium",
                                                     help="Who audits the item; the lead auditor unless another is picked"),
         "Result": st.column_config.SelectboxColumn(options=[""] + list(checklist.RESULTS), width="medium",
                                                    format_func=lambda v: RESULT_LABELS.get(v, v)),

@@ -203,7 +203,7 @@ def audit_panel(r: Programme, where: str) -> None:
 
 # ---- lists -----------------------------------------------------------------------------------------
 
-LIST_COLUMNS = {"ID": st.column_config.TextColumn(width="small"), "Title": st.column_config.TextColumn(width="large"),
+LIST_COLUMNS = {"ID": st.column_config.TextColumn(width="small"), "Title": st.column_config.TextColumn(width="medium"),
                 "Start": st.column_config.DateColumn(format="YYYY-MM-DD"),
                 "Finish": st.column_config.DateColumn(format="YYYY-MM-DD"),
                 "Progress": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f%%",
@@ -224,8 +224,7 @@ def audit_list(r: Programme, frame: pd.DataFrame, key: str, certification: bool 
         out["Scope"] = [f"{len(s)} requirement{'s' if len(s) != 1 else ''}" if s else "—" for s in frame["scope"]]
         out["Progress"] = [p if p is not None else None for p in frame["progress_pct"]]
     ids = list(out["ID"])
-    config = {**LIST_COLUMNS, "Title": st.column_config.TextColumn(width="medium" if certification else "large")}
-    event = st.dataframe(out, hide_index=True, column_config=config, on_select="rerun",
+    event = st.dataframe(out, hide_index=True, column_config=LIST_COLUMNS, on_select="rerun",
                          selection_mode="single-row", placeholder="",
                          key=f"{key}_{chrome.digest(ids)}_{st.session_state.get('audits_table_v', 0)}",
                          height=min(420, 40 + 35 * len(out)))
