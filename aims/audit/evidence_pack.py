@@ -122,7 +122,7 @@ def plan(con, workspace_id: int, cat: Catalog | None = None, requirements=None, 
         found = sorted((e for e in linked.get(r, {}) if e in info), key=ev.number)
         if not found:
             pack.rows.append({"req_id": r, "title": cat.requirements[r].title, "id": "", "status": NO_EVIDENCE,
-                              "note": "no evidence file is linked to this requirement", "linked_as": ""})
+                              "note": "", "linked_as": ""})
         for eid in found:
             f = info[eid]
             pack.rows.append({"req_id": r, "title": cat.requirements[r].title, **_file(f),
