@@ -224,3 +224,22 @@ def test_user_text_is_shown_as_typed_on_every_tab(tmp_path, monkeypatch, cat):
     go(at, "Certification audits")
     found += leaks(at, "Certification audits, AU-002 open")
     assert not found, "\n".join(found)
+
+
+def test_every_table_is_legible_at_1440_px(app):
+    from test_legibility import problems, tables
+
+    aid = started(title="Short title", scope=("4.1", "5.2", "6.1.2"))
+    checklist.save_results(live(), ws_id(), aid, {"4.1": {"result": "opportunity for improvement"},
+                                                  "6.1.2": {"result": "minor nonconformity", "auditor": "Tom Becker"}})
+    for rid in ("4.1", "6.1.2"):
+        checklist.raise_finding(live(), ws_id(), aid, rid)
+    checklist.raise_finding(live(), ws_id(), aid, "4.1", {"title": "A second one"})
+    programme.create(live(), ws_id(), {"kind": "recertification", "title": "Recertification", "start": date.today(),
+                                       "certification_body": "CertBody GmbH", "team": "A. Auditor; B. Auditor"})
+    found = []
+    for tab in TABS:
+        go(app, tab, audit=aid)
+        found += [f"{tab}, table {i + 1}: {p}" for i, (proto, value) in enumerate(tables(app))
+                  for p in problems(proto, value)]
+    assert not found, "\n".join(found)

@@ -83,11 +83,11 @@ def checklist_tab(r: Programme) -> None:
         "Requirement": st.column_config.TextColumn(width="medium", disabled=True),
         "Auditor": st.column_config.SelectboxColumn(options=list(dict.fromkeys(who)), width="medium",
                                                     help="Who audits the item; the lead auditor unless another is picked"),
-        "Result": st.column_config.SelectboxColumn(options=[""] + list(checklist.RESULTS), width="medium",
+        "Result": st.column_config.SelectboxColumn(options=[""] + list(checklist.RESULTS), width=235,
                                                    format_func=lambda v: RESULT_LABELS.get(v, v)),
         "Impartiality": st.column_config.TextColumn(disabled=True, help="The auditor owns the requirement: a result "
                                                     "needs an override reason"),
-        "Findings": st.column_config.TextColumn(disabled=True, width="small")}
+        "Findings": st.column_config.TextColumn(disabled=True)}
     pending = f"audit_items_{aid}"
     height = min(560, 38 + 35 * len(frame))
     if closed:
