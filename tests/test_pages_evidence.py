@@ -160,6 +160,7 @@ def test_a_viewer_downloads_but_gets_no_edit_widget(tmp_path, monkeypatch):
     edit = [w.key for kind in ("text_input", "text_area", "date_input", "multiselect", "file_uploader", "checkbox")
             for w in getattr(at, kind) if (w.key or "").startswith(("ev_upload", "ev_links", "ev_details"))]
     assert edit == [] and not at.get("form")
+    assert [b.label for b in at.main.button] == ["Close"]                # closing the panel changes nothing
     assert [b.label for b in at.get("download_button")] == ["Download v1"]
     assert any("requirement: 5.2" in t.value for t in at.text)
 
@@ -178,3 +179,30 @@ def test_a_deferred_download_acts_as_the_person_of_the_run():
     worker.start()
     worker.join()
     assert seen == ["vic@example.com"] and identity.current().local
+
+
+def test_a_contributor_uploads_for_the_requirement_they_own(tmp_path, monkeypatch):
+    from aims.assessment import requirements as assessments
+    from aims.catalog import standard
+
+    monkeypatch.delenv(blobs.ENV, raising=False)
+    path = tmp_path / "roles.duckdb"
+    con = db.open_database(path)
+    ws = workspaces.create(con, {"name": "Acme"})
+    members.add(con, ws, "cora@example.com", "contributor", "Cora")
+    assessments.save(con, ws, standard.load(), {"5.2": {"owner": "Cora"}, "7.2": {"owner": "Dan"}})
+    con.close()
+    at = start_as(path, monkeypatch, "cora@example.com")
+    at.query_params["ws"] = str(ws)
+    at.session_state["evidence_view"] = "Upload"
+    at.switch_page(PAGE).run()
+    assert [t.label for t in at.tabs] == ["Files", "Upload", "Evidence pack"]
+    widget(at, "file_uploader", "ev_upload_", "_file").set_value(("policy.pdf", PDF, "application/pdf"))
+    widget(at, "multiselect", "ev_upload_", "_requirement").set_value(["7.2"])
+    button(at, "Upload evidence").click().run()
+    assert not at.exception
+    assert any("requirement 7.2 is owned by 'Dan'" in e.value for e in at.error)
+    widget(at, "multiselect", "ev_upload_", "_requirement").set_value(["5.2"])
+    button(at, "Upload evidence").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("Uploaded policy.pdf as EV-001 version 1." in s.value for s in at.success)

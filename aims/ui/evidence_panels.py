@@ -129,7 +129,7 @@ def open_panel(c: Ctx) -> None:
     st.divider()
     head = st.columns([6, 1])
     head[0].subheader(f"{eid} · {chrome.plain(f['name'])}")
-    if head[1].button("Close panel", key="ev_close_panel", icon=":material/close:", use_container_width=True):
+    if head[1].button("Close", key="ev_close_panel", icon=":material/close:", use_container_width=True):
         st.query_params.pop(PARAM, None)
         st.session_state["ev_table_v"] = st.session_state.get("ev_table_v", 0) + 1
         st.rerun()
