@@ -57,7 +57,10 @@ SECTIONS = {
         ("pages/documents.py", "Documented information", ":material/description:", "documents"),
     ],
     "Audit": [
+        ("pages/audits.py", "Audits", ":material/checklist:", "audits"),
         ("pages/findings.py", "Findings and corrective action", ":material/report:", "findings"),
+        ("pages/management-review.py", "Management review", ":material/groups:", "management-review"),
+        ("pages/evidence.py", "Evidence files", ":material/attach_file:", "evidence"),
     ],
     "Reports": [
         ("pages/reports.py", "Reports and workbook", ":material/table_view:", "reports"),
