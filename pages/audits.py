@@ -50,8 +50,9 @@ if tabs["Programme"].open:
                         help=f"Empty: the first audit's date. The cycle runs {programme.CYCLE_YEARS} years.")
         c[1].caption(f"Cycle {view['window'][0]} to {view['window'][1]}: the audits of the programme, their status "
                      "and progress. Select a row to open an audit.")
-        st.plotly_chart(audit_charts.programme_timeline(cycle, view["window"], view["stage1"], date.today()),
-                        key="audits_timeline", config={"displayModeBar": False})
+        if any(d is not None for d in (*cycle["start"], *cycle["finish"])):
+            st.plotly_chart(audit_charts.programme_timeline(cycle, view["window"], view["stage1"], date.today()),
+                            key="audits_timeline", config={"displayModeBar": False})
         if cycle.empty:
             st.info("No audit in this cycle yet." + (" Add the first internal audit below." if chrome.may_edit() else ""),
                     icon=":material/info:")

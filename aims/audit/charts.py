@@ -66,8 +66,9 @@ def programme_timeline(audits: pd.DataFrame, window: tuple[date, date], stage1: 
                      "hover": f"<b>{a['id']}</b> {chart_text(a['title'])}<br>{a['kind']} · {a['status']}<br>"
                               f"{start} → {finish}"})
     if not rows:
-        return go.Figure(layout=_layout(220, "Audits of the cycle", annotations=[dict(
-            text="No dated audit in this cycle yet", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")]))
+        return go.Figure(layout=_layout(180, "Audits of the cycle", xaxis=dict(visible=False), yaxis=dict(visible=False),
+                                        annotations=[dict(text="No dated audit in this cycle yet", showarrow=False,
+                                                          x=0.5, y=0.5, xref="paper", yref="paper")]))
     df = pd.DataFrame(rows)
     order = list(df["row"])
     traces = []

@@ -75,7 +75,12 @@ def audit_form(prefix: str, v: dict, submit: str, r: Programme, kinds: tuple[str
         c = st.columns([1, 1, 1.6, 2.4], vertical_alignment="bottom")
         start = c[0].date_input("Start", v.get("start"), key=f"{prefix}_start", format="YYYY-MM-DD")
         finish = c[1].date_input("Finish", v.get("finish"), key=f"{prefix}_finish", format="YYYY-MM-DD")
-        lead = chrome.owner_picker(c[2], "Lead auditor", people, v.get("lead_auditor", ""), key=f"{prefix}_lead_auditor")
+        named = v.get("lead_auditor", "")
+        opts = people if named in people else people + [named]
+        lead = c[2].selectbox("Lead auditor", opts, index=opts.index(named), key=f"{prefix}_lead_auditor",
+                              accept_new_options=True, format_func=lambda x: x or "(not named)",
+                              help="The workspace's people, or type a name. An auditor does not audit what they own "
+                                   "(9.2.2): the checklist flags it.") or ""
         team = c[3].text_input("Audit team", v.get("team", ""), max_chars=programme.LIST_TEXT, key=f"{prefix}_team",
                                placeholder="Names separated by ;", help="Checklist items can be given to any of them.")
         c = st.columns([1.4, 1, 1])
