@@ -27,7 +27,7 @@ CONTRIBUTOR_NAME = "Tom Becker (Head of Data Science)"      # owns R-001, R-002 
 
 # Inputs that only narrow or page what is shown (by widget key).
 FILTERS = {"gap_search", "soa_search", "doc_search", "inv_search", "risks_search", "risks_lib_search",
-           "roadmap_actions_search", "roadmap_actions_page"}
+           "roadmap_actions_search", "roadmap_actions_page", "ev_search", "audits_cycle_start"}
 # Buttons that change nothing: moving between records, closing a panel, clearing a chart filter,
 # building a workbook to download.
 VIEW_BUTTONS = {"Previous", "Next", "Close", "Clear cell filter", "Prepare the workbook"}
@@ -49,6 +49,10 @@ VIEWS = {
     "governance": ("pages/governance.py", {}, {}),
     "documents": ("pages/documents.py", {}, {}),
     "reports": ("pages/reports.py", {}, {}),
+    "audits": ("pages/audits.py", {}, {}),
+    "findings": ("pages/findings.py", {}, {"findings_view": "Raise a finding"}),
+    "management review": ("pages/management-review.py", {}, {}),
+    "evidence": ("pages/evidence.py", {}, {"evidence_view": "Upload"}),
 }
 # The views where a contributor keeps edit widgets, and what they still may not do there.
 CONTRIBUTOR_EDITS = {
@@ -57,6 +61,7 @@ CONTRIBUTOR_EDITS = {
     "roadmap actions": {"Generate actions from gaps", "Generate actions from risk treatment plans",
                         "Delete this action"},
     "documents": {"Remove document"},
+    "evidence": set(),          # evidence for the requirements and documents they own
 }
 
 
