@@ -98,7 +98,14 @@ with right:
     nc = found["nonconformities"]
     show = st.error if nc["open_major"] else st.success if nc["open_major"] == 0 else st.info
     show(f"**Major nonconformities.** {chrome.plain(nc['text'])}", icon=":material/report:")
-    st.markdown(f"**Open gaps: {found['gap_count']}** (audit findings come with the audit cycle)")
+    if len(found["open"]):
+        st.dataframe(found["open"], hide_index=True, column_config={
+            "id": st.column_config.TextColumn("ID", width=60), "grade": st.column_config.TextColumn("Grade", width=150),
+            "title": st.column_config.TextColumn("Finding", width=220), "owner": st.column_config.TextColumn("Owner"),
+            "due": st.column_config.DateColumn("Due", format="YYYY-MM-DD", width=90),
+            "overdue": st.column_config.CheckboxColumn("Overdue", width=70)})
+        st.page_link("pages/findings.py", label="All findings and their corrective actions", icon=":material/report:")
+    st.markdown(f"**Open gaps: {found['gap_count']}**")
     gaps = found["gaps"].head(10)
     if not gaps.empty:
         st.dataframe(pd.DataFrame({

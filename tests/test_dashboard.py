@@ -165,6 +165,25 @@ def test_the_open_major_nonconformities_the_record_states_are_the_findings(con, 
     assert found["gap_count"] == 0 and found["gaps"].empty
 
 
+def test_once_findings_are_raised_the_register_decides_what_is_open(con, cat, ws_id):
+    """Two majors, one minor, an observation and a closed opportunity: the open ones, worst first;
+    the record of nonconformities (not on file here) no longer speaks."""
+    from aims.assessment import scoring
+    from aims.audit import findings
+    for grade, title in (("observation", "Log retention unclear"), ("major nonconformity", "No internal audit"),
+                         ("minor nonconformity", "Training record gaps"), ("major nonconformity", "No AI policy"),
+                         ("opportunity for improvement", "Automate model inventory")):
+        findings.raise_finding(con, ws_id, {"source": "incident", "grade": grade, "title": title,
+                                            "requirements": ["9.2.1"]}, today=date(2026, 3, 2))
+    findings.close(con, ws_id, "F-005", "Ann Lee", date(2026, 3, 2), today=date(2026, 3, 2))
+    found = dashboard.open_findings(nc_record(con, cat, ws_id), scoring.with_status(assessments.table(con, ws_id, cat, 3)),
+                                    findings.table(con, ws_id, date(2026, 3, 2)))
+    assert found["nonconformities"]["open_major"] == 2
+    assert found["nonconformities"]["text"] == ("2 major nonconformities open (F-002, F-004); 1 minor; "
+                                                "1 observation or opportunity (findings register).")
+    assert list(found["open"]["id"]) == ["F-002", "F-004", "F-003", "F-001"]
+
+
 # ---- the whole dashboard --------------------------------------------------------------------------------
 
 def test_the_dashboard_of_the_demo_agrees_with_the_overview_and_the_roadmap(con, cat):

@@ -13,10 +13,10 @@ Readiness trend (the app keeps no readiness snapshots, so it is rebuilt from the
   change, when earlier) to this week; this week's point is as of today.
 - A stored target of NULL means the workspace default, which has its own logged history.
 
-Open findings: the app keeps no audit records yet (they come with the internal audit cycle), so
-the only findings on record are the open major nonconformities the record of nonconformities
-states (the Stage 1 gate reads them). Next to them the dashboard lists the open gaps, labelled as
-gaps, never as audit findings.
+Open findings: the findings register (aims.audit.findings) once the workspace has any finding;
+until then the open major nonconformities the record of nonconformities states (the Stage 1 gate
+reads the same). Next to them the dashboard lists the open gaps, labelled as gaps, never as
+audit findings.
 """
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ import pandas as pd
 
 from aims.assessment import requirements as assessments
 from aims.assessment import scoring
+from aims.audit import findings as audit_findings
 from aims.catalog.standard import Catalog
 from aims.governance import documents
 from aims.reports import charts as report_charts
@@ -168,7 +169,7 @@ def top_risks(table: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     return ranked.head(n)[cols].reset_index(drop=True)
 
 
-def open_findings(record: dict, status: pd.DataFrame) -> dict:
+def open_findings(record: dict, status: pd.DataFrame, register: pd.DataFrame | None = None) -> dict:
     """The findings on record and the open gaps (see the module rules).
 
     `record` is the register entry of the record of nonconformities (documents.register row:
@@ -176,7 +177,11 @@ def open_findings(record: dict, status: pd.DataFrame) -> dict:
     nonconformities: {record (its name), on_file (the record is available), open_major (int, or
     None when the record is not on file or does not state it), text (its state in words)};
     gaps: the open gaps, mandatory documentation first then the largest gap (scoring.top_gaps
-    order); gap_count; not_assessed (applicable requirements not rated yet: not gaps, not ready)."""
+    order); gap_count; not_assessed (applicable requirements not rated yet: not gaps, not ready);
+    open: the open findings of `register` (findings.table; worst grade first, then ID) when it has
+    rows, which then also decide open_major and the text."""
+    if register is not None and len(register):
+        return _from_register(register, status)
     name, on_file = record["document"], record["status"] == "available"
     open_major = record["open_major"] if on_file and not pd.isna(record["open_major"]) else None
     dated = f" (record dated {record['record_date'].isoformat()})" if on_file and record["record_date"] else ""
@@ -188,11 +193,33 @@ def open_findings(record: dict, status: pd.DataFrame) -> dict:
         text = f"No major nonconformity open{dated}."
     else:
         text = f"{open_major} major nonconformit{'y' if open_major == 1 else 'ies'} open{dated}."
+    return {"nonconformities": {"record": name, "on_file": on_file, "open_major": open_major, "text": text},
+            **_gaps(status), "open": pd.DataFrame(columns=OPEN_COLUMNS)}
+
+
+OPEN_COLUMNS = ["id", "grade", "title", "owner", "due", "overdue"]
+_GRADE_ORDER = {"major nonconformity": 0, "minor nonconformity": 1, "observation": 2, "opportunity for improvement": 3}
+
+
+def _gaps(status: pd.DataFrame) -> dict:
     gaps = scoring.top_gaps(status, len(status))
     applicable = status[status["applicable"].astype(bool)]
-    return {"nonconformities": {"record": name, "on_file": on_file, "open_major": open_major, "text": text},
-            "gaps": gaps.reset_index(drop=True), "gap_count": len(gaps),
+    return {"gaps": gaps.reset_index(drop=True), "gap_count": len(gaps),
             "not_assessed": int((applicable["status"] == "not assessed").sum())}
+
+
+def _from_register(register: pd.DataFrame, status: pd.DataFrame) -> dict:
+    live = register[register["status"] == "open"]
+    live = live.assign(_g=live["grade"].map(_GRADE_ORDER), _n=range(len(live))).sort_values(["_g", "_n"])
+    majors = list(live.loc[live["grade"] == "major nonconformity", "id"])
+    minors = int((live["grade"] == "minor nonconformity").sum())
+    other = len(live) - len(majors) - minors
+    parts = [f"{len(majors)} major nonconformit{'y' if len(majors) == 1 else 'ies'} open"
+             + (f" ({', '.join(majors)})" if majors else ""),
+             f"{minors} minor", f"{other} observation{'' if other == 1 else 's'} or opportunit{'y' if other == 1 else 'ies'}"]
+    text = "; ".join(parts) + " (findings register)."
+    return {"nonconformities": {"record": "Findings register", "on_file": True, "open_major": len(majors), "text": text},
+            **_gaps(status), "open": live[OPEN_COLUMNS].reset_index(drop=True)}
 
 
 # ---- everything the page shows --------------------------------------------------------------------
@@ -215,11 +242,12 @@ def snapshot(con, workspace_id: int, catalog: Catalog, default_target: int, targ
     table = risks.table(con, workspace_id, today=today)
     register = documents.register(con, workspace_id, catalog, today).set_index("id", drop=False)
     record = register.loc[catalog.stage1_record("nonconformities")].to_dict()
+    raised = audit_findings.table(con, workspace_id, today)
     return {
         "today": today, "overall": overall, "trend": trend, "change": change(trend), "gate": gate,
         "forecast": fc, "actions": len(acts), "blocked": int((acts["status"] == "blocked").sum()) if len(acts) else 0,
         "overdue": overdue_by_owner(acts), "risks": top_risks(table), "risk_summary": risks.summary(table),
-        "appetite": risks.criteria(con, workspace_id)["appetite"], "findings": open_findings(record, status),
+        "appetite": risks.criteria(con, workspace_id)["appetite"], "findings": open_findings(record, status, raised),
         "figures": {
             "trend": report_charts.readiness_trend(trend, today, target_date),
             "burnup": None if acts.empty else roadmap_charts.burnup(
