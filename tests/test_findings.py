@@ -408,11 +408,16 @@ def test_a_viewer_is_refused_every_findings_write(con, ws_id, cat):
     assert who == [(editor,)]
 
 
-def test_a_corrective_action_deleted_from_the_roadmap_can_be_replaced(con, ws_id, cat):
+def test_a_corrective_action_missing_from_the_roadmap_can_be_replaced(con, ws_id, cat):
+    """The roadmap refuses to delete a finding's action; one gone all the same (removed from an
+    older database) leaves the finding waiting for a new corrective action."""
     fid = raise_(con, ws_id)
     findings.update(con, ws_id, fid, {"correction": "Fixed", "root_cause": "No trigger"}, today=TODAY)
     first = findings.create_corrective_action(con, ws_id, fid, today=TODAY)
-    roadmap.delete_actions(con, ws_id, [first])
+    with pytest.raises(ValidationError, match="cannot be deleted"):
+        roadmap.delete_actions(con, ws_id, [first])
+    with db.writing(con) as cur:
+        cur.execute("DELETE FROM action WHERE workspace_id = ? AND id = ?", [ws_id, first])
     f = findings.get(con, ws_id, fid)
     assert (f["action_id"], f["action_status"]) == (first, None)
     assert findings.next_step(f, f["action_status"]) == "corrective action"

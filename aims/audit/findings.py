@@ -40,6 +40,7 @@ from aims.access.rules import EDIT
 from aims.catalog.standard import Catalog, load
 from aims.common import frames
 from aims.common.validate import LONG_TEXT, ValidationError, blank, choice, day, raise_if, text
+from aims.common.validate import id_list as requirement_ids
 from aims.roadmap import actions as roadmap
 from aims.roadmap import phases as roadmap_phases
 from aims.store import conflicts, db, workspaces
@@ -76,20 +77,6 @@ def is_nonconformity(grade: str) -> bool:
 def whys(five_whys: str) -> list[str]:
     """The 'why' lines of a five-whys analysis, blank lines dropped."""
     return [ln.strip() for ln in str(five_whys or "").splitlines() if ln.strip()]
-
-
-def requirement_ids(value) -> list[str]:
-    """IDs from a list or from text separated by ';' or ','; '6.1.2 AI risk assessment' reads as
-    '6.1.2'; duplicates dropped, order kept."""
-    if hasattr(value, "tolist"):
-        value = value.tolist()
-    if isinstance(value, (list, tuple, set)):
-        items = list(value)
-    elif blank(value):
-        return []
-    else:
-        items = str(value).replace(",", ";").split(";")
-    return list(dict.fromkeys(str(i).strip().split(" ")[0] for i in items if not blank(i)))
 
 
 def date_problems(f: dict, today: date) -> list[str]:

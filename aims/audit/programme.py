@@ -53,6 +53,7 @@ from aims.audit import checklist
 from aims.catalog.standard import Catalog, load
 from aims.common import frames
 from aims.common.validate import LONG_TEXT, ValidationError, blank, choice, day, raise_if, text
+from aims.common.validate import id_list as requirement_ids
 from aims.roadmap import phases as roadmap_phases
 from aims.store import conflicts, db, workspaces
 
@@ -106,20 +107,6 @@ def split_list(value) -> list[str]:
     else:
         items = str(value).replace("\n", ";").split(";")
     return list(dict.fromkeys(i.strip() for i in items if i and i.strip()))
-
-
-def requirement_ids(value) -> list[str]:
-    """Requirement IDs from a list or text ('6.1.2 AI risk assessment' reads as '6.1.2'; ',' or ';'
-    separate); duplicates dropped, order kept."""
-    if hasattr(value, "tolist"):
-        value = value.tolist()
-    if isinstance(value, (list, tuple, set)):
-        items = list(value)
-    elif blank(value):
-        return []
-    else:
-        items = str(value).replace(",", ";").split(";")
-    return list(dict.fromkeys(str(i).strip().split(" ")[0] for i in items if not blank(i)))
 
 
 def team_members(lead: str, team: str) -> list[str]:

@@ -104,3 +104,17 @@ def raise_if(problems: list[str]) -> None:
     """Raise ValidationError when any problem was recorded."""
     if problems:
         raise ValidationError(problems)
+
+
+def id_list(value: Any) -> list[str]:
+    """IDs from a list (or array) or from text separated by ';' or ','; duplicates dropped, order
+    kept. '6.1.2 AI risk assessment' reads as '6.1.2' (forms and editors may send labels)."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, (list, tuple, set)):
+        items = list(value)
+    elif blank(value):
+        return []
+    else:
+        items = str(value).replace(",", ";").split(";")
+    return list(dict.fromkeys(str(i).strip().split(" ")[0] for i in items if not blank(i)))

@@ -24,7 +24,7 @@ from aims.assessment import requirements as assessments
 from aims.assessment import scoring
 from aims.catalog.standard import Catalog
 from aims.common import frames
-from aims.common.validate import LONG_TEXT, ValidationError, blank, choice, day, integer, raise_if, text
+from aims.common.validate import LONG_TEXT, ValidationError, blank, choice, day, id_list, integer, raise_if, text
 from aims.roadmap.phases import EFFORTS, MAX_POSITION, effort_scale
 from aims.store import conflicts, db
 
@@ -292,20 +292,6 @@ def _context(con, ws_id: int, catalog: Catalog, today: date | None) -> _Context:
     return _Context(int(ws_id), catalog, phase_ids, risk_ids, today or date.today())
 
 
-def _id_list(value) -> list[str]:
-    """IDs from a list (or array) or from text separated by ';' or ','; duplicates dropped.
-    '6.1.2 AI risk assessment' reads as '6.1.2' (forms and editors may send labels)."""
-    if hasattr(value, "tolist"):
-        value = value.tolist()
-    if isinstance(value, (list, tuple, set)):
-        items = list(value)
-    elif blank(value):
-        return []
-    else:
-        items = re.split(r"[;,]", str(value))
-    return list(dict.fromkeys(str(i).strip().split(" ")[0] for i in items if not blank(i) and str(i).strip()))
-
-
 def _clean_fields(values: dict, label: str, ctx: _Context, p: list[str]) -> dict:
     """Typed values of the given action fields (a partial change); problems go to `p`."""
     out: dict = {}
@@ -344,13 +330,13 @@ def _clean_fields(values: dict, label: str, ctx: _Context, p: list[str]) -> dict
         elif f == "notes":
             out[f] = text(v, f"{label} notes", p, limit=LONG_TEXT)
         elif f == "requirements":
-            ids = _id_list(v)
+            ids = id_list(v)
             unknown = [i for i in ids if i not in ctx.catalog.requirements]
             if unknown:
                 p.append(f"{label}: unknown requirement or control {', '.join(unknown)}; use IDs like 6.1.2 or A.7.4.")
             out[f] = [i for i in ctx.catalog.requirements if i in ids]
         elif f == "risks":
-            ids = _id_list(v)
+            ids = id_list(v)
             if ids and ctx.risk_ids is None:
                 p.append(f"{label}: there is no risk register yet to link risks from.")
             elif ctx.risk_ids is not None:
