@@ -20,7 +20,18 @@ TABS = ["Programme", "Checklist", "Report", "Certification audits"]
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    return start_app(tmp_path / "pages.duckdb", monkeypatch)
+    """The app on a database of one client of its own (the demo has an audit programme of its own)."""
+    path = tmp_path / "pages.duckdb"
+    con = db.open_database(path)
+    workspaces.create(con, {"name": "Acme AI", "organisation": "Acme Ltd"})
+    con.close()
+    return start_app(path, monkeypatch)
+
+
+@pytest.fixture
+def demo_app(tmp_path, monkeypatch):
+    """The app on a fresh database: the demo workspace is created on first start."""
+    return start_app(tmp_path / "demo.duckdb", monkeypatch)
 
 
 def live():
@@ -59,9 +70,9 @@ def started(title="Clauses audit", scope=("4.1", "5.2"), lead="Marta Novak"):
 
 
 @pytest.mark.parametrize("tab", TABS)
-def test_every_tab_renders_on_the_demo(app, tab):
-    started()
-    go(app, tab, audit="AU-001")
+def test_every_tab_renders_on_the_demo(demo_app, tab):
+    app = demo_app
+    go(app, tab, audit="AU-001")                  # the demo's internal audit in progress
     assert not app.error, errors(app)
     labels = [m.label for m in app.metric]
     assert labels[:4] == ["Audits in this cycle", "Internal audits completed", "Applicable requirements covered",
@@ -101,7 +112,7 @@ def test_a_refused_audit_keeps_what_was_typed(app):
 def test_a_result_is_saved_through_the_item_form(app):
     aid = started()
     go(app, "Checklist", audit=aid)
-    widget(app, "selectbox", "audit_item_pick_", aid).select("5.2")
+    widget(app, "selectbox", f"audit_item_pick_{aid}_", "").select("5.2")
     app.run()
     widget(app, "selectbox", f"audit_result_{aid}_5_2_", "_result").select("minor nonconformity")
     widget(app, "text_area", f"audit_result_{aid}_5_2_", "_notes").input("Policy not reviewed")

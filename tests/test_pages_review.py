@@ -17,7 +17,18 @@ PAGE = "pages/management-review.py"
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    return start_app(tmp_path / "pages.duckdb", monkeypatch)
+    """The app on a database of one client of its own (the demo has management reviews of its own)."""
+    path = tmp_path / "pages.duckdb"
+    con = db.open_database(path)
+    workspaces.create(con, {"name": "Acme AI", "organisation": "Acme Ltd"})
+    con.close()
+    return start_app(path, monkeypatch)
+
+
+@pytest.fixture
+def demo_app(tmp_path, monkeypatch):
+    """The app on a fresh database: the demo workspace is created on first start."""
+    return start_app(tmp_path / "demo.duckdb", monkeypatch)
 
 
 def live():
@@ -149,8 +160,8 @@ def test_a_viewer_reads_a_review_without_edit_widgets(tmp_path, monkeypatch):
                 for w in getattr(at, kind) if (w.key or "").startswith("review")] == []
 
 
-def test_recompiling_keeps_an_edited_input_and_its_new_text_is_used_only_when_asked(app):
-    con, ws = live(), ws_id()
+def test_recompiling_keeps_an_edited_input_and_its_new_text_is_used_only_when_asked(demo_app):
+    app, con, ws = demo_app, live(), ws_id()
     rid = review.plan(con, ws, {"held_on": date.today() + timedelta(days=7)}, {"issues": "Old text.", "risks": "1 risk."})
     review.save_inputs(con, ws, rid, {"risks": {"content": "1 risk; the CRO will present it."}})
     open_page(app, review=rid)

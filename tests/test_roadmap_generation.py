@@ -112,7 +112,7 @@ def test_the_demo_roadmap_has_realistic_progress_and_a_dated_forecast(con, cat):
     acts = roadmap.actions(con, ws, cat, 3)
     assert len(roadmap_phases.phases(con, ws)) == 10 and len(acts) > 50
     assert set(acts["status"]) == set(roadmap.STATUSES) and acts["overdue"].any()
-    assert set(acts["source"]) == {"gap", "risk", "manual"}
+    assert set(acts["source"]) == {"gap", "risk", "manual", "finding", "management review"}   # 10.2 and 9.3
     done = acts[acts["status"] == "done"]
     assert (done["done_at"] < date.today()).all()                     # finished in the past weeks
     fc = forecast.forecast(acts, date.today(), target)

@@ -92,6 +92,8 @@ def create(con, catalog: Catalog, replace: bool = True) -> int:
     roadmap_generation.build_demo(con, ws_id, catalog, who=DEMO_USER)
     from aims.governance import summary as governance  # issue 6: policy, roles and RACI, training, document register
     governance.build_demo(con, ws_id, catalog, who=DEMO_USER)
+    from aims.demo import audit_cycle  # issue 16: internal audit in progress, a closed nonconformity, a review
+    audit_cycle.build(con, ws_id, catalog, who=DEMO_USER)
     return ws_id
 
 
