@@ -119,9 +119,11 @@ def item_panel(r: Programme, a: dict, items: pd.DataFrame, closed: bool) -> None
     st.markdown("#### Audit one item")
     ids = list(items["req_id"])
     rows = items.set_index("req_id")
-    rid = st.selectbox("Checklist item", ids, key=f"audit_item_pick_{aid}", format_func=lambda i: f"{i} "
-                       f"{rows.at[i, 'title']} · {RESULT_LABELS[rows.at[i, 'result']]}"
-                       + (" ⚠" if rows.at[i, "flagged"] else ""))
+    # the labels show each item's result: a labelled picker keeps the item open once its result is saved
+    rid = chrome.labelled_picker("Checklist item", ids, {i: f"{i} {rows.at[i, 'title']} · "
+                                                         f"{RESULT_LABELS[rows.at[i, 'result']]}"
+                                                         + (" ⚠" if rows.at[i, "flagged"] else "") for i in ids},
+                                 f"audit_item_pick_{aid}")
     row = rows.loc[rid]
     left, right = st.columns([1, 1.15], gap="large")
     with left:
