@@ -14,8 +14,8 @@ from aims.workbook import soa as wb_soa
 from aims.workbook.engine import HEADER_FILL, READONLY_FILL
 
 SHEETS = ["Cover", "Summary", "Gap Analysis", "Statement of Applicability", "AI Systems", "Classifications",
-          "Impact Assessments", "Risks", "Risk Heatmap", "Roadmap", "Governance", "Documents", "Evidence Requests",
-          "Lists"]
+          "Impact Assessments", "Risks", "Risk Heatmap", "Roadmap", "Governance", "Documents", "Audits",
+          "Audit Checklist", "Findings", "Management Reviews", "Evidence Requests", "Lists"]
 HEADERS = {
     "Gap Analysis": ["Ref", "Requirement", "Clause / objective", "Mandatory doc", "Applicable", "Maturity", "Target",
                      "Gap", "Status", "Evidence strength", "Evidence", "Owner", "Action", "Due", "Notes"],
@@ -43,6 +43,17 @@ HEADERS = {
                 "Done on", "Notes", "Overdue", "Source"],
     "Documents": ["ID", "Document", "Requirements", "Kind", "Required", "Why", "Status", "Owner", "Version",
                   "Record date", "Location", "Last review", "Next review", "Due", "Notes", "Review overdue"],
+    "Audits": ["ID", "Title", "Kind", "Status", "Start", "Finish", "Lead auditor", "Audit team", "Scope", "Objectives",
+               "Criteria", "Processes", "AI systems", "Sites", "Certification body", "Outcome", "Summary", "Conclusion",
+               "Checklist progress", "Findings"],
+    "Audit Checklist": ["ID", "Audit", "Requirement", "Title", "Auditor", "Result", "Evidence sampled", "Notes",
+                        "Override reason", "Impartiality", "Audit questions", "Evidence to sample", "Findings"],
+    "Findings": ["ID", "Title", "Grade", "Source", "Audit", "Review", "Requirements", "Description", "Evidence",
+                 "Owner", "Due", "Raised on", "Status", "Next step", "Correction", "Root cause", "Five whys",
+                 "Corrective action", "Action status", "Verified by", "Verified on", "Verification", "Closed by",
+                 "Closed on", "Overdue"],
+    "Management Reviews": ["ID", "Date", "Status", "Top management present", "State", "Attendees", "Inputs written",
+                           "Decisions", "Improvement opportunities", "Changes to the AIMS", "Resources", "Actions"],
     "Evidence Requests": ["Owner", "Source", "Ref", "Item", "Request", "Due", "Overdue", "Status"],
 }
 

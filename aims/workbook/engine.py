@@ -63,6 +63,9 @@ MATURITY_FILLS = {0: RED, 1: ORANGE, 2: AMBER, 3: LIGHT_GREEN, 4: GREEN, 5: GREE
 STATUS_FILLS = {"gap": AMBER, "at target": GREEN, "not assessed": GREY, "excluded": GREY}
 DOCUMENT_FILLS = {"missing": RED, "draft": AMBER, "approved": GREEN}
 CATEGORY_FILLS = {"prohibited": RED, "high-risk": ORANGE, "limited": AMBER, "minimal": GREEN, "not classified": GREY}
+RESULT_FILLS = {"conforming": GREEN, "major nonconformity": RED, "minor nonconformity": ORANGE,
+                "observation": AMBER, "opportunity for improvement": "DDEBF7", "effective": GREEN,
+                "not effective": RED, "open": AMBER, "closed": GREEN}
 RISK_FILLS = {"low": GREEN, "medium": AMBER, "high": ORANGE, "critical": RED,
               "Low": GREEN, "Medium": AMBER, "High": ORANGE, "Critical": RED}
 
@@ -131,7 +134,8 @@ class Column:
       `list_name` names the list on the Lists sheet that the drop-down references.
     editable: False for calculated or reference columns (grey header; ignored on import).
     formula: for calculated columns, f(row_number, letters, ctx) -> an Excel formula string.
-    level: colour scheme for the value: maturity | target | gap | status | risk | category | document.
+    level: colour scheme for the value: maturity | target | gap | status | risk | category | document |
+      result (audit results, finding grades, verification results, open or closed).
     """
     header: str
     field: str
@@ -542,8 +546,8 @@ def add_level_colours(ws, columns: list[Column], first: int, last: int) -> None:
             ws.conditional_formatting.add(rng, FormulaRule(formula=[f'AND(ISNUMBER({cell}),{cell}=1)'], fill=fill(AMBER)))
             ws.conditional_formatting.add(rng, FormulaRule(formula=[f'AND(ISNUMBER({cell}),{cell}<=0)'], fill=fill(GREEN)))
         else:
-            scheme = {"status": STATUS_FILLS, "category": CATEGORY_FILLS,
-                      "document": DOCUMENT_FILLS}.get(col.level, RISK_FILLS)
+            scheme = {"status": STATUS_FILLS, "category": CATEGORY_FILLS, "document": DOCUMENT_FILLS,
+                      "result": RESULT_FILLS}.get(col.level, RISK_FILLS)
             for label, colour in scheme.items():
                 ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[f'"{label}"'],
                                                               fill=fill(colour)))

@@ -573,6 +573,15 @@ def _run(tx, ctx: Context, plan_: Plan, delete: bool, collect_deletions: bool = 
             attempt(sp, r, "change", lambda: s.change(tx, run_ctx, r.key, fields, values))
             done["changed"] += 1
             done["fields"] += len(r.changes)
+    for sp in plan_.sheets:     # changes a sheet deferred until every sheet's rows are in
+        if sp.sheet.after:
+            try:
+                sp.sheet.after(tx, run_ctx)
+            except ValidationError as exc:
+                rows = {r.key: r.row for r in sp.changed + sp.added if r.key}
+                for p in exc.problems:
+                    key = next((k for k in rows if p.startswith((k + ":", k + " "))), "")
+                    problems.append(f"Sheet '{sp.name}', " + (f"row {rows[key]} ({key}): " if key else "") + p)
     blocked: dict = {}
     if delete:
         for sp in reversed(plan_.sheets):   # links point to earlier sheets: remove the linking rows first

@@ -16,7 +16,8 @@ from typing import Any, Callable
 from .engine import Column
 
 MODULES = ("cover", "summary", "gap_analysis", "soa", "ai_systems", "classifications", "impact",
-           "risks", "heatmap", "roadmap", "governance", "documents", "evidence_requests", "lists")
+           "risks", "heatmap", "roadmap", "governance", "documents", "audits", "audit_checklist", "findings",
+           "reviews", "evidence_requests", "lists")
 
 
 @dataclass
@@ -51,6 +52,10 @@ class Sheet:
                                      values: every editable value of the row as read
       add(con, ctx, values) -> new id   (rows with a blank or unknown ID; `can_add`)
       delete(con, ctx, key)             (rows removed in Excel, only when the user confirms)
+      after(con, ctx)                   once every sheet's added and changed rows are applied: work a
+                                     change deferred until other sheets are in (an audit completed once
+                                     the checklist results of the same workbook are recorded); its
+                                     problems name the record, the importer names the sheet and row
     Hooks raise validate.ValidationError for a bad row; the importer names sheet and row.
     `entity` names what a row is (links in other sheets refer to it by that name).
     Optional `kpis`, `extra_lists` and `scales` add lines to the Summary and the Lists sheet.
@@ -75,6 +80,7 @@ class Sheet:
     # (key, {field: read-only cell as read}) -> why this row's read-only edit cannot be imported, in the
     # sheet's own terms, or None for the generic read-only warning
     read_only_note: Callable[[str, dict], str | None] | None = None
+    after: Callable[..., None] | None = None                       # (con, ctx): see above
 
     @property
     def importable(self) -> bool:
