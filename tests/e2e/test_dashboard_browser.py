@@ -22,10 +22,12 @@ def test_the_dashboard_shows_every_section_and_links_to_the_report(server, page)
         assert any(h.startswith(heading) for h in headings), (heading, headings)
     assert main.locator(".js-plotly-plot").count() == 3                # trend, burn-up, progress per phase
     assert main.get_by_text("Readiness week by week").first.is_visible()
-    assert main.get_by_text("audit findings come with the audit cycle").first.is_visible()
+    # the demo's findings register: no major nonconformity open, its open findings listed with a link
+    assert main.get_by_text("0 major nonconformities open", exact=False).first.is_visible()
+    assert main.get_by_role("link", name="All findings and their corrective actions").is_visible()
     # read-only: no input, no button, no editable table in the page itself
     assert main.locator("input, textarea, [data-testid='stFormSubmitButton'], [data-testid='stButton']").count() == 0
-    assert main.locator("[data-testid='stDataFrame']").count() == 3      # overdue, gaps, risks
+    assert main.locator("[data-testid='stDataFrame']").count() == 4      # overdue, open findings, gaps, risks
 
     main.get_by_role("link", name="Open the client report and the Excel workbook").click()
     wait_idle(page)
