@@ -83,10 +83,9 @@ def _closed_nonconformity(con, ws_id: int, catalog: Catalog, today: date, who) -
                       "the weekend were reviewed (no fraud loss).",
         "root_cause": "The change procedure covered new model versions only: threshold settings could be changed "
                       "in the payment switch without a change ticket or an approval.",
-        "five_whys": "Why was the threshold raised without approval? The analyst on duty did not know approval "
-                     "was needed.\nWhy not? The procedure speaks of model changes, not settings.\nWhy? Thresholds "
-                     "were set by the vendor when the procedure was written.\nWhy was it not updated? Nobody owned "
-                     "the procedure after go-live."}, who, today=today)
+        "five_whys": "The analyst on duty did not know that a threshold change needs an approval.\nThe procedure "
+                     "speaks of model changes, not of settings.\nThresholds were set by the vendor when the "
+                     "procedure was written.\nNobody owned the procedure after go-live."}, who, today=today)
     action = findings.create_corrective_action(con, ws_id, fid, who, today=today - timedelta(days=38))
     roadmap.update_actions(con, ws_id, catalog, {action: {
         "start": today - timedelta(days=36), "status": "done", "done_at": today - timedelta(days=21),
@@ -131,7 +130,10 @@ def _internal_audits(con, ws_id: int, catalog: Catalog, today: date, who) -> str
         "processes": "AI governance; AI risk assessment; competence and training",
         "systems": "AIS-001 Credit scoring model", "sites": "Head office",
         "start": today - timedelta(days=5), "finish": today + timedelta(days=9), "lead_auditor": LEAD,
-        "team": CO_AUDITOR, "status": "in progress", "scope": SCOPE}, who, today=today)
+        "team": CO_AUDITOR, "status": "in progress", "scope": SCOPE,
+        "summary": "Fieldwork so far: interviews with the CEO, the Head of Compliance and the CRO; the policy "
+                   "portal, the RACI and the training records sampled. Operation and data quality controls follow "
+                   "next week."}, who, today=today)
     checklist.save_results(con, ws_id, aid, {
         rid: {"result": r, "evidence_sampled": ev, "notes": notes} for rid, (r, ev, notes) in RESULTS.items()}, who)
     # assigned to the person who owns it: the checklist flags it until another auditor or a reason is given
