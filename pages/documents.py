@@ -60,8 +60,10 @@ with tab_register:
         "ID": view["id"], "Document": view["document"], "Kind": view["kind"], "Requirements": view["requirements"],
         "Status": view["status"], "Owner": [o or None for o in view["owner"]],
         "Check": [check(r) for r in view.to_dict("records")], "Version": view["version"],
-        "Record date": view["record_date"], "Location": view["location"], "Due": view["due"],
-        "Last review": view["last_review"], "Next review": view["next_review"], "Notes": view["notes"],
+        # dates as a date column even when every cell is empty (a fresh register): else the first date typed is refused
+        "Record date": pd.to_datetime(view["record_date"]), "Location": view["location"], "Due": pd.to_datetime(view["due"]),
+        "Last review": pd.to_datetime(view["last_review"]), "Next review": pd.to_datetime(view["next_review"]),
+        "Notes": view["notes"],
     }).reset_index(drop=True)
     columns = {"Status": "status", "Owner": "owner", "Version": "version", "Record date": "record_date",
                "Location": "location", "Last review": "last_review", "Next review": "next_review", "Due": "due",

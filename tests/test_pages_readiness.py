@@ -71,6 +71,20 @@ def test_a_record_is_made_available_with_its_date_in_the_register(app):
     assert "AI system event logs is a record: records are not approved with a version" in errors(app)
 
 
+def test_the_first_record_date_of_a_fresh_register_is_taken(app):
+    """Every date cell empty (a new client): the date columns are still date columns."""
+    from aims.store import workspaces
+    ws, day = workspaces.create(live(), {"name": "Fresh client"}), date.today() - timedelta(days=2)
+    go(app, "pages/documents.py", ws=str(ws))
+    edit(app, f"doc_editor_{ws}", "Internal audit results",
+         {"Status": "available", "Record date": day.isoformat(), "Location": "Audit file"})
+    assert not app.exception, app.exception
+    next(b for b in app.button if b.label == "Save 1 row").click().run()
+    assert not app.exception and not app.error, errors(app)
+    row = documents.register(live(), ws, catalog.load()).set_index("id").loc["Internal audit results"]
+    assert (row["status"], row["record_date"]) == ("available", day)
+
+
 def test_the_open_major_nonconformities_are_stated_in_the_gate(app):
     ws = own_client()
     go(app, "pages/documents.py", ws=str(ws))
