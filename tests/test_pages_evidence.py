@@ -19,7 +19,9 @@ PDF = b"%PDF-1.7\nsigned policy\n%%EOF\n"
 @pytest.fixture
 def app(tmp_path, monkeypatch):
     monkeypatch.delenv(blobs.ENV, raising=False)
-    return start_app(tmp_path / "pages.duckdb", monkeypatch)
+    at = start_app(tmp_path / "pages.duckdb", monkeypatch)
+    workspaces.create(live(), {"name": "Evidence client"})     # a client of its own: the demo has files
+    return at
 
 
 def live():
@@ -28,10 +30,12 @@ def live():
 
 
 def ws_id():
-    return int(workspaces.list_all(live()).iloc[0]["id"])
+    found = workspaces.list_all(live())
+    return int(found.loc[found["name"] == "Evidence client", "id"].iloc[0])
 
 
 def open_page(at, view=None, **params):
+    params.setdefault("ws", str(ws_id()))
     for k, v in params.items():
         at.query_params[k] = v
     if view:
