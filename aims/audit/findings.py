@@ -191,8 +191,12 @@ def closure_checklist(f: dict, action_status: str | None) -> list[tuple[str, boo
 
 # ---- validation --------------------------------------------------------------------------------
 
+_ID_SQL = {"review": "SELECT id FROM review WHERE workspace_id = ?",
+           "action": "SELECT id FROM action WHERE workspace_id = ?"}
+
+
 def _ids(cur, table: str, ws: int) -> set[str]:
-    return {r[0] for r in cur.execute(f"SELECT id FROM {table} WHERE workspace_id = ?", [ws]).fetchall()}  # trusted
+    return {r[0] for r in cur.execute(_ID_SQL[table], [ws]).fetchall()}
 
 
 def _audit_kinds(cur, ws: int) -> dict[str, str]:

@@ -501,7 +501,7 @@ def delete(con, workspace_id: int, audit_id: str, who: str | None = None) -> Non
         if refs:
             raise ValidationError(f"{aid} cannot be deleted: " + ", ".join(f"{n} {k}" for k, n in refs.items())
                                   + " point at it. Findings are the audit trail and stay; keep the audit too.")
-        for t in ("audit_item", "audit_scope"):
-            tx.cur.execute(f"DELETE FROM {t} WHERE workspace_id = ? AND audit_id = ?", [ws, aid])  # trusted names
+        tx.cur.execute("DELETE FROM audit_item WHERE workspace_id = ? AND audit_id = ?", [ws, aid])
+        tx.cur.execute("DELETE FROM audit_scope WHERE workspace_id = ? AND audit_id = ?", [ws, aid])
         tx.cur.execute("DELETE FROM audit WHERE workspace_id = ? AND id = ?", [ws, aid])
         db.log_change(tx.cur, ws, "audit", aid, "deleted", old["title"], None, who)

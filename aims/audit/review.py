@@ -633,7 +633,7 @@ def delete(con, workspace_id: int, review_id: str, who: str | None = None) -> No
         old = _open_review(tx, ws, rid)
         if old["status"] == "held":
             raise ValidationError(f"{rid} was held: a held review is a record and is not deleted. Correct it instead.")
-        for table in ("review_input", "review_action"):
-            tx.cur.execute(f"DELETE FROM {table} WHERE workspace_id = ? AND review_id = ?", [ws, rid])  # trusted
+        tx.cur.execute("DELETE FROM review_input WHERE workspace_id = ? AND review_id = ?", [ws, rid])
+        tx.cur.execute("DELETE FROM review_action WHERE workspace_id = ? AND review_id = ?", [ws, rid])
         tx.cur.execute("DELETE FROM review WHERE workspace_id = ? AND id = ?", [ws, rid])
         db.log_change(tx.cur, ws, "review", rid, "deleted", old["held_on"], None, who)
