@@ -263,21 +263,6 @@ def _context(cur, ws: int, today: date) -> dict:
 
 # ---- reads ------------------------------------------------------------------------------------
 
-def _number(fid: str) -> int:
-    tail = str(fid).split("-")[-1]
-    return int(tail) if tail.isdigit() else 0
-
-
-def _plain(value):
-    if isinstance(value, (list, str)) or value is None:
-        return value
-    if blank(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    return value.item() if hasattr(value, "item") else value
-
-
 def table(con, workspace_id: int, today: date | None = None) -> pd.DataFrame:
     """One row per finding of the workspace, by ID number.
 
@@ -295,7 +280,7 @@ def table(con, workspace_id: int, today: date | None = None) -> pd.DataFrame:
     order = {r: i for i, r in enumerate(load().requirements)}
     grouped = frames.group_lists(links["finding_id"], links["req_id"])
     if not df.empty:
-        df = df.iloc[sorted(range(len(df)), key=lambda i: _number(df["id"].iloc[i]))].reset_index(drop=True)
+        df = df.iloc[sorted(range(len(df)), key=lambda i: frames.id_number(df["id"].iloc[i]))].reset_index(drop=True)
     df["requirements"] = pd.Series([sorted(grouped.get(i, []), key=lambda r: order.get(r, len(order)))
                                     for i in df["id"]], index=df.index, dtype=object)
     for col in _DATES:
@@ -319,7 +304,7 @@ def get(con, workspace_id: int, finding_id: str) -> dict | None:
             return None
         reqs = [r[0] for r in cur.execute("SELECT req_id FROM finding_requirement WHERE workspace_id = ?"
                                           " AND finding_id = ?", [ws, str(finding_id)]).fetchall()]
-    row = {k: _plain(v) for k, v in df.iloc[0].to_dict().items()}
+    row = {k: frames.plain(v) for k, v in df.iloc[0].to_dict().items()}
     for col in _DATES:
         row[col] = None if row[col] is None else pd.Timestamp(row[col]).date()
     order = {r: i for i, r in enumerate(load().requirements)}
@@ -355,7 +340,7 @@ def action_options(con, workspace_id: int) -> dict[str, str]:
     """{action ID: 'ACT-003 · title (status)'} of the workspace's roadmap actions, by ID number."""
     with db.reading(con) as cur:
         rows = cur.execute("SELECT id, title, status FROM action WHERE workspace_id = ?", [int(workspace_id)]).fetchall()
-    return {i: f"{i} · {t} ({s})" for i, t, s in sorted(rows, key=lambda r: _number(r[0]))}
+    return {i: f"{i} · {t} ({s})" for i, t, s in sorted(rows, key=lambda r: frames.id_number(r[0]))}
 
 
 def open_findings_by_requirement(con, workspace_id: int, today: date | None = None) -> dict[str, list[dict]]:

@@ -283,21 +283,6 @@ def scope_preset(cat: Catalog, name: str, excluded: set[str] = frozenset()) -> l
 
 # ---- reads ---------------------------------------------------------------------------------------
 
-def _number(aid: str) -> int:
-    tail = str(aid).split("-")[-1]
-    return int(tail) if tail.isdigit() else 0
-
-
-def _plain(value):
-    if isinstance(value, (list, str)) or value is None:
-        return value
-    if blank(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    return value.item() if hasattr(value, "item") else value
-
-
 def table(con, workspace_id: int) -> pd.DataFrame:
     """One row per audit of the workspace, by start date (undated last), then ID.
 
@@ -316,7 +301,7 @@ def table(con, workspace_id: int) -> pd.DataFrame:
     for col in ("start", "finish"):
         df[col] = pd.Series(frames.dates(df[col]), index=df.index, dtype=object)
     if not df.empty:
-        keys = [(s is None, s or date.min, _number(i)) for s, i in zip(df["start"], df["id"])]
+        keys = [(s is None, s or date.min, frames.id_number(i)) for s, i in zip(df["start"], df["id"])]
         df = df.iloc[sorted(range(len(df)), key=keys.__getitem__)].reset_index(drop=True)
     df["scope"] = pd.Series([sorted(grouped.get(i, []), key=lambda r: order.get(r, len(order))) for i in df["id"]],
                             index=df.index, dtype=object)
@@ -337,7 +322,7 @@ def get(con, workspace_id: int, audit_id: str) -> dict | None:
             return None
         scope = [r[0] for r in cur.execute("SELECT req_id FROM audit_scope WHERE workspace_id = ? AND audit_id = ?",
                                            [ws, str(audit_id)]).fetchall()]
-    row = {k: _plain(v) for k, v in df.drop(columns=["workspace_id"]).iloc[0].to_dict().items()}
+    row = {k: frames.plain(v) for k, v in df.drop(columns=["workspace_id"]).iloc[0].to_dict().items()}
     for col in ("start", "finish"):
         row[col] = None if row[col] is None else pd.Timestamp(row[col]).date()
     order = {r: i for i, r in enumerate(load().requirements)}

@@ -47,6 +47,7 @@ from aims.access import members
 from aims.access.rules import EDIT
 from aims.audit import findings
 from aims.catalog.standard import Catalog, CatalogError, load_json
+from aims.common import frames
 from aims.common.validate import LONG_TEXT, ValidationError, blank, day, raise_if, text
 from aims.roadmap import actions as roadmap
 from aims.roadmap import phases as roadmap_phases
@@ -227,11 +228,6 @@ def _date(value) -> date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
-def _number(rid: str) -> int:
-    tail = str(rid).split("-")[-1]
-    return int(tail) if tail.isdigit() else 0
-
-
 def get(con, workspace_id: int, review_id: str) -> dict | None:
     """One review as a plain dict (FIELDS, id, created_at, updated_at), or None."""
     with db.reading(con) as cur:
@@ -281,7 +277,7 @@ def listing(con, workspace_id: int, today: date | None = None) -> pd.DataFrame:
     df["actions_open"] = [sum(1 for r, s in acts if r == i and s != "done") for i in df["id"]]
     order = sorted(range(len(df)), key=lambda i: (df["held_on"].iloc[i] is None,
                                                   -(df["held_on"].iloc[i] or date.min).toordinal(),
-                                                  -_number(df["id"].iloc[i])))
+                                                  -frames.id_number(df["id"].iloc[i])))
     return df.iloc[order].reset_index(drop=True)[LISTING_COLUMNS]
 
 
@@ -340,7 +336,7 @@ def review_actions(con, workspace_id: int, review_ids: list[str] | None = None,
     for col in ("due", "done_at"):
         df[col] = pd.Series([_date(v) for v in df[col]], index=df.index, dtype=object)
     df["overdue"] = [s != "done" and d is not None and d < today for s, d in zip(df["status"], df["due"])]
-    order = sorted(range(len(df)), key=lambda i: (_number(df["review_id"].iloc[i]), _number(df["id"].iloc[i])))
+    order = sorted(range(len(df)), key=lambda i: (frames.id_number(df["review_id"].iloc[i]), frames.id_number(df["id"].iloc[i])))
     return df.iloc[order].reset_index(drop=True)[ACTION_COLUMNS]
 
 
@@ -352,7 +348,7 @@ def earlier(con, workspace_id: int, review_id: str | None) -> list[dict]:
     when = me["held_on"] if me else None
     held = df[(df["status"] == "held") & (df["id"] != (review_id or ""))]
     out = [r for r in held.to_dict("records") if r["held_on"] is not None and (when is None or r["held_on"] <= when)]
-    return sorted(out, key=lambda r: (r["held_on"], _number(r["id"])), reverse=True)
+    return sorted(out, key=lambda r: (r["held_on"], frames.id_number(r["id"])), reverse=True)
 
 
 def history(con, workspace_id: int, review_id: str, limit: int = 200) -> pd.DataFrame:
@@ -400,10 +396,10 @@ def _stored_inputs(cur, ws: int, rid: str) -> dict[str, dict]:
 def _next_id(cur, ws: int) -> str:
     """The next review ID: above every number the workspace ever used (a deleted review's ID stays
     in the change log and is never handed out again)."""
-    first = _number(db.next_local_id(cur, "review", ws, "MR"))
+    first = frames.id_number(db.next_local_id(cur, "review", ws, "MR"))
     logged = cur.execute("SELECT DISTINCT entity_id FROM change_log WHERE workspace_id = ? AND entity = 'review'",
                          [ws]).fetchall()
-    return f"MR-{max([first] + [_number(r[0]) + 1 for r in logged]):03d}"
+    return f"MR-{max([first] + [frames.id_number(r[0]) + 1 for r in logged]):03d}"
 
 
 def plan(con, workspace_id: int, data: dict, compiled: dict[str, str] | None = None, who: str | None = None, *,

@@ -9,6 +9,8 @@ from datetime import date
 
 import pandas as pd
 
+from aims.common.validate import blank
+
 
 def dates(values) -> list[date | None]:
     """Dates, timestamps or ISO strings as datetime.date values; missing ones (None, NaT) as None."""
@@ -50,3 +52,21 @@ def containing(frame: pd.DataFrame, columns: list[str], search: str) -> pd.Serie
     for c in columns[1:]:
         hay = hay + " " + frame[c].astype(str)
     return hay.str.lower().str.contains(needle, regex=False)
+
+
+def id_number(local_id) -> int:
+    """The number of a workspace-local ID ('F-012' -> 12; 0 when it has none), for sorting."""
+    tail = str(local_id).split("-")[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def plain(value):
+    """A stored value as plain Python: NaN/NaT/None to None, Timestamps to datetimes, numpy
+    scalars to Python ones; text and lists as they are."""
+    if isinstance(value, (list, str)) or value is None:
+        return value
+    if blank(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value.item() if hasattr(value, "item") else value
