@@ -46,6 +46,8 @@ def problems(frame_proto, value: pd.DataFrame) -> list[str]:
         kind = (col.get("type_config") or {}).get("type", "text")
         if name in value.columns and kind in SHORT_TYPES | {"text"}:
             shown = value[name].dropna().map(str)
+            if kind == "date":                              # a date column shows the day only, whatever the dtype
+                shown = value[name].dropna().map(lambda v: pd.Timestamp(v).date().isoformat())
             longest = max(shown, key=len, default="")
             if kind == "text" and len(longest) > SHORT_TEXT:
                 continue                                    # long text may wrap or be opened

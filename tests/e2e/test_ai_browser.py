@@ -4,7 +4,7 @@ from browser import message, no_exception, selectbox_value, wait_idle
 
 def add_system(server, page, name: str) -> tuple[str, str]:
     """Add an AI system through the inventory's form; returns (workspace ID, system ID)."""
-    page.goto(server + "/ai-systems")
+    page.goto(server + "/ai-systems?ws=1")
     wait_idle(page)
     ws = page.url.split("ws=")[1].split("&")[0]
     page.get_by_role("tab", name="Add a system").click()

@@ -8,7 +8,7 @@ def metric_value(page, label: str) -> str:
 
 
 def test_a_rating_changed_in_the_browser_changes_the_overview(server, page):
-    page.goto(server + "/")
+    page.goto(server + "/?ws=1")
     wait_idle(page)
     assert "Readiness overview" in page.locator("h1").first.inner_text()
     assert page.get_by_text("Page not found").count() == 0       # the overview is served at the root
@@ -33,7 +33,7 @@ def test_a_rating_changed_in_the_browser_changes_the_overview(server, page):
 
 
 def test_clicking_the_selected_view_keeps_it_selected(server, page):
-    page.goto(server + "/gap-analysis")
+    page.goto(server + "/gap-analysis?ws=1")
     wait_idle(page)
     control = page.locator("[data-testid='stButtonGroup']").filter(has_text="Workshop (one requirement)").first
     control.get_by_text("Table", exact=True).click()          # already the selected view

@@ -7,7 +7,7 @@ HEADINGS = ("Roadmap to certification", "Overdue actions by owner", "Open findin
 
 def test_the_dashboard_shows_every_section_and_links_to_the_report(server, page):
     page.set_viewport_size({"width": 1440, "height": 900})           # a projector
-    page.goto(server + "/dashboard")
+    page.goto(server + "/dashboard?ws=1")
     wait_idle(page)
     no_exception(page, "open the dashboard")
     assert page.locator("h1").first.inner_text().strip() == "Manager dashboard"

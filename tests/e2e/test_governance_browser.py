@@ -13,7 +13,7 @@ def metric_value(page, label: str) -> str:
 
 def test_people_documents_and_evidence_requests_in_the_browser(server, page):
     tag = uuid.uuid4().hex[:6]
-    page.goto(server + "/governance")
+    page.goto(server + "/governance?ws=1")
     wait_idle(page)
     assert "Governance" in page.locator("h1").first.inner_text()
     ws = page.url.split("ws=")[1].split("&")[0]

@@ -8,7 +8,7 @@ from browser import message, no_exception, wait_idle
 
 
 def add(page, server, name: str) -> tuple[str, str]:
-    page.goto(server + "/ai-systems")
+    page.goto(server + "/ai-systems?ws=1")
     wait_idle(page)
     ws = page.url.split("ws=")[1].split("&")[0]
     page.get_by_role("tab", name="Add a system").click()

@@ -9,7 +9,7 @@ from browser import message, no_exception, pick, type_new_option, wait_idle
 def test_an_owner_typed_once_is_offered_in_every_owner_field(server, page):
     tag = uuid.uuid4().hex[:5]
     person = f"Zoe{tag} Quinn (Model Validator)"
-    page.goto(server + "/ai-systems")
+    page.goto(server + "/ai-systems?ws=1")
     wait_idle(page)
     ws = page.url.split("ws=")[1].split("&")[0]
     page.get_by_role("tab", name="Add a system").click()

@@ -10,7 +10,7 @@ PICKER = "Workspace (client engagement)"
 
 
 def _open_reports(server, page):
-    page.goto(server + "/reports")
+    page.goto(server + "/reports?ws=1")
     wait_idle(page)
     assert "Reports and the Excel workbook" in page.locator("h1").first.inner_text()
 

@@ -31,7 +31,7 @@ def click_cell(page, chart_index: int, likelihood: int, impact: int) -> None:
 
 
 def test_a_risk_added_in_the_browser_is_found_by_clicking_its_heatmap_cells(server, page):
-    page.goto(server + "/risks")
+    page.goto(server + "/risks?ws=1")
     wait_idle(page)
     ws = page.url.split("ws=")[1].split("&")[0]
     page.get_by_role("tab", name="Add a risk").click()

@@ -7,7 +7,7 @@ from browser import message, new_workspace, no_exception, pick, selectbox_value,
 
 
 def test_roadmap_plan_actions_and_manager_view(server, page):
-    page.goto(server + "/roadmap")
+    page.goto(server + "/roadmap?ws=1")
     wait_idle(page)
     assert "Roadmap to certification" in page.locator("h1").first.inner_text()
     page.get_by_text("Forecast.", exact=False).first.wait_for(state="visible")
