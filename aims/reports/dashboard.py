@@ -3,15 +3,9 @@ readiness now and week by week, the Stage 1 gate and Stage 2 readiness, roadmap 
 forecast, overdue actions per owner, the top risks and the open findings. Read-only: nothing here
 writes. Figures are shared through the cache: callers must not change them.
 
-Readiness trend (the app keeps no readiness snapshots, so it is rebuilt from the change log):
-- The state of every requirement now (maturity, stored target, applicability, evidence strength)
-  and the workspace's default target are the starting point. Going back week by week, every
-  logged change made after the end of a week is undone (its old value restored), newest first;
-  what remains is the state at the end of that week, scored with the readiness rules
-  (assessment.scoring.summary), so this week's point always equals the readiness shown today.
-- Weeks run Monday to Sunday, from the week the workspace was created (or its first logged
-  change, when earlier) to this week; this week's point is as of today.
-- A stored target of NULL means the workspace default, which has its own logged history.
+Readiness week by week and the trends of every headline figure (weeks rebuilt from the change
+log, baselines, now): aims.progress.trends, which states what is rebuilt exactly and what is
+approximated.
 
 Open findings: the findings register (aims.audit.findings) once the workspace has any finding;
 until then the open major nonconformities the record of nonconformities states (the Stage 1 gate
@@ -20,7 +14,7 @@ audit findings.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 import pandas as pd
 
@@ -29,99 +23,18 @@ from aims.assessment import scoring
 from aims.audit import findings as audit_findings
 from aims.catalog.standard import Catalog
 from aims.governance import documents
+from aims.progress.trends import TREND_COLUMNS, TREND_FIELDS, readiness_trend, weekly_readiness  # noqa: F401
 from aims.reports import charts as report_charts
 from aims.risk import register as risks
 from aims.roadmap import actions as roadmap
 from aims.roadmap import charts as roadmap_charts
 from aims.roadmap import forecast
 from aims.roadmap import phases as roadmap_phases
-from aims.store import db
 
-TREND_FIELDS = ("maturity", "target", "applicable", "evidence_strength")
-TREND_COLUMNS = ["week", "as_of", "readiness_pct", "stage2_pct", "assessed_pct", "at_target", "applicable"]
 NO_OWNER = "(no owner)"
 
 
-# ---- readiness trend ------------------------------------------------------------------------------
-
-def _parse(field: str, value):
-    """A logged text value back in the assessment's type (None: the field's default)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return True if field == "applicable" else "none" if field == "evidence_strength" else None
-    if field == "applicable":
-        return str(value).lower() in ("true", "1")
-    if field in ("maturity", "target"):
-        return int(float(value))
-    return str(value)
-
-
-def _figures(state: dict[str, dict], default_target: int) -> dict:
-    frame = pd.DataFrame([{"req_id": r, **v} for r, v in state.items()],
-                         columns=["req_id", *TREND_FIELDS])
-    frame["maturity"] = frame["maturity"].astype("Int64")
-    frame["target"] = frame["target"].fillna(default_target).astype("Int64")
-    frame["applicable"] = frame["applicable"].astype(bool)
-    s = scoring.summary(frame)
-    return {k: s[k] for k in ("readiness_pct", "stage2_pct", "assessed_pct", "at_target", "applicable")}
-
-
-def weekly_readiness(state: pd.DataFrame, default_target: int, changes: pd.DataFrame, first_day: date,
-                     today: date) -> pd.DataFrame:
-    """Readiness at the end of every week (see the module rules), one row per week, oldest first.
-
-    `state`: one row per catalogue requirement as it is now: req_id, maturity (int or None),
-    target (the stored one: int, or None for the workspace default), applicable (bool),
-    evidence_strength. `default_target`: the workspace default now. `changes`: change-log rows in
-    the order they were written (changed_at, entity, entity_id, field, old_value): entity
-    'assessment' with a TREND_FIELDS field, or 'workspace' with field 'default_target'; other
-    rows and requirements not in `state` are ignored. Columns: TREND_COLUMNS; week is the
-    Monday, as_of the Sunday (today for this week)."""
-    current = {r["req_id"]: {f: _parse(f, None if pd.isna(r[f]) else r[f]) for f in TREND_FIELDS}
-               for r in state.to_dict("records")}
-    first_day = min(first_day, today)
-    monday = first_day - timedelta(days=first_day.weekday())
-    weeks = [monday + timedelta(days=7 * i) for i in range((today - monday).days // 7 + 1)]
-    undo = [] if changes.empty else list(changes.assign(at_=pd.to_datetime(changes["changed_at"]))
-                                          .sort_values("at_", kind="stable").itertuples(index=False))[::-1]
-    rows, i, figures, dflt = [], 0, None, int(default_target)         # undo: newest first
-    for week in reversed(weeks):
-        as_of = min(week + timedelta(days=6), today)
-        cutoff = pd.Timestamp(datetime.combine(as_of + timedelta(days=1), time.min))
-        undone = False
-        while i < len(undo) and undo[i].at_ >= cutoff:
-            c = undo[i]
-            i += 1
-            if c.entity == "workspace" and c.field == "default_target":
-                dflt = _parse("target", c.old_value) or dflt
-                undone = True
-            elif c.entity == "assessment" and c.field in TREND_FIELDS and c.entity_id in current:
-                current[c.entity_id][c.field] = _parse(c.field, c.old_value)
-                undone = True
-        if figures is None or undone:
-            figures = _figures(current, dflt)
-        rows.append({"week": week, "as_of": as_of, **figures})
-    return pd.DataFrame(rows[::-1], columns=TREND_COLUMNS)
-
-
-def readiness_trend(con, workspace_id: int, catalog: Catalog, today: date | None = None) -> pd.DataFrame:
-    """The workspace's readiness week by week (weekly_readiness over its stored state and log)."""
-    today = today or date.today()
-    ws = int(workspace_id)
-    with db.reading(con) as cur:
-        stored = cur.execute("SELECT req_id, maturity, target, applicable, evidence_strength FROM assessment"
-                             " WHERE workspace_id = ?", [ws]).df()
-        default_target, created = cur.execute("SELECT default_target, created_at FROM workspace WHERE id = ?",
-                                              [ws]).fetchone()
-        log = cur.execute(
-            "SELECT changed_at, entity, entity_id, field, old_value FROM change_log WHERE workspace_id = ?"
-            " AND ((entity = 'assessment' AND field IN (?, ?, ?, ?)) OR (entity = 'workspace' AND field = ?))"
-            " ORDER BY id", [ws, *TREND_FIELDS, "default_target"]).df()
-    state = pd.DataFrame({"req_id": list(catalog.requirements)}).merge(stored, on="req_id", how="left")
-    first = pd.Timestamp(created).date()
-    if not log.empty:
-        first = min(first, pd.Timestamp(log["changed_at"].min()).date())
-    return weekly_readiness(state, default_target, log, first, today)
-
+# ---- readiness trend (rebuilt from the change log: aims.progress.trends) -------------------------------
 
 def change(trend: pd.DataFrame, weeks: int = 4) -> tuple[float, date] | None:
     """(readiness now minus readiness `weeks` weeks earlier, in points, and the day it is measured
