@@ -169,7 +169,8 @@ def _workbook_command(args, path: str) -> int:
         result = importer.apply(con, ws_id, data, delete=args.yes_delete, db_path=path,
                                 allow_other_workspace=args.map_other_workspace)
         print(f"Imported: {result['added']} added, {result['changed']} changed ({result['fields']} fields), "
-              f"{result['deleted']} deleted." + (f" Backup: {result['backup']}" if result["backup"] else ""))
+              f"{result['deleted']} deleted." + (f" Backup: {result['backup']}" if result["backup"] else "")
+              + (f" Baseline {result['baseline']} keeps the state before the import." if result["baseline"] else ""))
         if result["deletions_blocked"]:
             print(f"{result['deletions_blocked']} record(s) could not be deleted (see the warnings above).")
         if result["deletions_skipped"]:

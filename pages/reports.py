@@ -201,5 +201,7 @@ if upload is not None:
                                  + (f" {result['deletions_skipped']} deleted in Excel were kept." if result["deletions_skipped"] else "")
                                  + (f" {result['deletions_blocked']} could not be deleted (see the preview)."
                                 if result["deletions_blocked"] else "")
-                             + (f" Backup: {result['backup']}" if result["backup"] else ""))
+                             + (f" Backup: {result['backup']}" if result["backup"] else "")
+                             + (f" Baseline {result['baseline']} keeps the state before the import (Progress page)."
+                                if result["baseline"] else ""))
                     st.rerun()

@@ -12,6 +12,7 @@ from wbtools import col_of, count, demo_copy, edit, edits, load, row_of, save
 from aims.assessment import requirements as assessments
 from aims.catalog import standard as catalog
 from aims.common.validate import ValidationError
+from aims.progress import baselines
 from aims.store import db
 from aims.workbook import export, importer, registry
 
@@ -98,7 +99,12 @@ def test_an_edited_workbook_changes_exactly_the_edits(demo, exported):
     log_before = log_count(con)
     result = importer.apply(con, ws_id, data, db_path=path)
     assert (result["changed"], result["fields"]) == (5, 7)
-    assert log_count(con) == log_before + 7             # one change-log row per edited field, nothing else
+    # one change-log row per edited field, and one for the baseline taken before the import
+    assert log_count(con) == log_before + 7 + 1
+    assert result["baseline"] == "B-001"
+    kept = baselines.load(con, ws_id, "B-001")
+    assert kept["requirements"]["4.1"]["maturity"] == before["maturity"]     # the state before the import
+    assert baselines.listing(con, ws_id)["kind"].tolist() == ["before import"]
     after = rec(con, ws_id, "4.1")
     assert (after["maturity"], after["owner"]) == (4, "Ann Client")
     assert rec(con, ws_id, "A.2.2")["applicable"] == False  # noqa: E712

@@ -33,6 +33,7 @@ from openpyxl import load_workbook
 from aims.access import members
 from aims.access.rules import EDIT
 from aims.common.validate import ValidationError, blank
+from aims.progress import baselines
 from aims.store import db
 from aims.store.backup import backup_file
 
@@ -624,12 +625,14 @@ def apply(con, workspace_id: int, data: bytes, catalog=None, *, delete: bool = F
     """Validate again, back the database up, then apply everything in one transaction.
 
     Returns counts (added, changed, fields, deleted; deletions_skipped when not confirmed,
-    deletions_blocked for those the area refuses, see Plan) and `backup` (the file).
+    deletions_blocked for those the area refuses, see Plan), `backup` (the file) and `baseline`
+    (the ID of the baseline taken, in the same transaction, of the workspace as it was before).
     Raises ValidationError, with nothing written, when anything is wrong; OtherWorkspace for a
     workbook of another workspace unless `allow_other_workspace` (the user confirmed it).
     """
     p = plan(con, workspace_id, data, catalog, allow_other_workspace=allow_other_workspace)
-    result = {"added": 0, "changed": 0, "fields": 0, "deleted": 0, "backup": None, "deletions_blocked": 0,
+    result = {"added": 0, "changed": 0, "fields": 0, "deleted": 0, "backup": None, "baseline": None,
+              "deletions_blocked": 0,
               "deletions_skipped": 0 if delete else p.counts()["deleted"]}
     if not p.has_changes or (not delete and not (p.counts()["added"] or p.counts()["changed"])):
         return result
@@ -639,6 +642,10 @@ def apply(con, workspace_id: int, data: bytes, catalog=None, *, delete: bool = F
     ctx = context(con, workspace_id, catalog)
     with db.transaction(con) as tx:
         members.require(tx.cur, workspace_id, EDIT)
+        stem = f"Before import {datetime.now():%Y-%m-%d %H:%M}"
+        result["baseline"] = baselines.take(tx, workspace_id, baselines.free_name(tx, workspace_id, stem), ctx.catalog,
+                                            int(ctx.workspace["default_target"]), kind="before import",
+                                            note="Taken automatically before a workbook import.")
         done = _run(tx, ctx, p, delete)
     done.pop("blocked", None)
     result.update(done)
