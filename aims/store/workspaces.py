@@ -7,6 +7,8 @@ its changes; bad input or a refused permission raises ValidationError with nothi
 """
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import datetime
 
 import pandas as pd
@@ -163,3 +165,71 @@ def delete(con, workspace_id: int, confirm_name: str, who: str | None = None) ->
             cur.execute(f"DELETE FROM {table} WHERE workspace_id = ?", [int(workspace_id)])  # trusted identifier
         cur.execute("DELETE FROM workspace WHERE id = ?", [int(workspace_id)])
         db.log_change(cur, None, "workspace", workspace_id, "deleted", old["name"], None, who)
+
+
+# ---- branding of the client report ----------------------------------------------------------------
+
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_TYPES = {"png": b"\x89PNG\r\n\x1a\n", "jpeg": b"\xff\xd8\xff"}
+_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+def logo_kind(data: bytes) -> str | None:
+    """'png' or 'jpeg' from the file's first bytes (its magic number), None for anything else."""
+    return next((kind for kind, magic in LOGO_TYPES.items() if data[:len(magic)] == magic), None)
+
+
+def brand(con, workspace_id: int) -> dict:
+    """The client report's look for a workspace: colour ('#RRGGBB', '' for the default), logo
+    (bytes or None) and logo_type ('png', 'jpeg' or '')."""
+    with db.reading(con) as cur:
+        row = cur.execute("SELECT colour, logo, logo_type FROM workspace_brand WHERE workspace_id = ?",
+                          [int(workspace_id)]).fetchone()
+    if row is None:
+        return {"colour": "", "logo": None, "logo_type": ""}
+    return {"colour": row[0] or "", "logo": bytes(row[1]) if row[1] is not None else None, "logo_type": row[2] or ""}
+
+
+def set_brand(con, workspace_id: int, colour: str, logo: bytes | None = None, logo_type: str = "",
+              who: str | None = None, clear_logo: bool = False) -> int:
+    """Set the report's accent colour ('#RRGGBB', or '' for the default) and, when `logo` is given,
+    its logo (PNG or JPEG, at most 1 MB, recognised by its first bytes; `logo_type` as declared
+    by the upload, checked against them). `clear_logo` removes the logo. Returns the number of
+    fields changed (logged; the logo is logged by its type and size, never its bytes)."""
+    p: list[str] = []
+    colour = (colour or "").strip()
+    if colour and not _COLOUR.fullmatch(colour):
+        p.append(f"Colour must look like #1F4E79 (a '#' and six hexadecimal digits), not {colour!r}.")
+    kind = None
+    if logo is not None and not clear_logo:
+        kind = logo_kind(logo)
+        if len(logo) > LOGO_MAX_BYTES:
+            p.append(f"The logo is {len(logo) / 1024 / 1024:.1f} MB; the limit is 1 MB.")
+        if kind is None:
+            p.append("The logo must be a PNG or JPEG image.")
+        elif logo_type and logo_type.lower().replace("image/", "").replace("jpg", "jpeg") != kind:
+            p.append(f"The logo file is a {kind.upper()} image, not {logo_type!r}.")
+    raise_if(p)
+    with db.transaction(con) as tx:
+        cur = tx.cur
+        if cur.execute("SELECT 1 FROM workspace WHERE id = ?", [int(workspace_id)]).fetchone() is None:
+            raise ValidationError(f"There is no workspace with id {workspace_id}.")
+        members.require(cur, workspace_id, EDIT)
+        row = cur.execute("SELECT colour, logo, logo_type FROM workspace_brand WHERE workspace_id = ?",
+                          [int(workspace_id)]).fetchone()
+        old_logo = bytes(row[1]) if row and row[1] is not None else None
+        old = {"colour": row[0] if row else "", "logo": _logo_note(old_logo, row[2] if row else "")}
+        new_logo = None if clear_logo else (logo if kind else old_logo)
+        new_type = "" if new_logo is None else (kind or (row[2] if row else ""))
+        new = {"colour": colour, "logo": _logo_note(new_logo, new_type)}
+        cur.execute("DELETE FROM workspace_brand WHERE workspace_id = ?", [int(workspace_id)])
+        cur.execute("INSERT INTO workspace_brand (workspace_id, colour, logo, logo_type, updated_at) VALUES (?,?,?,?,?)",
+                    [int(workspace_id), colour, new_logo, new_type, datetime.now()])
+        return db.log_diff(cur, int(workspace_id), "workspace_brand", workspace_id, old, new, who)
+
+
+def _logo_note(data: bytes | None, kind: str) -> str:
+    """How the change log names a logo: '' for none, 'png, 12.3 KB, 1a2b3c4d' (its SHA-256 start)."""
+    if data is None:
+        return ""
+    return f"{kind}, {len(data) / 1024:.1f} KB, {hashlib.sha256(data).hexdigest()[:8]}"
