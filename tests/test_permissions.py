@@ -299,6 +299,9 @@ def _write_functions() -> set[str]:
 COVERED_ELSEWHERE = {
     "requirements.save": "assessments.save", "requirements.set_soa_approval": "assessments.set_soa_approval",
     "importer.apply": "test_workbook_import_is_for_owners_and_editors (apply plans first)",
+    "baselines.take": "tests/test_baselines.py ::test_a_viewer_cannot_take_rename_or_delete_a_baseline_and_an_editor_can",
+    "baselines.rename": "tests/test_baselines.py ::test_a_viewer_cannot_take_rename_or_delete_a_baseline_and_an_editor_can",
+    "baselines.delete": "tests/test_baselines.py ::test_a_viewer_cannot_take_rename_or_delete_a_baseline_and_an_editor_can",
     "classification.dates_table": "seeds the catalogue's dates: nobody's edit",
     "evidence_files.upload": "tests/test_evidence_files.py ::test_a_viewer_is_refused_every_write_and_an_editor_may",
     "evidence_files.update": "tests/test_evidence_files.py ::test_a_viewer_is_refused_every_write_and_an_editor_may",
