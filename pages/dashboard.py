@@ -23,17 +23,23 @@ st.page_link("pages/reports.py", label="Open the client report and the Excel wor
 
 # ---- headline figures ------------------------------------------------------------------------------
 k = st.columns([1, 1, 1, 1, 1.3])
-moved = d["change"]
-k[0].metric("Readiness", chrome.pct(overall["readiness_pct"]), border=True, height="stretch",
-            delta=None if moved is None else f"{moved[0]:+.0f} pts", delta_description=None if moved is None else
-            f"since {moved[1]:%d %b}", help=f"Applicable requirements at or above their target maturity: "
-                                             f"{overall['at_target']} of {overall['applicable']}. Not assessed counts "
-                                             "as not ready; the chart below shows it week by week.")
+since = d["since"]
+
+
+def moved(metric: str) -> dict:
+    """The metric's change since the last baseline (else over about four weeks), for st.metric."""
+    delta = None if since is None else since["deltas"][metric]
+    return {} if delta is None else {"delta": f"{delta:+.0f} pts", "delta_description": since["text"]}
+
+
+k[0].metric("Readiness", chrome.pct(overall["readiness_pct"]), border=True, height="stretch", **moved("readiness_pct"),
+            help=f"Applicable requirements at or above their target maturity: {overall['at_target']} of "
+                 f"{overall['applicable']}. Not assessed counts as not ready; the chart below shows it over time.")
 k[1].metric("Stage 1 readiness", stage1_gate.headline(gate), border=True, height="stretch",
             help=stage1_gate.help_text(gate))
 k[2].metric("Stage 2 readiness", chrome.pct(overall["stage2_pct"]), border=True, height="stretch",
-            help=f"Applicable requirements at target with verified evidence: {overall['stage2_verified']} of "
-                 f"{overall['applicable']}.")
+            **moved("stage2_pct"), help=f"Applicable requirements at target with verified evidence: "
+                                         f"{overall['stage2_verified']} of {overall['applicable']}.")
 behind = None if fc.progress_pct is None or fc.planned_pct is None else fc.progress_pct - fc.planned_pct
 k[3].metric("Roadmap progress", chrome.pct(fc.progress_pct), border=True, height="stretch",
             delta=None if behind is None else f"{behind:+.0f} pts", delta_description=None if behind is None else "vs plan",
@@ -48,7 +54,10 @@ k[4].metric("Forecast ready", fc.ready.isoformat() if fc.ready else "–", borde
 
 # ---- readiness: trend, Stage 1, Stage 2 ----------------------------------------------------------------
 left, right = st.columns([3, 2], gap="large")
-left.plotly_chart(d["figures"]["trend"], theme=None, key="dash_trend", config={"displayModeBar": False})
+left.plotly_chart(d["figures"]["progress"], theme=None, key="dash_trend", config={"displayModeBar": False})
+left.plotly_chart(d["figures"]["counts"], theme=None, key="dash_counts", config={"displayModeBar": False})
+left.caption("Weekly points are rebuilt from the change log; diamonds are baselines (their figures as taken); "
+             "the last point is now. Stage 1 is the share of its four gate conditions met.")
 with right.container(border=True):
     st.markdown(f"**Stage 1 readiness: {stage1_gate.headline(gate).lower()}** (every condition must be met)")
     for c in gate["conditions"]:

@@ -11,20 +11,31 @@ cat = chrome.catalog()
 
 data = chrome.cached(overview.readiness, con, ws["id"], cat, ws["default_target"])
 overall = data["overall"]
+trend = chrome.cached(overview.progress, con, ws["id"], cat, ws["default_target"], ws["target_date"])
+since = trend["since"]
+
+
+def moved(metric: str, unit: str = " pts", inverse: bool = False) -> dict:
+    """The metric's change since the last baseline (else over about four weeks), for st.metric."""
+    delta = None if since is None else since["deltas"][metric]
+    return {} if delta is None else {"delta": f"{delta:+.0f}{unit}", "delta_description": since["text"],
+                                     "delta_color": "inverse" if inverse else "normal"}
+
 
 k = st.columns(6)
-k[0].metric("Overall readiness", chrome.pct(overall["readiness_pct"]),
+k[0].metric("Overall readiness", chrome.pct(overall["readiness_pct"]), **moved("readiness_pct"),
             help="Applicable requirements at or above their target maturity. Not assessed counts as not ready.",
             border=True)
 k[1].metric("Assessed", chrome.pct(overall["assessed_pct"]),
             help=f"{overall['assessed']} of {overall['applicable']} applicable requirements rated.", border=True)
 gate = chrome.cached(documents.stage1_gate, con, ws["id"], cat)
 k[2].metric("Stage 1 readiness", stage1_gate.headline(gate), border=True, help=stage1_gate.help_text(gate))
-k[3].metric("Stage 2 readiness", chrome.pct(overall["stage2_pct"]), border=True,
+k[3].metric("Stage 2 readiness", chrome.pct(overall["stage2_pct"]), border=True, **moved("stage2_pct"),
             help="Applicable requirements at target with verified evidence: records showing the requirement "
                  f"operates ({overall['stage2_verified']} of {overall['applicable']}). Documented evidence alone "
                  f"counts toward Stage 1, not here: {overall['documented_only']} more at target have only that.")
-k[4].metric("Open gaps", overall["open_gaps"], help="Assessed requirements below target.", border=True)
+k[4].metric("Open gaps", overall["open_gaps"], help="Assessed requirements below target.", border=True,
+            **moved("open_gaps", "", inverse=True))
 k[5].metric("Target date", chrome.days_to(ws["target_date"]), border=True,
             help="Days left to the target certification date of this workspace: the day the certificate is "
                  "expected, after the Stage 2 audit, the closure of its findings and the certification body's "
@@ -39,6 +50,12 @@ if overall["not_assessed"]:
                "not assessed yet and count as not ready. "
                + (f"{excluded} Annex A control{'s are' if excluded != 1 else ' is'} excluded in the Statement of "
                   "Applicability and drop{} out of every score.".format("" if excluded != 1 else "s") if excluded else ""))
+
+left, right = st.columns([3, 2], gap="medium")
+left.plotly_chart(trend["percent"], theme=None, key="ov_trend", config={"displayModeBar": False})
+right.plotly_chart(trend["counts"], theme=None, key="ov_counts", config={"displayModeBar": False})
+right.caption("Weekly points are rebuilt from the change log; diamonds are baselines (their figures as taken); "
+              "the last point is now. Stage 1 is the share of its four gate conditions met.")
 
 for row in (("radar_clauses", "radar_controls"), ("bars_clauses", "bars_controls")):
     for column, name in zip(st.columns(2), row):

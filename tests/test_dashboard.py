@@ -203,4 +203,4 @@ def test_the_dashboard_of_the_demo_agrees_with_the_overview_and_the_roadmap(con,
     assert len(d["risks"]) == 10 and "closed" not in set(d["risks"]["status"])
     assert list(d["risks"]["current_score"]) == sorted(d["risks"]["current_score"], reverse=True)
     assert d["gate"]["total"] == 4
-    assert all(d["figures"][name] is not None for name in ("trend", "burnup", "phases"))
+    assert all(d["figures"][name] is not None for name in ("progress", "counts", "burnup", "phases"))

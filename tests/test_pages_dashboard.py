@@ -26,7 +26,7 @@ def test_the_dashboard_renders_on_the_demo_with_every_section(app):
     assert [m.label for m in app.metric][:5] == ["Readiness", "Stage 1 readiness", "Stage 2 readiness",
                                                   "Roadmap progress", "Forecast ready"]
     assert [s.value for s in app.subheader] == HEADINGS
-    assert len(app.get("plotly_chart")) == 3                     # trend, burn-up, progress per phase
+    assert len(app.get("plotly_chart")) == 4     # trends (percentages, counts), burn-up, progress per phase
     risks = next(d.value for d in app.dataframe if "Appetite" in d.value.columns)
     assert len(risks) == 10
     report = next(p for p in app.page_link if p.proto.page == "reports")         # the Reports page's URL path
@@ -85,4 +85,4 @@ def test_a_new_workspace_with_nothing_in_it_gets_a_dashboard_that_says_so(app):
     assert "No roadmap actions yet: the roadmap is drawn up on the Roadmap page." in infos
     assert "No open risks in the AI risk register." in infos
     assert any(s.value == "No roadmap action is overdue." for s in app.success)
-    assert len(app.get("plotly_chart")) == 1                       # the trend: one point so far
+    assert len(app.get("plotly_chart")) == 2                       # the two trends: one point so far

@@ -245,3 +245,32 @@ def test_one_point_only_says_how_the_trend_builds_up(con, cat, ws_id):
     assert list(series["kind"]) == ["now"]
     fig = charts.percent_trend(series, date.today())
     assert any("One point so far" in a.text for a in fig.layout.annotations)
+
+
+# ---- on the pages ---------------------------------------------------------------------------------------
+
+def test_the_overview_and_the_dashboard_draw_the_trends_and_the_change_since_the_last_baseline(app):
+    from aims.assessment import requirements as assessments
+    from aims.catalog import standard as catalog
+    from aims.progress import baselines
+    from aims.store import workspaces
+    from aims.ui.chrome import _open
+
+    live = _open(db.database_path())
+    ws = int(workspaces.list_all(live).iloc[0]["id"])
+    cat = catalog.load()
+    baselines.take(live, ws, "Kick-off", cat, 3)
+    before = overview.readiness(live, ws, cat, 3)["overall"]
+    assessments.save(live, ws, cat, {r: {"maturity": 5} for r in ("4.1", "4.2", "4.3", "4.4", "5.1", "5.2", "5.3")})
+    after = overview.readiness(live, ws, cat, 3)["overall"]
+    moved = round(after["readiness_pct"] - before["readiness_pct"])
+    assert moved > 0
+    for page, keys in (("pages/overview.py", {"ov_trend", "ov_counts"}),
+                       ("pages/dashboard.py", {"dash_trend", "dash_counts"})):
+        app.query_params["ws"] = str(ws)
+        app.switch_page(page).run()
+        assert not app.exception and not app.error, page
+        assert keys <= {c.key for c in app.get("plotly_chart")}, page
+        card = next(m for m in app.metric if m.label in ("Overall readiness", "Readiness"))
+        assert card.proto.delta == f"+{moved} pts", page
+        assert card.proto.delta_description.startswith("since Kick-off ("), page

@@ -421,8 +421,8 @@ def trend(con, workspace_id: int, catalog: Catalog, default_target: int, target_
 def change_since(series: pd.DataFrame, weeks: int = 4) -> dict | None:
     """How each metric moved to now: since the last baseline when there is one, else since the
     point about `weeks` weeks before now (the earliest when the series is shorter). Returns
-    {since (label), when, deltas {metric: now - then, None when either is missing}}, or None with
-    one point only."""
+    {since (label), when, kind, text ('since Kick-off (02 Mar)' or 'since 02 Mar'), deltas
+    {metric: now - then, None when either is missing}}, or None with one point only."""
     if len(series) < 2:
         return None
     now = series.iloc[-1]
@@ -434,4 +434,6 @@ def change_since(series: pd.DataFrame, weeks: int = 4) -> dict | None:
         then = earlier.iloc[-1] if len(earlier) else series.iloc[0]
     deltas = {m: None if pd.isna(now[m]) or pd.isna(then[m]) else round(float(now[m]) - float(then[m]), 1)
               for m in METRICS}
-    return {"since": then["label"], "when": then["when"], "kind": then["kind"], "deltas": deltas}
+    day = pd.Timestamp(then["when"])
+    text = (f"since {then['label']} ({day:%d %b})" if then["kind"] == "baseline" else f"since {day:%d %b}")
+    return {"since": then["label"], "when": then["when"], "kind": then["kind"], "text": text, "deltas": deltas}

@@ -23,8 +23,10 @@ from aims.assessment import scoring
 from aims.audit import findings as audit_findings
 from aims.catalog.standard import Catalog
 from aims.governance import documents
+from aims.progress import charts as progress_charts
+from aims.progress import trends
+from aims.progress.snapshot import figures as snapshot_figures
 from aims.progress.trends import TREND_COLUMNS, TREND_FIELDS, readiness_trend, weekly_readiness  # noqa: F401
-from aims.reports import charts as report_charts
 from aims.risk import register as risks
 from aims.roadmap import actions as roadmap
 from aims.roadmap import charts as roadmap_charts
@@ -139,30 +141,34 @@ def _from_register(register: pd.DataFrame, status: pd.DataFrame) -> dict:
 
 def snapshot(con, workspace_id: int, catalog: Catalog, default_target: int, target_date: date | None,
              today: date | None = None) -> dict:
-    """The dashboard of a workspace: overall (scoring.summary), trend (readiness_trend) and
-    change (change over 4 weeks), gate (Stage 1), forecast (roadmap Forecast), actions (count),
+    """The dashboard of a workspace: overall (scoring.summary), trend (progress.trends.trend: weeks,
+    baselines, now) and since (trends.change_since: since the last baseline, else over 4 weeks),
+    gate (Stage 1), forecast (roadmap Forecast), actions (count),
     blocked (count), overdue (overdue_by_owner), risks (top_risks), risk_summary
     (register.summary), appetite (the risk appetite score), findings (open_findings) and
-    figures: trend, burnup, phases (None when there is nothing to draw)."""
+    figures: progress (the percentages over time), counts (open gaps and risks above appetite over
+    time), burnup, phases (None when there is nothing to draw)."""
     today = today or date.today()
     status = scoring.with_status(assessments.table(con, workspace_id, catalog, default_target))
     overall = scoring.summary(status)
-    trend = readiness_trend(con, workspace_id, catalog, today)
     gate = documents.stage1_gate(con, workspace_id, catalog, today)
     acts = roadmap.actions(con, workspace_id, catalog, default_target, today)
     fc = forecast.forecast(acts, today, target_date)
     progress = forecast.phase_progress(acts, roadmap_phases.phases(con, workspace_id), today)
     table = risks.table(con, workspace_id, today=today)
+    series = trends.trend(con, workspace_id, catalog, default_target, target_date, today, gate=gate,
+                          now=snapshot_figures(status, gate, table, acts, today, target_date))
     register = documents.register(con, workspace_id, catalog, today).set_index("id", drop=False)
     record = register.loc[catalog.stage1_record("nonconformities")].to_dict()
     raised = audit_findings.table(con, workspace_id, today)
     return {
-        "today": today, "overall": overall, "trend": trend, "change": change(trend), "gate": gate,
+        "today": today, "overall": overall, "trend": series, "since": trends.change_since(series), "gate": gate,
         "forecast": fc, "actions": len(acts), "blocked": int((acts["status"] == "blocked").sum()) if len(acts) else 0,
         "overdue": overdue_by_owner(acts), "risks": top_risks(table), "risk_summary": risks.summary(table),
         "appetite": risks.criteria(con, workspace_id)["appetite"], "findings": open_findings(record, status, raised),
         "figures": {
-            "trend": report_charts.readiness_trend(trend, today, target_date),
+            "progress": progress_charts.percent_trend(series, today, target_date),
+            "counts": progress_charts.count_trend(series, today, target_date),
             "burnup": None if acts.empty else roadmap_charts.burnup(
                 forecast.burnup(acts, today, target_date), today, target_date, fc.ready, fc.earned),
             "phases": None if acts.empty or progress.empty else roadmap_charts.phase_progress(progress),

@@ -4,12 +4,16 @@ objects: a chart drawn from a plain dict is validated again on every rerun, whic
 drawing it. Callers must not change the figures they get (they are shared through the cache)."""
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 from aims.ai_systems import impact, inventory
 from aims.assessment import charts, scoring
 from aims.assessment import requirements as assessments
 from aims.catalog.standard import Catalog
+from aims.progress import charts as progress_charts
+from aims.progress import trends
 from aims.risk import charts as risk_charts
 from aims.risk import register as risks
 
@@ -29,6 +33,17 @@ def readiness(con, workspace_id: int, catalog: Catalog, default_target: int) -> 
         },
         "top_gaps": scoring.top_gaps(table, 10),
     }
+
+
+def progress(con, workspace_id: int, catalog: Catalog, default_target: int, target_date: date | None,
+             today: date | None = None) -> dict:
+    """The headline figures over time (trends.trend: weekly points, baselines, now), how they moved
+    (trends.change_since) and the two trend charts (percentages; open gaps and risks above appetite)."""
+    today = today or date.today()
+    series = trends.trend(con, workspace_id, catalog, default_target, target_date, today)
+    return {"series": series, "since": trends.change_since(series),
+            "percent": progress_charts.percent_trend(series, today, target_date),
+            "counts": progress_charts.count_trend(series, today, target_date)}
 
 
 def risk_panel(con, workspace_id: int, top: int = 5) -> dict:
