@@ -7,6 +7,8 @@
   import   import an edited workbook (FILE --workspace NAME [--dry-run] [--yes-delete] [--map-other-workspace])
   evidence-pack   write the auditor's evidence pack, a ZIP of evidence files with an index workbook
            (--workspace NAME --out FILE.zip [--requirements 5.2,A.6.2.4 | --audit AU-001])
+  report   write the client report PDF of a workspace (--workspace NAME --out FILE.pdf [--baseline NAME]
+           [--summary] [--assessor NAME] [--version V])
   bench    build a synthetic consultancy-scale database and time every screen (--size tiny|full)
 
 Every command takes --db PATH (default: AIMS_DB, else data/aims.duckdb) and --as EMAIL: act as
@@ -46,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("bench", help="time every screen on a synthetic large database (see --help of bench)")
     _workbook_parsers(sub)
     _evidence_parser(sub)
+    _report_parser(sub)
     args = ap.parse_args(argv)
     path = args.db or db.database_path()
     try:
@@ -77,6 +80,8 @@ def _run(args, path: str, actor: identity.Actor) -> int:
         return _workbook_command(args, path)
     if args.command == "evidence-pack":
         return _evidence_pack_command(args, path)
+    if args.command == "report":
+        return _report_command(args, path, actor)
     try:
         if args.command == "check":
             cat = catalog.load()
@@ -255,6 +260,65 @@ def _evidence_pack_command(args, path: str) -> int:
         return 0
     except ValidationError as exc:
         print("error: no evidence pack was written:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    except (db.DatabaseLockedError, FileProblem, OSError) as exc:
+        print(f"error: {_said(exc)}", file=sys.stderr)
+        return 1
+    finally:
+        if con is not None:
+            con.close()
+
+
+def _report_parser(sub) -> None:
+    """The client report command (issue 17)."""
+    r = sub.add_parser("report", help="write the client report (.pdf) of a workspace")
+    r.add_argument("--workspace", required=True, help="workspace name")
+    r.add_argument("--out", required=True, help="the .pdf file to write")
+    r.add_argument("--baseline", metavar="NAME", help="add the progress since this baseline (its name or ID)")
+    r.add_argument("--summary", action="store_true", help="the one-page management summary instead of the full report")
+    r.add_argument("--assessor", help="the assessor named on the cover (default: who runs the command)")
+    r.add_argument("--version", default="1.0", help="the report version on the cover (default 1.0)")
+
+
+def _report_command(args, path: str, actor) -> int:
+    """Write the report; 0 on success, 1 with the problem on stderr (nothing written)."""
+    import time
+    from pathlib import Path
+
+    from aims.common.validate import ValidationError
+    from aims.progress import baselines
+    from aims.reports import client_report, report_data, summary_pdf
+
+    con = None
+    try:
+        if not Path(path).exists():
+            raise ValidationError(f"There is no database file at {path}; give --db or set AIMS_DB.")
+        out = Path(args.out)
+        if out.suffix.lower() != ".pdf":
+            raise ValidationError(f"--out must name a .pdf file, not {out.name!r}.")
+        _check_writable_target(out)
+        con = db.open_database(path)
+        ws_id = _workspace_id(con, args.workspace)
+        baseline_id = None
+        if args.baseline:
+            baseline_id = baselines.find(con, ws_id, args.baseline)
+            if baseline_id is None:
+                names = baselines.listing(con, ws_id)["name"]
+                raise ValidationError(f"There is no baseline named {args.baseline!r} in {args.workspace!r}. "
+                                      "Baselines: " + (", ".join(repr(n) for n in names) or "none"))
+        started = time.perf_counter()
+        assessor = args.assessor if args.assessor is not None else (actor.name or actor.email or db.local_user(con) or "")
+        data = report_data.gather(con, ws_id, catalog.load(), assessor=assessor, version=args.version,
+                                  baseline_id=baseline_id)
+        pdf = summary_pdf.build(data) if args.summary else client_report.build(data)
+        _write_whole(out, pdf)
+        print(f"{'Management summary' if args.summary else 'Report'} written: {out} "
+              f"({len(pdf) / 1024:.0f} KB in {time.perf_counter() - started:.1f} s)")
+        return 0
+    except ValidationError as exc:
+        print("error: no report was written:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 1

@@ -5,7 +5,8 @@ their header row, and text that never raises.
 Fonts: the PDF core font Helvetica (no font file to ship or find). It shows Latin-1 only, so
 every string goes through `clean` on its way in (FPDF.normalize_text is the one door all text
 passes): typographic quotes and dashes become their plain forms, accented letters outside
-Latin-1 lose their accent, anything else (emoji, other scripts) becomes '?'. A string is
+Latin-1 lose their accent, symbols such as emoji are left out and letters of other scripts
+become '?'. A string is
 never cut: long words break across lines inside their cell.
 """
 from __future__ import annotations
@@ -44,7 +45,8 @@ def clean(text) -> str:
             out.append(ch if ch == "\n" or ord(ch) >= 32 else " ")
         else:
             base = "".join(c for c in unicodedata.normalize("NFKD", ch) if ord(c) < 256 and not unicodedata.combining(c))
-            out.append(base or "?")
+            if base or unicodedata.category(ch)[0] not in "SC":    # symbols (emoji) drop, letters show as '?'
+                out.append(base or "?")
     return "".join(out)
 
 
@@ -203,7 +205,7 @@ class ReportPDF(FPDF):
 
     def kpis(self, items: list[tuple[str, str, str]], per_row: int = 4) -> None:
         """Boxes of (value, label, detail): the key figures in large type."""
-        gap, h = 4, 25
+        gap, h = 4, 27
         w = (self.width - gap * (per_row - 1)) / per_row
         rows = [items[i:i + per_row] for i in range(0, len(items), per_row)]
         for row in rows:
