@@ -1,5 +1,6 @@
-"""Reports: the Excel engagement workbook (download, and import of the client's edits), the
-Statement of Applicability on its own, and CSV downloads of every table."""
+"""Reports: the Excel engagement workbook (download, and import of the client's edits), the client
+report PDF and the one-page summary, the Statement of Applicability on its own, and CSV downloads
+of every table."""
 import hashlib
 
 import pandas as pd
@@ -10,7 +11,7 @@ from aims.assessment import soa
 from aims.common.validate import ValidationError
 from aims.store import db
 from aims.store.files import FileProblem
-from aims.ui import chrome
+from aims.ui import chrome, report_panel
 from aims.workbook import csv as wb_csv
 from aims.workbook import export, importer, registry
 from aims.workbook import problems as listing
@@ -80,6 +81,8 @@ with st.expander(f"What is in the workbook ({len(sheets)} sheets)", icon=":mater
                      "Sheet": st.column_config.TextColumn(width="medium"),
                      "What it holds": st.column_config.TextColumn(width="large"),
                      "Client can edit": st.column_config.TextColumn(width=130)}, placeholder="")
+
+report_panel.section(con, ws, cat)      # the client report (PDF) and the one-page summary
 
 # ---- Statement of Applicability on its own ----------------------------------------------------
 st.subheader("Statement of Applicability")
