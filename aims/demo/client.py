@@ -6,7 +6,7 @@ Deterministic: the same content every time.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from aims.ai_systems import classification, impact, inventory
 from aims.assessment import requirements as assessments
@@ -72,6 +72,33 @@ def assessment_changes(catalog: Catalog, today: date | None = None) -> dict[str,
     return changes
 
 
+KICKOFF_GROUPS = ("4", "5", "6", "A.2", "A.7")     # what the first workshop covered
+
+
+def kickoff_changes(catalog: Catalog, today: date | None = None) -> dict[str, dict]:
+    """The ratings of the kick-off workshop: context, leadership, planning, the AI policy and data
+    controls only, each a level below where they stand now (assessment_changes)."""
+    out = {}
+    for req_id, row in assessment_changes(catalog, today).items():
+        if "maturity" in row and catalog.requirements[req_id].top_group in KICKOFF_GROUPS:
+            m = max(0, row["maturity"] - 1)
+            out[req_id] = {"maturity": m, "evidence_strength": "claimed" if m else "none"}
+    return out
+
+
+def _history(con, ws_id: int, catalog: Catalog) -> None:
+    """Two baselines of the engagement so far: the kick-off workshop nine weeks ago, and the full
+    gap analysis four weeks ago (before the risk register and roadmap were built)."""
+    from aims.progress import baselines  # the progress layer sits above the areas the demo builds first
+    now = datetime.combine(date.today(), time(10, 0))
+    assessments.save(con, ws_id, catalog, kickoff_changes(catalog), who=DEMO_USER)
+    baselines.take(con, ws_id, "Kick-off workshop", catalog, 3, note="Ratings from the first workshop.",
+                   who=DEMO_USER, taken_at=now - timedelta(weeks=9))
+    assessments.save(con, ws_id, catalog, assessment_changes(catalog), who=DEMO_USER)
+    baselines.take(con, ws_id, "Gap analysis complete", catalog, 3, note="Every requirement rated; SoA drafted.",
+                   who=DEMO_USER, taken_at=now - timedelta(weeks=4))
+
+
 def create(con, catalog: Catalog, replace: bool = True) -> int:
     """Create the demo workspace (replacing an existing one when asked); returns its id."""
     existing = workspaces.list_all(con, include_archived=True)
@@ -81,7 +108,7 @@ def create(con, catalog: Catalog, replace: bool = True) -> int:
             return int(hit.iloc[0]["id"])
         workspaces.delete(con, int(hit.iloc[0]["id"]), DEMO_NAME, who=DEMO_USER)
     ws_id = workspaces.create(con, workspace_fields(), who=DEMO_USER)
-    assessments.save(con, ws_id, catalog, assessment_changes(catalog), who=DEMO_USER)
+    _history(con, ws_id, catalog)
     assessments.set_soa_approval(con, ws_id, "0.3 draft", "", None, who=DEMO_USER)
     _systems(con, ws_id)
     from aims.risk import demo as risk_demo  # the risk register's demo content lives in its own module

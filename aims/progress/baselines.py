@@ -39,8 +39,10 @@ def _name(cur, workspace_id: int, value, problems: list[str], except_id: str | N
 
 
 def take(con, workspace_id: int, name: str, catalog: Catalog, default_target: int, note: str = "",
-         kind: str = "manual", who: str | None = None, today: date | None = None) -> str:
-    """Freeze the workspace's assessment now as a baseline named `name`; returns its ID."""
+         kind: str = "manual", who: str | None = None, today: date | None = None,
+         taken_at: datetime | None = None) -> str:
+    """Freeze the workspace's assessment now as a baseline named `name`; returns its ID.
+    `taken_at` dates it other than now (the demo's history; never in the future)."""
     ws = int(workspace_id)
     with db.transaction(con) as tx:
         cur = tx.cur
@@ -51,8 +53,12 @@ def take(con, workspace_id: int, name: str, catalog: Catalog, default_target: in
         note = text(note, "Note", problems, limit=LONG_TEXT)
         if kind not in KINDS:
             problems.append(f"Baseline kind {kind!r} is not one of: {', '.join(KINDS)}.")
+        if taken_at is not None and taken_at > datetime.now():
+            problems.append("A baseline cannot be dated in the future.")
         raise_if(problems)
         frozen = snapshot.capture(tx, ws, catalog, default_target, today)
+        if taken_at is not None:
+            frozen["taken_at"] = taken_at.isoformat(timespec="seconds")
         payload = snapshot.pack(frozen)
         bid = db.next_local_id(cur, "baseline", ws, "B")
         figures = frozen["figures"]
