@@ -326,6 +326,7 @@ COVERED_ELSEWHERE = {
     "checklist.generate": "tests/test_audit_checklist.py ::test_a_viewer_records_nothing_and_an_editor_does",
     "checklist.save_results": "tests/test_audit_checklist.py ::test_a_viewer_records_nothing_and_an_editor_does",
     "checklist.raise_finding": "tests/test_audit_checklist.py ::test_a_viewer_records_nothing_and_an_editor_does",
+    "workspaces.set_brand": "tests/test_report_brand.py ::test_a_viewer_is_refused_and_an_editor_may",
 }
 
 
