@@ -39,6 +39,7 @@ Approximated:
 """
 from __future__ import annotations
 
+import bisect
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
@@ -117,6 +118,7 @@ class Rewind:
                 self.undo.append((at, eid, field, old))
         self.undo.reverse()
         self.i = 0
+        self._births = None
 
     def at(self, cutoff: pd.Timestamp) -> bool:
         changed = False
@@ -126,6 +128,7 @@ class Rewind:
             if field == "deleted":
                 values, born = old
                 self.state[eid], self.born[eid] = dict(values), born
+                self._births = None
                 changed = True
             elif eid in self.state:
                 self.state[eid][field] = parse(field, old)
@@ -135,6 +138,13 @@ class Rewind:
     def alive(self, cutoff: pd.Timestamp) -> list[dict]:
         return [v for k, v in self.state.items() if k not in self.born or self.born[k] < cutoff]
 
+    def count(self, cutoff: pd.Timestamp) -> int:
+        """How many records existed before `cutoff` (alive, without listing them)."""
+        if self._births is None or self._births[0] != len(self.born):
+            self._births = (len(self.born), sorted(self.born.values()))
+        always = sum(1 for k in self.state if k not in self.born)
+        return always + bisect.bisect_left(self._births[1], cutoff)
+
 
 def _cutoff(day: date) -> pd.Timestamp:
     """The first moment after `day`."""
@@ -143,15 +153,26 @@ def _cutoff(day: date) -> pd.Timestamp:
 
 # ---- figures of one state (pure) ---------------------------------------------------------------------
 
+_READINESS = ("readiness_pct", "stage2_pct", "assessed_pct", "at_target", "applicable", "open_gaps")
+
+
 def readiness_figures(state: dict[str, dict], default_target: int) -> dict:
     """Readiness, Stage 2, assessed (%), at target, applicable and open gaps of a state
     {req_id: {maturity, target (None: the default), applicable, evidence_strength}}."""
-    frame = pd.DataFrame([{"req_id": r, **v} for r, v in state.items()], columns=["req_id", *TREND_FIELDS])
+    return readiness_many([(state, default_target)])[0]
+
+
+def readiness_many(states: list[tuple[dict, int]]) -> list[dict]:
+    """readiness_figures of several (state, default target) pairs, scored in one pass (fast)."""
+    if not states:
+        return []
+    frame = pd.DataFrame([{"_n": n, "req_id": r, **v, "_d": d} for n, (state, d) in enumerate(states)
+                          for r, v in state.items()], columns=["_n", "req_id", *TREND_FIELDS, "_d"])
     frame["maturity"] = frame["maturity"].astype("Int64")
-    frame["target"] = frame["target"].fillna(default_target).astype("Int64")
+    frame["target"] = frame["target"].fillna(frame["_d"]).astype("Int64")
     frame["applicable"] = frame["applicable"].astype(bool)
-    s = scoring.summary(frame)
-    return {k: s[k] for k in ("readiness_pct", "stage2_pct", "assessed_pct", "at_target", "applicable", "open_gaps")}
+    scored = scoring.with_status(frame)
+    return [{k: s[k] for k in _READINESS} for s in (scoring.summary(part) for _, part in scored.groupby("_n"))]
 
 
 def risks_above(rows: list[dict], appetite: int) -> int:
@@ -338,21 +359,20 @@ def _week_points(con, ws: int, catalog: Catalog, gate: dict, today: date) -> pd.
     names = {key: catalog.stage1_record(key) for key in GATE_RECORDS}
     from_records = {c["key"]: (c["met"], started.get(GATE_RECORDS[c["key"]])) for c in gate["conditions"]
                     if c.get("source") == "records"}
-    rows, last = [], {}
+    rows, last, states = [], {}, []
     for week in reversed(_weeks(first, today)[:-1]):
         as_of = week + timedelta(days=6)
         cut = _cutoff(as_of)
         moved = {"req": reqs.at(cut) | dflt.at(cut), "risk": risk.at(cut) | appetite.at(cut), "act": acts.at(cut),
                  "doc": docs.at(cut)}
-        if not last or moved["req"]:
+        if not states or moved["req"]:        # scored all at once after the loop
             d = dflt.state["ws"]["default_target"]
-            last["req"] = readiness_figures(reqs.state, default_target if d is None else d)
-        risk_alive, act_alive = risk.alive(cut), acts.alive(cut)
-        if "risk" not in last or moved["risk"] or len(risk_alive) != last["n_risk"]:
-            last["risk"], last["n_risk"] = risks_above(risk_alive, appetite.state["criteria"]["appetite"]), \
-                len(risk_alive)
-        if "act" not in last or moved["act"] or len(act_alive) != last["n_act"]:
-            last["act"], last["n_act"] = roadmap_pct(act_alive, scale), len(act_alive)
+            states.append(({r: dict(v) for r, v in reqs.state.items()}, default_target if d is None else d))
+        n_risk, n_act = risk.count(cut), acts.count(cut)
+        if "risk" not in last or moved["risk"] or n_risk != last["n_risk"]:
+            last["risk"], last["n_risk"] = risks_above(risk.alive(cut), appetite.state["criteria"]["appetite"]), n_risk
+        if "act" not in last or moved["act"] or n_act != last["n_act"]:
+            last["act"], last["n_act"] = roadmap_pct(acts.alive(cut), scale), n_act
         if "doc" not in last or moved["doc"] or moved["req"]:
             required = {d: any(reqs.state.get(r, {}).get("applicable", True) for r in ids)
                         for d, ids in needs.items()}
@@ -361,11 +381,13 @@ def _week_points(con, ws: int, catalog: Catalog, gate: dict, today: date) -> pd.
         for key, (now_met, since) in from_records.items():
             if since is None or since < cut:
                 met[key] = now_met
-        f = last["req"]
         rows.append({"when": cut - pd.Timedelta(seconds=1), "kind": "week", "label": f"week to {as_of.isoformat()}",
-                     "readiness_pct": f["readiness_pct"], "stage1_pct": stage1_pct(met),
-                     "stage2_pct": f["stage2_pct"], "assessed_pct": f["assessed_pct"], "open_gaps": f["open_gaps"],
-                     "risks_above": last["risk"], "roadmap_pct": last["act"]})
+                     "_state": len(states) - 1, "stage1_pct": stage1_pct(met), "risks_above": last["risk"],
+                     "roadmap_pct": last["act"]})
+    scored = readiness_many(states)
+    for row in rows:
+        f = scored[row.pop("_state")]
+        row.update({k: f[k] for k in ("readiness_pct", "stage2_pct", "assessed_pct", "open_gaps")})
     return pd.DataFrame(rows[::-1], columns=COLUMNS)
 
 

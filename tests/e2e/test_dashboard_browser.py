@@ -20,8 +20,9 @@ def test_the_dashboard_shows_every_section_and_links_to_the_report(server, page)
     headings = main.locator("h3").all_inner_texts()
     for heading in HEADINGS:
         assert any(h.startswith(heading) for h in headings), (heading, headings)
-    assert main.locator(".js-plotly-plot").count() == 3                # trend, burn-up, progress per phase
-    assert main.get_by_text("Readiness week by week").first.is_visible()
+    assert main.locator(".js-plotly-plot").count() == 4     # trends (percentages, counts), burn-up, progress per phase
+    assert main.get_by_text("Progress over time (%)").first.is_visible()
+    assert main.get_by_text("Open gaps and risks above appetite").first.is_visible()
     # the demo's findings register: no major nonconformity open, its open findings listed with a link
     assert main.get_by_text("0 major nonconformities open", exact=False).first.is_visible()
     assert main.get_by_role("link", name="All findings and their corrective actions").is_visible()
