@@ -208,3 +208,6 @@ if upload is not None:
                              + (f" Baseline {result['baseline']} keeps the state before the import (Progress page)."
                                 if result["baseline"] else ""))
                     st.rerun()
+
+st.divider()
+report_panel.branding(con, WS)     # the client report's colour and logo (editors)

@@ -1,7 +1,7 @@
 """The Reports page's client report section: the full PDF report and the one-page management
 summary (built when their download button is pressed, never on a rerun), the baseline to
 compare with, the version and assessor on the cover, and the report's branding (colour and
-logo) for those who may edit the workspace. A viewer may still download both PDFs."""
+logo) for those who may edit the workspace (`branding`). A viewer may still download both PDFs."""
 from __future__ import annotations
 
 from datetime import date
@@ -69,12 +69,15 @@ def section(con, ws: dict, catalog) -> None:
         file_name=file_name(ws, "AIMS management summary", today), mime=PDF, key="reports_pdf_summary",
         on_click="ignore", icon=":material/summarize:")
     b[2].caption("Built from the workspace as it is when you press the button (a few seconds)."
-                 + ("" if len(listed) else " Take a baseline on the Overview to compare progress."))
-    if chrome.may_edit():
-        _branding(con, wid)
+                 + ("" if len(listed) else " Take a baseline on the Overview to compare progress.")
+                 + (" Colour and logo: 'Report branding' at the bottom of this page." if chrome.may_edit() else ""))
 
 
-def _branding(con, wid: int) -> None:
+def branding(con, wid: int) -> None:
+    """The report's colour and logo (owners and editors; the page draws it at its end, after the
+    workbook import, whose upload stays the page's first file uploader)."""
+    if not chrome.may_edit():
+        return
     current = chrome.cached(workspaces.brand, con, wid)
     with st.expander("Report branding: colour and logo", icon=":material/palette:"):
         v = chrome.form_version(f"reports_brand_{wid}")
