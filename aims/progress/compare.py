@@ -183,3 +183,15 @@ def compare(before: dict, after: dict, catalog: Catalog) -> dict:
     counts.update({f"risks {c}": int(n) for c, n in out["risks"]["change"].value_counts().items()})
     out["counts"] = counts
     return out
+
+
+def between(con, workspace_id: int, catalog: Catalog, default_target: int, before_id: str,
+            after_id: str | None = None, today=None) -> dict:
+    """compare() of the workspace's baseline `before_id` with baseline `after_id`, or with the
+    workspace now when `after_id` is None. ValidationError for an unknown baseline."""
+    from aims.progress import baselines, snapshot   # baselines imports nothing of this module
+
+    before = baselines.load(con, workspace_id, before_id)
+    after = (snapshot.capture(con, workspace_id, catalog, default_target, today) if after_id is None
+             else baselines.load(con, workspace_id, after_id))
+    return compare(before, after, catalog)

@@ -40,6 +40,7 @@ SECTIONS = {
     "Readiness": [
         ("pages/dashboard.py", "Manager dashboard", ":material/monitoring:", "dashboard"),
         ("pages/overview.py", "Overview", ":material/dashboard:", "overview"),
+        ("pages/progress.py", "Progress and baselines", ":material/history:", "progress"),
         ("pages/gap-analysis.py", "Gap analysis", ":material/fact_check:", "gap-analysis"),
         ("pages/soa.py", "Statement of Applicability", ":material/rule:", "soa"),
     ],
