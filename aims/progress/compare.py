@@ -23,6 +23,7 @@ import pandas as pd
 
 from aims.assessment import scoring
 from aims.catalog.standard import Catalog
+from aims.progress import baselines, snapshot
 from aims.progress.snapshot import FIGURES
 
 REQUIREMENT_COLUMNS = ["req_id", "title", "change", "maturity_before", "maturity_after", "target_before",
@@ -189,8 +190,6 @@ def between(con, workspace_id: int, catalog: Catalog, default_target: int, befor
             after_id: str | None = None, today=None) -> dict:
     """compare() of the workspace's baseline `before_id` with baseline `after_id`, or with the
     workspace now when `after_id` is None. ValidationError for an unknown baseline."""
-    from aims.progress import baselines, snapshot   # baselines imports nothing of this module
-
     before = baselines.load(con, workspace_id, before_id)
     after = (snapshot.capture(con, workspace_id, catalog, default_target, today) if after_id is None
              else baselines.load(con, workspace_id, after_id))
