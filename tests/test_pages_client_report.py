@@ -50,8 +50,8 @@ def test_a_viewer_downloads_the_pdfs_but_gets_no_branding(tmp_path, monkeypatch)
     ws = workspaces.create(con, {"name": "Acme", "organisation": "Acme Ltd"})
     members.add(con, ws, "vic@example.com", "viewer", "Vic")
     con.close()
-    at = start_as(path, monkeypatch, "vic@example.com", name="Vic", page="pages/reports.py")
+    at = start_as(path, monkeypatch, "vic@example.com", page="pages/reports.py")
     assert set(LABELS) <= {b.proto.label for b in at.get("download_button")}
     assert len(at.color_picker) == 0 and len(at.file_uploader) == 0
     assert not any(b.label == "Save the branding" for b in at.button)
-    assert at.text_input(key=f"reports_pdf_assessor_{ws}").value == "Vic"
+    assert not any((w.key or "").startswith("reports_pdf_") for w in at.text_input)   # no cover fields to type

@@ -57,8 +57,10 @@ def section(con, ws: dict, catalog) -> None:
     baseline_id = c[0].selectbox("Compare with a baseline", list(labels), format_func=lambda k: labels[k],
                                  key=f"reports_pdf_baseline_{wid}",
                                  help="Adds a section 'Progress since <baseline>' to the full report.")
-    version = c[1].text_input("Report version", "1.0", max_chars=20, key=f"reports_pdf_version_{wid}")
-    assessor = c[2].text_input("Assessor", _assessor_default(con), max_chars=120, key=f"reports_pdf_assessor_{wid}")
+    version, assessor = "1.0", ""          # a viewer (a manager) gets the report as issued: no cover fields
+    if chrome.may_edit():
+        version = c[1].text_input("Report version", "1.0", max_chars=20, key=f"reports_pdf_version_{wid}")
+        assessor = c[2].text_input("Assessor", _assessor_default(con), max_chars=120, key=f"reports_pdf_assessor_{wid}")
     b = st.columns([1.15, 1.3, 1.55])
     b[0].download_button("Download the client report (PDF)", builder(
         con, wid, catalog, summary=False, assessor=assessor, version=version or "1.0", baseline_id=baseline_id),
