@@ -29,7 +29,11 @@ since = d["since"]
 def moved(metric: str) -> dict:
     """The metric's change since the last baseline (else over about four weeks), for st.metric."""
     delta = None if since is None else since["deltas"][metric]
-    return {} if delta is None else {"delta": f"{delta:+.0f} pts", "delta_description": since["text"]}
+    if delta is None:
+        return {}
+    flat = round(delta) == 0           # no arrow, no colour for no change
+    return {"delta": "±0 pts" if flat else f"{delta:+.0f} pts", "delta_description": since["short"],
+            "delta_color": "off" if flat else "normal", "delta_arrow": "off" if flat else "auto"}
 
 
 k[0].metric("Readiness", chrome.pct(overall["readiness_pct"]), border=True, height="stretch", **moved("readiness_pct"),
@@ -57,7 +61,8 @@ left, right = st.columns([3, 2], gap="large")
 left.plotly_chart(d["figures"]["progress"], theme=None, key="dash_trend", config={"displayModeBar": False})
 left.plotly_chart(d["figures"]["counts"], theme=None, key="dash_counts", config={"displayModeBar": False})
 left.caption("Weekly points are rebuilt from the change log; diamonds are baselines (their figures as taken); "
-             "the last point is now. Stage 1 is the share of its four gate conditions met.")
+             "the last point is now. Stage 1 is the share of its four gate conditions met."
+             + ("" if since is None else f" The changes next to the headline figures are {chrome.plain(since['text'])}."))
 with right.container(border=True):
     st.markdown(f"**Stage 1 readiness: {stage1_gate.headline(gate).lower()}** (every condition must be met)")
     for c in gate["conditions"]:

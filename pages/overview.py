@@ -18,8 +18,11 @@ since = trend["since"]
 def moved(metric: str, unit: str = " pts", inverse: bool = False) -> dict:
     """The metric's change since the last baseline (else over about four weeks), for st.metric."""
     delta = None if since is None else since["deltas"][metric]
-    return {} if delta is None else {"delta": f"{delta:+.0f}{unit}", "delta_description": since["text"],
-                                     "delta_color": "inverse" if inverse else "normal"}
+    if delta is None:
+        return {}
+    flat = round(delta) == 0           # no arrow, no colour for no change
+    return {"delta": f"±0{unit}" if flat else f"{delta:+.0f}{unit}", "delta_description": since["short"],
+            "delta_color": "off" if flat else "inverse" if inverse else "normal", "delta_arrow": "off" if flat else "auto"}
 
 
 k = st.columns(6)
@@ -55,7 +58,8 @@ left, right = st.columns([3, 2], gap="medium")
 left.plotly_chart(trend["percent"], theme=None, key="ov_trend", config={"displayModeBar": False})
 right.plotly_chart(trend["counts"], theme=None, key="ov_counts", config={"displayModeBar": False})
 right.caption("Weekly points are rebuilt from the change log; diamonds are baselines (their figures as taken); "
-              "the last point is now. Stage 1 is the share of its four gate conditions met.")
+              "the last point is now. Stage 1 is the share of its four gate conditions met."
+              + ("" if since is None else f" The changes next to the headline figures are {chrome.plain(since['text'])}."))
 
 for row in (("radar_clauses", "radar_controls"), ("bars_clauses", "bars_controls")):
     for column, name in zip(st.columns(2), row):

@@ -64,16 +64,20 @@ def _spread(notes: list[dict], gap: float) -> None:
             above["yshift"] = below.get("yshift", 0) + 18
 
 
-def _baselines(series: pd.DataFrame, named: bool) -> tuple[list, list]:
-    shapes, notes = [], []
+def _baselines(series: pd.DataFrame, named: bool, span_days: float = 0) -> tuple[list, list]:
+    """A dotted line per baseline and, when `named`, its name above the plot; names closer than a
+    sixth of the axis span (`span_days`) take turns on two rows so they never overlap."""
+    shapes, notes, previous, row = [], [], None, 0
     for when, label in zip(pd.to_datetime(series.loc[series["kind"] == "baseline", "when"]),
                            series.loc[series["kind"] == "baseline", "label"]):
         shapes.append(dict(type="line", x0=when, x1=when, y0=0, y1=1, yref="paper",
                            line=dict(color=BASELINE, width=1.5, dash="dot")))
         if named:
-            short = label if len(label) <= 22 else label[:21] + "…"
+            row = 1 - row if previous is not None and (when - previous).days < span_days / 6 else 0
+            previous = when
+            short = label if len(label) <= 24 else label[:23] + "…"
             notes.append(dict(x=when, y=1.0, yref="paper", yanchor="bottom", text=short, showarrow=False,
-                              textangle=0, font=dict(color=BASELINE, size=13), bgcolor="rgba(255,255,255,0.9)"))
+                              yshift=2 + 20 * row, font=dict(color=BASELINE, size=13), bgcolor="rgba(255,255,255,0.9)"))
     return shapes, notes
 
 
@@ -98,7 +102,8 @@ def percent_trend(series: pd.DataFrame, today: date, target: date | None = None)
     target date marked when set. With one point only, a note says how the trend builds up."""
     traces, notes = _traces(series, PERCENT_LINES, "%")
     _spread(notes, 6)
-    shapes, marks = _baselines(series, named=True)
+    span = _x_range(series, today, target)
+    shapes, marks = _baselines(series, named=True, span_days=(span[1] - span[0]).days)
     notes += marks
     if target:
         t = pd.Timestamp(target)
@@ -111,8 +116,8 @@ def percent_trend(series: pd.DataFrame, today: date, target: date | None = None)
                           text="One point so far: a point is added every week as the work changes,<br>"
                                "and every baseline taken is marked here."))
     height = 500
-    return go.Figure(traces, merged(_layout("Progress over time (%)", height, 76), dict(
-        xaxis=dict(gridcolor=GRID, range=_x_range(series, today, target), tickformat="%d %b %Y"),
+    return go.Figure(traces, merged(_layout("Progress over time (%)", height, 86), dict(
+        xaxis=dict(gridcolor=GRID, range=span, tickformat="%b %Y", tickangle=0, nticks=7),
         yaxis=dict(range=[0, 108], tickvals=[0, 25, 50, 75, 100], ticksuffix="%", gridcolor=GRID, automargin=True),
         annotations=notes, shapes=shapes)))
 
@@ -125,6 +130,6 @@ def count_trend(series: pd.DataFrame, today: date, target: date | None = None) -
     shapes, _ = _baselines(series, named=False)
     height = 330
     return go.Figure(traces, merged(_layout("Open gaps and risks above appetite", height, 50), dict(
-        xaxis=dict(gridcolor=GRID, range=_x_range(series, today, target), tickformat="%d %b %Y"),
+        xaxis=dict(gridcolor=GRID, range=_x_range(series, today, target), tickformat="%b %Y", tickangle=0, nticks=5),
         yaxis=dict(rangemode="tozero", range=[0, top * 1.15], gridcolor=GRID, automargin=True, zerolinecolor=GREY),
         annotations=notes, shapes=shapes, legend=dict(y=-0.14))))

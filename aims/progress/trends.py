@@ -40,6 +40,7 @@ Approximated:
 from __future__ import annotations
 
 import bisect
+import re
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
@@ -443,7 +444,9 @@ def trend(con, workspace_id: int, catalog: Catalog, default_target: int, target_
 def change_since(series: pd.DataFrame, weeks: int = 4) -> dict | None:
     """How each metric moved to now: since the last baseline when there is one, else since the
     point about `weeks` weeks before now (the earliest when the series is shorter). Returns
-    {since (label), when, kind, text ('since Kick-off (02 Mar)' or 'since 02 Mar'), deltas
+    {since (label), when, kind, text ('since Kick-off (02 Mar)' or 'since 02 Mar'), short (for a
+    narrow card: 'since Kick-off', or the date when the name is longer than 14 characters or has
+    other characters than letters, digits, spaces, dots and hyphens), deltas
     {metric: now - then, None when either is missing}}, or None with one point only."""
     if len(series) < 2:
         return None
@@ -458,4 +461,7 @@ def change_since(series: pd.DataFrame, weeks: int = 4) -> dict | None:
               for m in METRICS}
     day = pd.Timestamp(then["when"])
     text = (f"since {then['label']} ({day:%d %b})" if then["kind"] == "baseline" else f"since {day:%d %b}")
-    return {"since": then["label"], "when": then["when"], "kind": then["kind"], "text": text, "deltas": deltas}
+    named = then["kind"] == "baseline" and len(then["label"]) <= 14 and re.fullmatch(r"[\w .-]+", then["label"])
+    short = f"since {then['label']}" if named else f"since {day:%d %b}"      # a card may read markdown
+    return {"since": then["label"], "when": then["when"], "kind": then["kind"], "text": text, "short": short,
+            "deltas": deltas}
