@@ -12,6 +12,7 @@ medians with the spread (min-max) over repeated runs:
 - opening the app on an existing database (migrations applied, catalogue loaded);
 - the full workbook export, a bare openpyxl write of the same cells (the floor), an import
   dry run and the import apply of that workbook;
+- the client report PDF and the one-page summary (data gathered and laid out);
 - peak memory of the process.
 Prints a table and writes JSON, so two commits can be compared.
 """
@@ -21,6 +22,7 @@ import argparse
 import io
 import json
 import os
+import re
 import resource
 import statistics
 import sys
@@ -209,6 +211,21 @@ def measure_workbook(path: str, ws_id: int, repeat: int) -> dict:
     return result
 
 
+def measure_report(path: str, ws_id: int, repeat: int) -> dict:
+    """The client report PDF and the one-page summary of the workspace: data gathered and laid out."""
+    from aims.catalog import standard as catalog
+    from aims.reports import client_report, report_data, summary_pdf
+    from aims.store import db
+    con = db.open_database(path)
+    cat = catalog.load()
+    pdf = client_report.build(report_data.gather(con, ws_id, cat))
+    result: dict = {"full report": timed(lambda: client_report.build(report_data.gather(con, ws_id, cat)), repeat),
+                    "one-page summary": timed(lambda: summary_pdf.build(report_data.gather(con, ws_id, cat)), repeat),
+                    "pages": len(re.findall(rb"/Type\s*/Page[^s]", pdf)), "bytes": len(pdf)}
+    con.close()
+    return result
+
+
 def run(size: str, repeat: int, out: str | None, keep: str | None = None) -> dict:
     from aims.demo import bench as bench_data
 
@@ -223,6 +240,7 @@ def run(size: str, repeat: int, out: str | None, keep: str | None = None) -> dic
               "python": sys.version.split()[0], "cpus": os.cpu_count()}
     report["open app"] = measure_open(path, repeat)
     report["workbook"] = measure_workbook(path, ws_id, repeat)
+    report["client report"] = measure_report(path, ws_id, repeat)
     report.update(measure_pages(path, ws_id, repeat))
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     if out:
@@ -252,6 +270,11 @@ def print_report(r: dict) -> None:
             print(f"{'workbook: ' + name:44} {m['median_ms']:>10} {m['min_ms']:>7}-{m['max_ms']:<8}")
         else:
             print(f"{'workbook: ' + name:44} {m:>10}")
+    for name, m in r.get("client report", {}).items():
+        if isinstance(m, dict):
+            print(f"{'client report: ' + name:44} {m['median_ms']:>10} {m['min_ms']:>7}-{m['max_ms']:<8}")
+        else:
+            print(f"{'client report: ' + name:44} {m:>10}")
     print(f"{'peak memory (MB, resident)':44} {r['peak_rss_mb']:>10}")
 
 
