@@ -13,6 +13,8 @@ medians with the spread (min-max) over repeated runs:
 - the full workbook export, a bare openpyxl write of the same cells (the floor), an import
   dry run and the import apply of that workbook;
 - the client report PDF and the one-page summary (data gathered and laid out);
+- taking a baseline (the whole assessment frozen and stored), its stored size, and comparing it
+  with now;
 - peak memory of the process.
 Prints a table and writes JSON, so two commits can be compared.
 """
@@ -226,6 +228,28 @@ def measure_report(path: str, ws_id: int, repeat: int) -> dict:
     return result
 
 
+def measure_baselines(path: str, ws_id: int, repeat: int) -> dict:
+    """Taking a baseline of the workspace (frozen in one transaction and stored), its stored size,
+    and comparing the first baseline with the workspace now."""
+    from aims.catalog import standard as catalog
+    from aims.progress import baselines, compare
+    from aims.store import db
+    con = db.open_database(path)
+    cat = catalog.load()
+    taken: list[str] = []
+
+    def take():
+        taken.append(baselines.take(con, ws_id, baselines.free_name(con, ws_id, "Benchmark"), cat, 3))
+
+    result: dict = {"take a baseline": timed(take, repeat)}
+    result["compare with now"] = timed(lambda: compare.between(con, ws_id, cat, 3, taken[0]), repeat)
+    result["stored bytes"] = int(baselines.listing(con, ws_id)["size_bytes"].iloc[-1])
+    for bid in taken:
+        baselines.delete(con, ws_id, bid)
+    con.close()
+    return result
+
+
 def run(size: str, repeat: int, out: str | None, keep: str | None = None) -> dict:
     from aims.demo import bench as bench_data
 
@@ -241,6 +265,7 @@ def run(size: str, repeat: int, out: str | None, keep: str | None = None) -> dic
     report["open app"] = measure_open(path, repeat)
     report["workbook"] = measure_workbook(path, ws_id, repeat)
     report["client report"] = measure_report(path, ws_id, repeat)
+    report["baselines"] = measure_baselines(path, ws_id, repeat)
     report.update(measure_pages(path, ws_id, repeat))
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     if out:
@@ -275,6 +300,11 @@ def print_report(r: dict) -> None:
             print(f"{'client report: ' + name:44} {m['median_ms']:>10} {m['min_ms']:>7}-{m['max_ms']:<8}")
         else:
             print(f"{'client report: ' + name:44} {m:>10}")
+    for name, m in r.get("baselines", {}).items():
+        if isinstance(m, dict):
+            print(f"{'baselines: ' + name:44} {m['median_ms']:>10} {m['min_ms']:>7}-{m['max_ms']:<8}")
+        else:
+            print(f"{'baselines: ' + name:44} {m:>10}")
     print(f"{'peak memory (MB, resident)':44} {r['peak_rss_mb']:>10}")
 
 
