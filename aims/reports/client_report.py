@@ -233,12 +233,13 @@ def _risks(pdf: ReportPDF, data: dict) -> None:
     if not rk["above"]:
         pdf.note(f"No open risk is above the appetite (score above {rk['appetite']}).")
         return
+    shown = rk["above"][:12]             # what fits on the page below the heatmaps
     pdf.table_of(["ID", "Risk", "Inherent", "Residual", "Score now", "Treatment", "Owner"],
                  [[r["id"], r["title"], r["inherent"], r["residual"], f"{r['score']} {r['level']}",
-                   r["treatment"] or "not decided", r["owner"]] for r in rk["above"]],
+                   r["treatment"] or "not decided", r["owner"]] for r in shown],
                  [10, 38, 10, 10, 12, 12, 18], align=["L", "L", "C", "C", "C", "L", "L"])
-    if rk["above_count"] > len(rk["above"]):
-        pdf.note(f"The {len(rk['above'])} highest of {rk['above_count']} risks above appetite; the register lists them all.")
+    if rk["above_count"] > len(shown):
+        pdf.note(f"The {len(shown)} highest of {rk['above_count']} risks above appetite; the register lists them all.")
 
 
 def _roadmap(pdf: ReportPDF, data: dict) -> None:

@@ -106,11 +106,15 @@ def heatmap(pdf: ReportPDF, x: float, y: float, size: float, counts: list[list[i
         pdf.cell(cell, 3.5, str(k), align="C")
     pdf.set_xy(gx, gy + size + 4)
     pdf.cell(size, 3.5, "Impact", align="C")
-    with pdf.rotation(90, x + 2.5, gy + size / 2):
-        pdf.set_xy(x + 2.5 - size / 2, gy + size / 2 - 2)
-        pdf.cell(size, 3.5, "Likelihood", align="C")
+    _vertical(pdf, x + 3.5, gy + size / 2, "Likelihood")
     pdf.set_text_color(*INK)
     return gy + size + 9 - y
+
+
+def _vertical(pdf: ReportPDF, cx: float, cy: float, text: str) -> None:
+    """`text` reading upwards, centred on (cx, cy): an axis title."""
+    with pdf.rotation(90, cx, cy):
+        pdf.text(cx - pdf.get_string_width(text) / 2, cy + 1, text)
 
 
 def heatmap_legend(pdf: ReportPDF, x: float, y: float, crit: dict) -> float:
@@ -225,7 +229,7 @@ def burnup(pdf: ReportPDF, x: float, y: float, w: float, h: float, rows: list[di
         pdf.polyline(done)
     items = [(pdf.accent, "Done", False), (GREY, "Planned", False)]
     if ready and done:
-        pdf.set_dash_pattern(dash=1.2, gap=0.9)
+        pdf.set_dash_pattern(dash=2.5, gap=1.6)
         pdf.line(done[-1][0], done[-1][1], to_x(ready), to_y(total))
         pdf.set_dash_pattern()
         items.append((pdf.accent, f"Forecast: ready {ready:%d %b %Y}", True))
@@ -243,10 +247,8 @@ def burnup(pdf: ReportPDF, x: float, y: float, w: float, h: float, rows: list[di
     pdf.set_text_color(*INK)
     _legend(pdf, x0, y + h0 + 6, items + [(GREY, "Total effort", True)])
     pdf.set_font("Helvetica", "", 6.5)
-    with pdf.rotation(90, x + 1.5, y + h0 / 2):
-        pdf.set_xy(x + 1.5 - 20, y + h0 / 2 - 1.5)
-        pdf.set_text_color(*MUTED)
-        pdf.cell(40, 3, "person-days", align="C")
+    pdf.set_text_color(*MUTED)
+    _vertical(pdf, x + 2, y + h0 / 2, "person-days")
     pdf.set_text_color(*INK)
     return h + 2
 
