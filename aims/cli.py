@@ -9,6 +9,8 @@
            (--workspace NAME --out FILE.zip [--requirements 5.2,A.6.2.4 | --audit AU-001])
   report   write the client report PDF of a workspace (--workspace NAME --out FILE.pdf [--baseline NAME]
            [--summary] [--assessor NAME] [--version V])
+  baseline list the baselines of a workspace, take one, or write a comparison workbook
+           (--workspace NAME [--take NAME [--note TEXT]] [--compare FROM [--to NAME] --out FILE.xlsx])
   bench    build a synthetic consultancy-scale database and time every screen (--size tiny|full)
 
 Every command takes --db PATH (default: AIMS_DB, else data/aims.duckdb) and --as EMAIL: act as
@@ -49,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     _workbook_parsers(sub)
     _evidence_parser(sub)
     _report_parser(sub)
+    _baseline_parser(sub)
     args = ap.parse_args(argv)
     path = args.db or db.database_path()
     try:
@@ -82,6 +85,8 @@ def _run(args, path: str, actor: identity.Actor) -> int:
         return _evidence_pack_command(args, path)
     if args.command == "report":
         return _report_command(args, path, actor)
+    if args.command == "baseline":
+        return _baseline_command(args, path)
     try:
         if args.command == "check":
             cat = catalog.load()
@@ -361,3 +366,77 @@ def _write_whole(out, data: bytes) -> None:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _baseline_parser(sub) -> None:
+    b = sub.add_parser("baseline", help="list, take or compare the baselines of a workspace")
+    b.add_argument("--workspace", required=True, help="workspace name")
+    b.add_argument("--take", metavar="NAME", help="take a baseline of the workspace now, named NAME")
+    b.add_argument("--note", default="", help="a note kept with the baseline taken")
+    b.add_argument("--compare", metavar="FROM", help="compare this baseline (name or ID) with --to, or with now")
+    b.add_argument("--to", metavar="NAME", help="the later baseline to compare with (default: the workspace now)")
+    b.add_argument("--out", help="the .xlsx file the comparison is written to (with --compare)")
+
+
+def _baseline_command(args, path: str) -> int:
+    """List, take or compare baselines; 0 on success, 1 with the problem on stderr."""
+    from pathlib import Path
+
+    from aims.common.validate import ValidationError
+    from aims.progress import baselines, compare
+    from aims.store import workspaces
+    from aims.workbook import comparison
+
+    con = None
+    try:
+        if not Path(path).exists():
+            raise ValidationError(f"There is no database file at {path}; give --db or set AIMS_DB.")
+        if args.compare and not args.out:
+            raise ValidationError("--compare needs --out FILE.xlsx.")
+        if args.out and Path(args.out).suffix.lower() != ".xlsx":
+            raise ValidationError(f"--out must name a .xlsx file, not {Path(args.out).name!r}.")
+        con = db.open_database(path)
+        ws_id = _workspace_id(con, args.workspace)
+        ws = workspaces.get(con, ws_id)
+        cat = catalog.load()
+
+        def known(name: str) -> str:
+            bid = baselines.find(con, ws_id, name)
+            if bid is None:
+                names = baselines.listing(con, ws_id)["name"]
+                raise ValidationError(f"There is no baseline named {name!r} in {args.workspace!r}. "
+                                      "Baselines: " + (", ".join(repr(n) for n in names) or "none"))
+            return bid
+
+        if args.compare:        # names checked before anything is taken or written
+            before, after = known(args.compare), known(args.to) if args.to else None
+            _check_writable_target(Path(args.out))
+        if args.take:
+            bid = baselines.take(con, ws_id, args.take, cat, int(ws["default_target"]), args.note)
+            print(f"Baseline {bid} {args.take.strip()} taken.")
+        if args.compare:
+            c = compare.between(con, ws_id, cat, int(ws["default_target"]), before, after)
+            out = Path(args.out)
+            _write_whole(out, comparison.build(c, ws["name"]))
+            fig = c["figures"].set_index("metric")
+            print(f"Comparison written: {out} (readiness {fig.loc['readiness_pct', 'before']} % -> "
+                  f"{fig.loc['readiness_pct', 'after']} %; {c['counts']['requirements']} requirements changed)")
+        if not args.take and not args.compare:
+            listed = baselines.listing(con, ws_id)
+            if listed.empty:
+                print(f"No baselines in {args.workspace!r} yet.")
+            for r in listed.to_dict("records"):
+                print(f"{r['id']}  {r['taken_at']:%Y-%m-%d %H:%M}  {r['name']}  (readiness "
+                      f"{'-' if r['readiness_pct'] != r['readiness_pct'] else r['readiness_pct']} %, {r['kind']})")
+        return 0
+    except ValidationError as exc:
+        print("error: nothing was written:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    except (db.DatabaseLockedError, FileProblem, OSError) as exc:
+        print(f"error: {_said(exc)}", file=sys.stderr)
+        return 1
+    finally:
+        if con is not None:
+            con.close()

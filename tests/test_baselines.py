@@ -165,3 +165,29 @@ def test_a_snapshot_packs_small_and_round_trips(con, cat, ws_id, kickoff):
     packed = snapshot.pack(snap)
     assert snapshot.unpack(packed) == snap
     assert len(packed) < 4000      # 70 requirements, 2 risks, 1 action, the document register, 1 finding
+
+
+def test_the_baseline_command_lists_takes_and_compares(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    from aims.cli import main
+    from aims.workbook import comparison
+    path = str(tmp_path / "cli.duckdb")
+    assert main(["--db", path, "demo"]) == 0
+    ws = ["--db", path, "baseline", "--workspace", "Northwind Lending (demo)"]
+    capsys.readouterr()
+    out = tmp_path / "progress.xlsx"
+    assert main([*ws, "--take", "After workshop 3", "--compare", "Kick-off workshop", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Baseline B-003 After workshop 3 taken." in printed and "readiness 2.9 % -> 23.2 %" in printed
+    book = load_workbook(out)
+    assert book.sheetnames == ["Summary", *[s[0] for s in comparison.SHEETS]]
+    assert [c.value for c in book["Summary"][6]] == ["Readiness", "2.9 %", "23.2 %", "+20.3 pts"]
+    # an unknown baseline: refused before anything is taken or written
+    assert main([*ws, "--take", "Never", "--compare", "nope", "--out", str(tmp_path / "x.xlsx")]) == 1
+    assert "There is no baseline named 'nope'" in capsys.readouterr().err
+    assert not (tmp_path / "x.xlsx").exists()
+    assert main(ws) == 0
+    assert [line.split("  ")[2] for line in capsys.readouterr().out.splitlines()] == [
+        "Kick-off workshop", "Gap analysis complete", "After workshop 3"]
+    assert main([*ws, "--compare", "B-001"]) == 1                     # --out is needed
