@@ -17,7 +17,7 @@ NAMED = {"small": 75, "medium": 200, "large": 400}
 SHORT_TYPES = {"selectbox", "checkbox", "date", "datetime", "number", "progress"}
 SHORT_TEXT = 24      # text columns whose values are this short are cut when they do not fit
 
-PAGES = ["pages/overview.py", "pages/gap-analysis.py", "pages/soa.py", "pages/ai-systems.py", "pages/ai-act.py",
+PAGES = ["pages/overview.py", "pages/progress.py", "pages/gap-analysis.py", "pages/soa.py", "pages/ai-systems.py", "pages/ai-act.py",
          "pages/impact.py", "pages/risks.py", "pages/roadmap.py", "pages/governance.py", "pages/documents.py",
          "pages/reports.py", "pages/workspaces.py"]
 

@@ -36,6 +36,7 @@ VIEW_BUTTONS = {"Previous", "Next", "Close", "Clear cell filter", "Prepare the w
 # widgets (the open risk, the roadmap tab with the actions table, the workshop form).
 VIEWS = {
     "overview": ("pages/overview.py", {}, {}),
+    "progress": ("pages/progress.py", {}, {}),
     "gap analysis table": ("pages/gap-analysis.py", {}, {}),
     "gap analysis workshop": ("pages/gap-analysis.py", {"req": "6.1.2"}, {}),
     "soa": ("pages/soa.py", {}, {}),

@@ -30,8 +30,8 @@ def baseline_table(listed: pd.DataFrame) -> None:
     }), hide_index=True, width="stretch", placeholder="", column_config={
         "ID": st.column_config.TextColumn(width=70), "Name": st.column_config.TextColumn(width=200),
         "Taken": st.column_config.TextColumn(width=130), "Kind": st.column_config.TextColumn(width=110),
-        **{SHORT[k]: st.column_config.NumberColumn(format="%.1f %%", width=95) for k in PERCENTS},
-        **{SHORT[k]: st.column_config.NumberColumn(format="%d", width=95) for k in LOWER_IS_BETTER},
+        **{SHORT[k]: st.column_config.NumberColumn(format="%.1f %%", width=115) for k in PERCENTS},
+        **{SHORT[k]: st.column_config.NumberColumn(format="%d", width=115) for k in LOWER_IS_BETTER},
     })
 
 
@@ -113,7 +113,7 @@ def headline(c: dict) -> None:
 def group_table(c: dict, kind: str) -> None:
     part = c["groups"][c["groups"]["kind"] == kind]
     st.dataframe(pd.DataFrame({"Group": part["group_title"], "Before": part["before_pct"], "After": part["after_pct"],
-                               "Change": part["change"]}), hide_index=True, width="stretch", placeholder="–",
+                               "Change": part["change"]}), hide_index=True, width="stretch", placeholder="",
                  column_config={"Group": st.column_config.TextColumn(width=250),
                                 "Before": st.column_config.NumberColumn(format="%.1f %%", width=70),
                                 "After": st.column_config.NumberColumn(format="%.1f %%", width=70),
