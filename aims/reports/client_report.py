@@ -105,14 +105,14 @@ def _readiness(pdf: ReportPDF, data: dict) -> None:
     trend = data["trend"]
     pdf.heading("Readiness over time", level=1, keep=85)
     if trend is None or len(trend) < 2:
-        pdf.note("The trend needs at least two weeks of history; this workspace is newer than that.")
+        pdf.note("The trend needs a baseline or two weeks of history; this workspace has neither yet.")
     else:
         points = trend.to_dict("records")
         for p in points:
             p["as_of"] = pd.Timestamp(p["as_of"]).date()
         y = pdf.y
         pdf.set_y(y + charts.trend(pdf, pdf.l_margin, y, pdf.width, 62, points) + 2)
-        pdf.note("Week by week, rebuilt from the change log: each point is the readiness at the end of that week.")
+        pdf.note("Weekly points are rebuilt from the change log; baselines count as taken; the last point is today.")
     gate = data["gate"]
     pdf.heading("Stage 1 gate", level=1, keep=45)
     pdf.para("Stage 1 reviews the documented system. These conditions must all hold before it:", size=9.5)

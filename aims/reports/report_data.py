@@ -19,6 +19,7 @@ from aims.assessment import scoring, soa
 from aims.audit import findings as audit_findings
 from aims.catalog.standard import Catalog
 from aims.governance import documents
+from aims.progress import trends
 from aims.reports import dashboard
 from aims.risk import register as risks
 from aims.risk import scoring as risk_scoring
@@ -178,6 +179,16 @@ def decisions(data: dict) -> list[str]:
     return out
 
 
+def _trend(con, workspace_id: int, catalog: Catalog, default_target: int, target_date, today: date) -> pd.DataFrame:
+    """The figures over time (trends.trend: weeks rebuilt from the change log, baselines as taken,
+    now) as the trend chart reads them: as_of (a date), kind, label and the percentages."""
+    series = trends.trend(con, workspace_id, catalog, default_target, target_date, today)
+    series = series.assign(as_of=[pd.Timestamp(t).date() for t in series["when"]])
+    for m in ("readiness_pct", "stage2_pct", "assessed_pct"):
+        series[m] = series[m].astype(object).where(series[m].notna(), None)
+    return series
+
+
 def gather(con, workspace_id: int, catalog: Catalog, today: date | None = None, *, assessor: str = "",
            version: str = "1.0", baseline_id: str | None = None, top: int = TOP) -> dict:
     """Everything the report shows for a workspace on `today` (see the module docstring)."""
@@ -206,7 +217,7 @@ def gather(con, workspace_id: int, catalog: Catalog, today: date | None = None, 
         "systems": _systems(con, workspace_id, top), "risks": _risks(con, workspace_id, today, top),
         "roadmap": _roadmap(con, workspace_id, catalog, default_target, today, ws["target_date"], top),
         "findings": _findings(con, workspace_id, today, top),
-        "trend": dashboard.readiness_trend(con, workspace_id, catalog, today),
+        "trend": _trend(con, workspace_id, catalog, default_target, ws["target_date"], today),
         "comparison": None,
     }
     if baseline_id is not None:
