@@ -19,7 +19,7 @@ from aims.assessment import scoring, soa
 from aims.audit import findings as audit_findings
 from aims.catalog.standard import Catalog
 from aims.governance import documents
-from aims.progress import trends
+from aims.progress import baselines, compare, snapshot, trends
 from aims.reports import dashboard
 from aims.risk import register as risks
 from aims.risk import scoring as risk_scoring
@@ -179,10 +179,11 @@ def decisions(data: dict) -> list[str]:
     return out
 
 
-def _trend(con, workspace_id: int, catalog: Catalog, default_target: int, target_date, today: date) -> pd.DataFrame:
+def _trend(con, workspace_id: int, catalog: Catalog, default_target: int, target_date, today: date, now: dict,
+           gate: dict) -> pd.DataFrame:
     """The figures over time (trends.trend: weeks rebuilt from the change log, baselines as taken,
     now) as the trend chart reads them: as_of (a date), kind, label and the percentages."""
-    series = trends.trend(con, workspace_id, catalog, default_target, target_date, today)
+    series = trends.trend(con, workspace_id, catalog, default_target, target_date, today, now=now, gate=gate)
     series = series.assign(as_of=[pd.Timestamp(t).date() for t in series["when"]])
     for m in ("readiness_pct", "stage2_pct", "assessed_pct"):
         series[m] = series[m].astype(object).where(series[m].notna(), None)
@@ -206,6 +207,8 @@ def gather(con, workspace_id: int, catalog: Catalog, today: date | None = None, 
     applicable = soa_rows[soa_rows["Applicable"]]
     soa_sum["applicable_justified"] = int((applicable["Inclusion justification"].map(len) > 0).sum())
     soa_sum["by_implementation"] = {k: int((applicable["Implementation"] == k).sum()) for k in assessments.IMPLEMENTATION}
+    now = snapshot.capture(con, workspace_id, catalog, default_target, today)    # the trend's last point, compared
+    gate = documents.stage1_gate(con, workspace_id, catalog, today)
     data = {
         "workspace": {k: ws.get(k) for k in ("name", "organisation", "sector", "scope", "target_date", "default_target")},
         "brand": workspaces.brand(con, workspace_id), "today": today, "assessor": assessor, "version": version,
@@ -213,23 +216,19 @@ def gather(con, workspace_id: int, catalog: Catalog, today: date | None = None, 
         "controls": _groups(status, catalog, "control", gaps), "gap_table": _gap_rows(status, catalog),
         "top_gaps": gaps[:10],
         "soa": soa_sum, "soa_rows": soa_rows, "soa_approval": assessments.soa_approval(con, workspace_id),
-        "gate": documents.stage1_gate(con, workspace_id, catalog, today),
+        "gate": gate,
         "systems": _systems(con, workspace_id, top), "risks": _risks(con, workspace_id, today, top),
         "roadmap": _roadmap(con, workspace_id, catalog, default_target, today, ws["target_date"], top),
         "findings": _findings(con, workspace_id, today, top),
-        "trend": _trend(con, workspace_id, catalog, default_target, ws["target_date"], today),
+        "trend": _trend(con, workspace_id, catalog, default_target, ws["target_date"], today, now["figures"], gate),
         "comparison": None,
     }
     if baseline_id is not None:
-        data["comparison"] = comparison(con, workspace_id, catalog, default_target, baseline_id, today)
+        data["comparison"] = comparison(con, workspace_id, catalog, baseline_id, now)
     data["decisions"] = decisions(data)
     return data
 
 
-def comparison(con, workspace_id: int, catalog: Catalog, default_target: int, baseline_id: str, today: date) -> dict:
-    """aims.progress.compare of a stored baseline with the workspace now."""
-    from aims.progress import baselines, compare, snapshot
-
-    before = baselines.load(con, workspace_id, baseline_id)
-    after = snapshot.capture(con, workspace_id, catalog, default_target, today)
-    return compare.compare(before, after, catalog)
+def comparison(con, workspace_id: int, catalog: Catalog, baseline_id: str, now: dict) -> dict:
+    """aims.progress.compare of a stored baseline with `now` (snapshot.capture of the workspace)."""
+    return compare.compare(baselines.load(con, workspace_id, baseline_id), now, catalog)
