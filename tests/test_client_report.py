@@ -5,9 +5,9 @@ comparison by hand, and the command line."""
 import io
 import random
 import re
-import time
 from datetime import date
 
+import pandas as pd
 import pypdf
 import pytest
 from helpers import make_risk
@@ -138,17 +138,11 @@ def demo_db(tmp_path_factory):
     con.close()
 
 
-def test_the_demo_report_has_a_bounded_page_count_and_builds_in_under_two_seconds(demo_db):
+def test_the_demo_report_has_a_bounded_page_count(demo_db):
+    """Its build time is measured by the benchmark (python -m aims bench), never asserted here."""
     con, ws = demo_db
     cat = catalog_mod.load()
-    client_report.build(report_data.gather(con, ws, cat))           # warm: imports, catalogue
-    times = []
-    for _ in range(3):
-        started = time.perf_counter()
-        pdf = client_report.build(report_data.gather(con, ws, cat))
-        times.append(time.perf_counter() - started)
-    print(f"demo report: {min(times):.2f} s (best of 3), {len(pdf) / 1024:.0f} KB")
-    assert min(times) < 2.0
+    pdf = client_report.build(report_data.gather(con, ws, cat))
     n = len(pages(pdf))
     assert 15 <= n <= 30
     assert pdf.startswith(b"%PDF") and "Northwind Lending" in pages(pdf)[0]
@@ -203,3 +197,18 @@ def test_the_report_command(tmp_path, capsys):
     assert "There is no baseline named 'Later' in 'acme ai'. Baselines: 'Kick-off'" in capsys.readouterr().err
     assert cli.main(["--db", str(path), "report", "--workspace", "Acme AI", "--out", str(tmp_path / "x.txt")]) == 1
     assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "x.txt").exists()
+
+
+def test_the_summary_says_how_the_figures_moved_since_the_last_baseline():
+    from aims.progress.trends import COLUMNS
+    from aims.reports.summary_pdf import progress_sentence
+    series = pd.DataFrame([
+        {"when": pd.Timestamp("2026-09-27 10:00"), "kind": "baseline", "label": "Kick-off", "readiness_pct": 2.9,
+         "stage1_pct": 0.0, "stage2_pct": 0.0, "assessed_pct": 30.0, "open_gaps": 19, "risks_above": 0,
+         "roadmap_pct": None},
+        {"when": pd.Timestamp("2026-11-29 09:00"), "kind": "now", "label": "Now", "readiness_pct": 23.2,
+         "stage1_pct": 50.0, "stage2_pct": 2.9, "assessed_pct": 82.6, "open_gaps": 41, "risks_above": 16,
+         "roadmap_pct": 17.3}], columns=COLUMNS)
+    assert progress_sentence(series) == ("Change since Kick-off (27 Sep): readiness +20.3 points, Stage 2 readiness "
+                                         "+2.9 points, open gaps +22, risks above appetite +16.")
+    assert progress_sentence(series.iloc[1:]) == "" and progress_sentence(None) == ""

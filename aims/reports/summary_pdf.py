@@ -7,6 +7,7 @@ the lists get shorter (the number left out is said), and as a last resort long t
 shortened with '...' (the full report holds them in full)."""
 from __future__ import annotations
 
+from aims.progress import trends
 from aims.reports.client_report import key_figures
 from aims.reports.pdf_layout import INK, MUTED, ReportPDF, day, pct
 
@@ -16,6 +17,21 @@ TITLE = "Management summary"
 def _short(text: str, limit: int | None) -> str:
     text = str(text or "")
     return text if limit is None or len(text) <= limit else text[:limit - 3].rstrip() + "..."
+
+
+def progress_sentence(series) -> str:
+    """How the headline figures moved since the last baseline (else over about four weeks), in
+    words; '' when the trend has a single point."""
+    change = None if series is None or "kind" not in getattr(series, "columns", ()) else trends.change_since(series)
+    if change is None:
+        return ""
+    d = change["deltas"]
+    parts = [f"{label} {d[m]:+.1f} points" for m, label in (("readiness_pct", "readiness"),
+                                                             ("stage2_pct", "Stage 2 readiness"),
+                                                             ("roadmap_pct", "roadmap progress")) if d[m] is not None]
+    parts += [f"{label} {d[m]:+.0f}" for m, label in (("open_gaps", "open gaps"), ("risks_above", "risks above appetite"))
+              if d[m] is not None]
+    return f"Change {change['text']}: " + ", ".join(parts) + "." if parts else ""
 
 
 def _page(data: dict, risks: int, decisions: int, limit: int | None) -> ReportPDF:
@@ -42,6 +58,9 @@ def _page(data: dict, risks: int, decisions: int, limit: int | None) -> ReportPD
     pdf.set_y(36)
     pdf.heading("Progress", level=1, keep=0, toc=False)
     pdf.kpis(key_figures(data))
+    moved = progress_sentence(data.get("trend"))
+    if moved:
+        pdf.para(moved, size=9.5)
     fc = data["roadmap"]["forecast"]
     pdf.heading("Forecast against the target date", level=1, keep=0, toc=False)
     target = data["workspace"].get("target_date")
