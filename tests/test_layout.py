@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # aims.store.workspaces (the workspace records, whose writes check permissions) sits above
 # aims.access, which sits above the rest of aims.store (connections, the member table).
 LAYERS = ["common", "store", "access", "store.workspaces", "catalog", "assessment", "ai_systems", "risk", "roadmap",
-          "governance", "audit", "progress", "reports", "workbook", "demo", "ui", "cli"]
+          "governance", "audit", "progress", "workshop", "reports", "workbook", "demo", "ui", "cli"]
 
 
 def layer(parts: list[str]) -> str:
