@@ -327,6 +327,23 @@ COVERED_ELSEWHERE = {
     "checklist.save_results": "tests/test_audit_checklist.py ::test_a_viewer_records_nothing_and_an_editor_does",
     "checklist.raise_finding": "tests/test_audit_checklist.py ::test_a_viewer_records_nothing_and_an_editor_does",
     "workspaces.set_brand": "tests/test_report_brand.py ::test_a_viewer_is_refused_and_an_editor_may",
+    "sessions.create": "tests/test_workshop_sessions.py ::test_a_viewer_changes_no_session_and_an_editor_does",
+    "sessions.update": "tests/test_workshop_sessions.py ::test_a_viewer_changes_no_session_and_an_editor_does",
+    "sessions.delete": "tests/test_workshop_sessions.py ::test_a_viewer_changes_no_session_and_an_editor_does",
+    "sessions.start": "tests/test_workshop_sessions.py ::test_a_viewer_changes_no_session_and_an_editor_does",
+    "sessions.pause": "tests/test_workshop_sessions.py ::test_a_viewer_changes_no_session_and_an_editor_does",
+    "sessions.resume": "tests/test_workshop_sessions.py ::test_a_viewer_changes_no_session_and_an_editor_does",
+    "sessions.close": "tests/test_workshop_sessions.py ::test_a_viewer_changes_no_session_and_an_editor_does",
+    "capture.open_item": "tests/test_workshop_capture.py ::test_a_viewer_is_refused_every_capture_and_an_editor_may",
+    "capture.record_votes": "tests/test_workshop_capture.py ::test_a_viewer_is_refused_every_capture_and_an_editor_may",
+    "capture.agree": "tests/test_workshop_capture.py ::test_a_viewer_is_refused_every_capture_and_an_editor_may",
+    "capture.save_notes": "tests/test_workshop_capture.py ::test_a_viewer_is_refused_every_capture_and_an_editor_may",
+    "capture.set_state": "tests/test_workshop_capture.py ::test_a_viewer_is_refused_every_capture_and_an_editor_may",
+    "capture.add_action": "tests/test_workshop_capture.py ::test_a_viewer_is_refused_every_capture_and_an_editor_may",
+    "capture.park": "tests/test_workshop_capture.py ::test_a_viewer_is_refused_every_capture_and_an_editor_may",
+    "parking.add": "tests/test_workshop_capture.py ::test_a_viewer_is_refused_every_capture_and_an_editor_may",
+    "parking.resolve": "tests/test_workshop_capture.py ::test_a_viewer_is_refused_every_capture_and_an_editor_may",
+    "parking.reopen": "tests/test_workshop_capture.py ::test_a_viewer_is_refused_every_capture_and_an_editor_may",
 }
 
 
