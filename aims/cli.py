@@ -11,6 +11,7 @@
            [--summary] [--assessor NAME] [--version V])
   baseline list the baselines of a workspace, take one, or write a comparison workbook
            (--workspace NAME [--take NAME [--note TEXT]] [--compare FROM [--to NAME] --out FILE.xlsx])
+  minutes  write the minutes of a workshop as PDF or Excel (--workspace NAME --workshop WS-001 --out FILE.pdf|.xlsx)
   bench    build a synthetic consultancy-scale database and time every screen (--size tiny|full)
 
 Every command takes --db PATH (default: AIMS_DB, else data/aims.duckdb) and --as EMAIL: act as
@@ -52,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     _evidence_parser(sub)
     _report_parser(sub)
     _baseline_parser(sub)
+    _minutes_parser(sub)
     args = ap.parse_args(argv)
     path = args.db or db.database_path()
     try:
@@ -87,6 +89,8 @@ def _run(args, path: str, actor: identity.Actor) -> int:
         return _report_command(args, path, actor)
     if args.command == "baseline":
         return _baseline_command(args, path)
+    if args.command == "minutes":
+        return _minutes_command(args, path)
     try:
         if args.command == "check":
             cat = catalog.load()
@@ -324,6 +328,57 @@ def _report_command(args, path: str, actor) -> int:
         return 0
     except ValidationError as exc:
         print("error: no report was written:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    except (db.DatabaseLockedError, FileProblem, OSError) as exc:
+        print(f"error: {_said(exc)}", file=sys.stderr)
+        return 1
+    finally:
+        if con is not None:
+            con.close()
+
+
+def _minutes_parser(sub) -> None:
+    """The workshop minutes command (issue 19)."""
+    m = sub.add_parser("minutes", help="write the minutes of a workshop (.pdf or .xlsx)")
+    m.add_argument("--workspace", required=True, help="workspace name")
+    m.add_argument("--workshop", required=True, metavar="ID", help="the workshop's ID, e.g. WS-001")
+    m.add_argument("--out", required=True, help="the .pdf or .xlsx file to write")
+
+
+def _minutes_command(args, path: str) -> int:
+    """Write a workshop's minutes; 0 on success, 1 with the problem on stderr (nothing written)."""
+    from pathlib import Path
+
+    from aims.common.validate import ValidationError
+    from aims.reports import minutes_pdf
+    from aims.store import workspaces
+    from aims.workbook import minutes as minutes_book
+    from aims.workshop import minutes as workshop_minutes
+
+    con = None
+    try:
+        if not Path(path).exists():
+            raise ValidationError(f"There is no database file at {path}; give --db or set AIMS_DB.")
+        out = Path(args.out)
+        kind = out.suffix.lower()
+        if kind not in (".pdf", ".xlsx"):
+            raise ValidationError(f"--out must name a .pdf or .xlsx file, not {out.name!r}.")
+        _check_writable_target(out)
+        con = db.open_database(path)
+        ws_id = _workspace_id(con, args.workspace)
+        ws = workspaces.get(con, ws_id)
+        m = workshop_minutes.minutes(con, ws_id, catalog.load(), args.workshop.strip().upper())
+        data = (minutes_pdf.build(m, ws, workspaces.brand(con, ws_id)) if kind == ".pdf"
+                else minutes_book.build(m, ws["name"]))
+        _write_whole(out, data)
+        s = m["summary"]
+        print(f"Minutes written: {out} ({m['workshop']['id']} {m['workshop']['title']!r}, {m['workshop']['status']}; "
+              f"{s['covered']} of {s['items']} items covered, {s['actions']} actions, {s['parked']} parked questions)")
+        return 0
+    except ValidationError as exc:
+        print("error: no minutes were written:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 1

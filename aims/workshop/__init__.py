@@ -1,0 +1,1 @@
+"""Workshop mode: client workshop sessions, their agenda, capture, parking lot and minutes."""
