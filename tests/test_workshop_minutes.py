@@ -268,3 +268,62 @@ def test_the_command_line_writes_the_minutes_as_pdf_or_workbook(tmp_path, con, c
     assert cli.main(["--db", str(tmp_path / "test.duckdb"), "minutes", "--workspace", "Nobody", "--workshop",
                      "WS-001", "--out", str(bad)]) == 1
     assert not bad.exists()
+
+
+PANEL = """
+import sys
+sys.path.insert(0, {root!r})
+from aims.catalog import standard
+from aims.store import db, workspaces
+from aims.ui import chrome, workshop_minutes
+con = db.open_database({path!r})
+ws = workspaces.get(con, {ws!r})
+workshop_minutes.panel(con, ws, standard.load(), {workshop!r})
+"""
+
+
+def _panel(tmp_path, ws, workshop="WS-001"):
+    from pathlib import Path
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_resource.clear()
+    root = str(Path(__file__).resolve().parent.parent)
+    return AppTest.from_string(PANEL.format(root=root, path=str(tmp_path / "test.duckdb"), ws=ws, workshop=workshop),
+                               default_timeout=60).run()
+
+
+def test_the_panel_offers_both_downloads_and_a_summary_of_a_closed_session(tmp_path, con, cat, closed):
+    con.close()
+    at = _panel(tmp_path, closed["ws"])
+    assert not at.exception, at.exception
+    buttons = [b.label for b in at.get("download_button")]
+    assert buttons == ["Minutes (PDF)", "Minutes (Excel)"]
+    assert [m.label for m in at.metric][:4] == ["Items covered", "Ratings changed", "Actions raised", "Parked questions"]
+    assert [m.value for m in at.metric][:4] == ["2 of 3", "2", "1", "1"]
+    rated = at.dataframe[0].value
+    assert list(rated["Before"]) == ["1 Initial", "Not assessed", "0 None"]
+    assert list(rated["Agreed"]) == ["3 Defined", "2 Repeatable", "not rated"]
+    assert at.dataframe[1].value.iloc[0]["Owner"] == "Bob Stone"
+    assert at.dataframe[2].value.iloc[0]["Question"] == "Does the chatbot vendor retrain on our data?"
+    assert "Readiness" in [m.label for m in at.metric]          # the before/after headline figures
+
+
+def test_the_panel_of_a_session_not_closed_says_the_minutes_come_at_close(tmp_path, con, cat, closed):
+    with db.transaction(con) as tx:
+        tx.cur.execute("UPDATE workshop SET status = 'paused' WHERE workspace_id = ? AND id = 'WS-001'", [closed["ws"]])
+    con.close()
+    at = _panel(tmp_path, closed["ws"])
+    assert not at.exception and not at.get("download_button")
+    assert "minutes come when the session is closed" in at.caption[0].value
+    assert "no such workshop" in _panel(tmp_path, closed["ws"], "WS-009").caption[0].value
+
+
+def test_the_download_builders_make_the_files_on_click(con, cat, closed):
+    from aims.ui import workshop_minutes
+    ws = workspaces.get(con, closed["ws"])
+    assert workshop_minutes.builder(con, ws, cat, "WS-001", "pdf")().startswith(b"%PDF")
+    assert workshop_minutes.builder(con, ws, cat, "WS-001", "xlsx")()[:2] == b"PK"
+    w = minutes(con, closed["ws"], cat, "WS-001")["workshop"]
+    assert workshop_minutes.file_name(ws, w, "pdf") == "Workshop minutes WS-001 - Acme AI - 2026-03-16.pdf"

@@ -163,6 +163,14 @@ def minutes(con, workspace_id: int, catalog: Catalog, workshop_id: str, now: dat
             "parking_lot": lot, "summary": summary, "time": time, "comparison": comparison, "comparison_note": note}
 
 
+def status(con, workspace_id: int, workshop_id: str) -> str | None:
+    """The session's status ('planned', 'running', 'paused', 'closed'), None for an unknown one."""
+    with db.reading(con) as cur:
+        row = cur.execute("SELECT status FROM workshop WHERE workspace_id = ? AND id = ?",
+                          [int(workspace_id), str(workshop_id or "").strip()]).fetchone()
+    return None if row is None else row[0]
+
+
 def duration(seconds) -> str:
     """'1 h 05 min', '12 min 30 s', '45 s' (for tables and summaries)."""
     s = max(0, int(seconds or 0))
