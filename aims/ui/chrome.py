@@ -42,6 +42,7 @@ SECTIONS = {
         ("pages/overview.py", "Overview", ":material/dashboard:", "overview"),
         ("pages/progress.py", "Progress and baselines", ":material/history:", "progress"),
         ("pages/gap-analysis.py", "Gap analysis", ":material/fact_check:", "gap-analysis"),
+        ("pages/workshop.py", "Workshops", ":material/co_present:", "workshop"),
         ("pages/soa.py", "Statement of Applicability", ":material/rule:", "soa"),
     ],
     "AI systems": [

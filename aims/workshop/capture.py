@@ -253,7 +253,11 @@ def park(con, workspace_id: int, workshop_id: str, position: int, question, owne
 
 
 def actions(con, workspace_id: int, workshop_id: str):
-    """The roadmap actions raised in the session (id, title, owner, due, status), by ID."""
+    """The roadmap actions raised in the session (id, title, owner, due, status, requirements as
+    '; '-joined IDs), by ID."""
     with db.reading(con) as cur:
-        return cur.execute("SELECT id, title, owner, due, status FROM action WHERE workspace_id = ? AND"
-                           " source = 'workshop' AND source_ref = ? ORDER BY id", [int(workspace_id), str(workshop_id)]).df()
+        return cur.execute(
+            "SELECT a.id, a.title, a.owner, a.due, a.status, coalesce(string_agg(r.req_id, '; ' ORDER BY r.req_id), '')"
+            " AS requirements FROM action a LEFT JOIN action_requirement r ON r.workspace_id = a.workspace_id"
+            " AND r.action_id = a.id WHERE a.workspace_id = ? AND a.source = 'workshop' AND a.source_ref = ?"
+            " GROUP BY a.id, a.title, a.owner, a.due, a.status ORDER BY a.id", [int(workspace_id), str(workshop_id)]).df()
