@@ -15,7 +15,7 @@ from aims.workbook.engine import HEADER_FILL, READONLY_FILL
 
 SHEETS = ["Cover", "Summary", "Gap Analysis", "Statement of Applicability", "AI Systems", "Classifications",
           "Impact Assessments", "Risks", "Risk Heatmap", "Roadmap", "Governance", "Documents", "Audits",
-          "Audit Checklist", "Findings", "Management Reviews", "Evidence Requests", "Lists"]
+          "Audit Checklist", "Findings", "Management Reviews", "Evidence Requests", "Parking Lot", "Lists"]
 HEADERS = {
     "Gap Analysis": ["Ref", "Requirement", "Clause / objective", "Mandatory doc", "Applicable", "Maturity", "Target",
                      "Gap", "Status", "Evidence strength", "Evidence", "Owner", "Action", "Due", "Notes"],
@@ -55,6 +55,8 @@ HEADERS = {
     "Management Reviews": ["ID", "Date", "Status", "Top management present", "State", "Attendees", "Inputs written",
                            "Decisions", "Improvement opportunities", "Changes to the AIMS", "Resources", "Actions"],
     "Evidence Requests": ["Owner", "Source", "Ref", "Item", "Request", "Due", "Overdue", "Status"],
+    "Parking Lot": ["ID", "Workshop", "Requirement", "Question", "Owner", "Status", "Raised on", "Resolved on",
+                    "Resolution"],
 }
 
 

@@ -327,3 +327,22 @@ def test_the_download_builders_make_the_files_on_click(con, cat, closed):
     assert workshop_minutes.builder(con, ws, cat, "WS-001", "xlsx")()[:2] == b"PK"
     w = minutes(con, closed["ws"], cat, "WS-001")["workshop"]
     assert workshop_minutes.file_name(ws, w, "pdf") == "Workshop minutes WS-001 - Acme AI - 2026-03-16.pdf"
+
+
+def test_the_engagement_workbook_lists_the_parking_lot_and_reimports_unchanged(con, cat, closed):
+    from openpyxl import load_workbook as load
+
+    from aims.workbook import export, importer
+
+    ws = closed["ws"]
+    with db.transaction(con) as tx:
+        tx.cur.execute("UPDATE parking_lot SET question = '=1+1 looks like a formula' WHERE workspace_id = ?"
+                       " AND id = 'PL-002'", [ws])
+    data = export.build(con, ws)
+    sheet = load(io.BytesIO(data))["Parking Lot"]
+    assert [c.value for c in sheet[1]][:6] == ["ID", "Workshop", "Requirement", "Question", "Owner", "Status"]
+    assert [c.value for c in sheet[2]][:6] == ["PL-001", "WS-001", "A.7.4", "Does the chatbot vendor retrain on our data?",
+                                               "Ann Lee", "open"]
+    assert sheet["D3"].value == "=1+1 looks like a formula" and sheet["D3"].data_type == "s"
+    plan = importer.plan(con, ws, data)
+    assert not plan.has_changes and not plan.warnings        # read only: the import leaves it alone

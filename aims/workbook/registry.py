@@ -17,7 +17,7 @@ from .engine import Column
 
 MODULES = ("cover", "summary", "gap_analysis", "soa", "ai_systems", "classifications", "impact",
            "risks", "heatmap", "roadmap", "governance", "documents", "audits", "audit_checklist", "findings",
-           "reviews", "evidence_requests", "lists")
+           "reviews", "evidence_requests", "parking_lot", "lists")
 
 
 @dataclass
