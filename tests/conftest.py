@@ -37,6 +37,27 @@ def con(tmp_path):
     c.close()
 
 
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL server for the session (see pg_server.py)."""
+    from pg_server import Server
+    server = Server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def engine_con(request, tmp_path):
+    """A fresh database on each engine: a DuckDB file, then a PostgreSQL database. A test module
+    runs its tests on both by naming its `con` fixture after this one (con = engine_con)."""
+    if request.param == "duckdb":
+        c = db.open_database(tmp_path / "test.duckdb")
+    else:
+        c = db.open_database(request.getfixturevalue("pg_server").new_database())
+    yield c
+    c.close()
+
+
 @pytest.fixture
 def ws_id(con):
     return workspaces.create(con, {"name": "Acme AI", "organisation": "Acme Ltd", "default_target": 3})

@@ -191,3 +191,8 @@ def test_the_baseline_command_lists_takes_and_compares(tmp_path, capsys):
     assert [line.split("  ")[2] for line in capsys.readouterr().out.splitlines()] == [
         "Kick-off workshop", "Gap analysis complete", "After workshop 3"]
     assert main([*ws, "--compare", "B-001"]) == 1                     # --out is needed
+
+
+@pytest.fixture
+def con(engine_con):          # these tests run on both engines
+    return engine_con

@@ -301,3 +301,8 @@ def test_saves_while_an_import_is_applied_wait_their_turn_and_both_land(tmp_path
     table = assessments.table(con, ws, cat, 3).set_index("req_id")
     assert table.loc["4.1", "notes"] == "from the client's workbook" and table.loc["4.1", "owner"] == "Ann"
     assert table.loc["5.2", "owner"] == "Bob"
+
+
+@pytest.fixture
+def con(engine_con):          # these tests run on both engines
+    return engine_con

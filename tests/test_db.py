@@ -111,3 +111,39 @@ def test_the_local_user_name_is_asked_once_and_attributes_changes(con, monkeypat
     assert rows(con, "SELECT count(*) FROM app_setting")[0][0] == 1
     monkeypatch.setenv("AIMS_USER", "operator")
     assert db.current_user() == "operator"
+
+
+@pytest.fixture
+def con(engine_con):          # the storage tests run on both engines
+    return engine_con
+
+
+def test_postgres_placeholders_and_password_are_handled():
+    from aims.store import postgres
+    assert postgres.placeholders("SELECT '?%' AS a, x FROM t WHERE a = ? AND b LIKE '%' || ?") == \
+        "SELECT '?%%' AS a, x FROM t WHERE a = %s AND b LIKE '%%' || %s"
+    assert postgres.without_password("postgresql://aims:s3cret@db.example:5432/aims") == \
+        "postgresql://aims:***@db.example:5432/aims"
+    assert postgres.migration_sql("x DOUBLE, y BLOB, z DOUBLE PRECISION") == "x DOUBLE PRECISION, y BYTEA, z DOUBLE PRECISION"
+    assert postgres.is_url("postgresql://h/db") and postgres.is_url("postgres://h/db") and not postgres.is_url("data/a.duckdb")
+
+
+def test_two_processes_on_one_postgres_database_never_overwrite_each_other(pg_server):
+    """Another app process's save between this transaction's read and its write makes the write
+    fail as a WriteConflict (retried by db.retrying, then settled field by field), never overwrite."""
+    from aims.store import workspaces
+    from aims.store.conflicts import WriteConflict
+    url = pg_server.new_database()
+    one, other = db.open_database(url), db.open_database(url)
+    try:
+        ws = workspaces.create(one, {"name": "Acme"})
+        with pytest.raises(WriteConflict):
+            with db.writing(one) as cur:
+                assert cur.execute("SELECT organisation FROM workspace WHERE id = ?", [ws]).fetchone() == ("",)
+                workspaces.update(other, ws, {"organisation": "Saved by the other process"})
+                cur.execute("UPDATE workspace SET organisation = ? WHERE id = ?", ["Overwritten", ws])
+        assert workspaces.get(one, ws)["organisation"] == "Saved by the other process"
+        assert workspaces.get(other, ws)["organisation"] == "Saved by the other process"   # seen by both
+    finally:
+        one.close()
+        other.close()

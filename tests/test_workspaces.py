@@ -85,3 +85,8 @@ def test_unknown_workspace_ids_are_refused(con):
                  lambda: workspaces.duplicate(con, 99, "y"), lambda: workspaces.delete(con, 99, "y")):
         with pytest.raises(ValidationError, match="no workspace with id 99"):
             call()
+
+
+@pytest.fixture
+def con(engine_con):          # these tests run on both engines
+    return engine_con

@@ -139,7 +139,7 @@ def save(con, workspace_id: int, catalog: Catalog, changes: dict[str, dict], who
         db.require_workspace(cur, workspace_id)
         default_target = cur.execute("SELECT default_target FROM workspace WHERE id = ?",
                                      [int(workspace_id)]).fetchone()[0]
-        current = cur.execute("SELECT * FROM assessment WHERE workspace_id = ? AND req_id IN (SELECT unnest(?))",
+        current = cur.execute("SELECT * FROM assessment WHERE workspace_id = ? AND req_id IN (SELECT unnest(CAST(? AS VARCHAR[])))",
                               [int(workspace_id), list(cleaned)]).df()
         existing = {r["req_id"]: r for r in current.to_dict("records")}
         # contributors change the gap-analysis rows they own, never a row's SoA applicability

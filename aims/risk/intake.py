@@ -30,7 +30,7 @@ def add_from_library(con, workspace_id: int, library_id: str, system_id: str | N
     target = [system_id] if system_id else []
     with db.reading(con) as cur:
         hits = cur.execute(
-            "SELECT r.id, list(s.system_id) FROM risk r LEFT JOIN risk_system s ON s.workspace_id = r.workspace_id"
+            "SELECT r.id, array_agg(s.system_id) FROM risk r LEFT JOIN risk_system s ON s.workspace_id = r.workspace_id"
             " AND s.risk_id = r.id WHERE r.workspace_id = ? AND r.library_id = ? GROUP BY r.id ORDER BY r.id",
             [int(workspace_id), lib.id]).fetchall()
     for rid, linked in hits:

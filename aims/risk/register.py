@@ -180,12 +180,12 @@ def clean(data: dict, *, cat: Catalog, system_ids: set[str], crit: dict, label: 
 # ---- reads ---------------------------------------------------------------------------------------
 
 _SELECT = """
-WITH s AS (SELECT rs.risk_id, list(rs.system_id ORDER BY rs.system_id) AS systems,
-                  list(coalesce(a.name, rs.system_id) ORDER BY rs.system_id) AS system_names
+WITH s AS (SELECT rs.risk_id, array_agg(rs.system_id ORDER BY rs.system_id) AS systems,
+                  array_agg(coalesce(a.name, rs.system_id) ORDER BY rs.system_id) AS system_names
            FROM risk_system rs LEFT JOIN ai_system a ON a.workspace_id = rs.workspace_id AND a.id = rs.system_id
            WHERE rs.workspace_id = ? GROUP BY rs.risk_id),
-     c AS (SELECT risk_id, list(control_id) AS controls FROM risk_control WHERE workspace_id = ? GROUP BY risk_id),
-     x AS (SELECT rc.risk_id, list(rc.control_id) AS excluded_controls FROM risk_control rc
+     c AS (SELECT risk_id, array_agg(control_id) AS controls FROM risk_control WHERE workspace_id = ? GROUP BY risk_id),
+     x AS (SELECT rc.risk_id, array_agg(rc.control_id) AS excluded_controls FROM risk_control rc
            JOIN assessment a ON a.workspace_id = rc.workspace_id AND a.req_id = rc.control_id AND NOT a.applicable
            WHERE rc.workspace_id = ? GROUP BY rc.risk_id)
 SELECT r.*, s.systems, s.system_names, c.controls, x.excluded_controls FROM risk r

@@ -30,7 +30,7 @@ from aims.store import conflicts, db
 
 STATUSES = ("to do", "in progress", "blocked", "done")
 PRIORITIES = ("critical", "high", "medium", "low")          # highest first
-SOURCES = ("gap", "risk", "manual")
+SOURCES = ("gap", "risk", "manual", "workshop")
 RISK_TREATMENTS_WITH_ACTIONS = ("mitigate", "transfer", "avoid")
 ACTION_FIELDS = ("title", "phase_id", "owner", "effort", "priority_override", "start", "due", "status",
                  "percent", "notes", "done_at")
@@ -382,7 +382,7 @@ def _stored(con, ws_id: int, ids: list[str] | None = None) -> dict[str, dict]:
         sql = "SELECT * FROM action WHERE workspace_id = ?"
         args: list = [int(ws_id)]
         if ids is not None:
-            sql += " AND id IN (SELECT unnest(?))"
+            sql += " AND id IN (SELECT unnest(CAST(? AS VARCHAR[])))"
             args.append(list(ids))
         df = cur.execute(sql, args).df()
         req_links, risk_links = _links(cur, ws_id)
@@ -511,9 +511,9 @@ def delete_actions(con, ws_id: int, ids: list[str], who: str | None = None) -> i
         # would later point at an unrelated one. Such actions are kept (mark them done instead).
         held = cur.execute(
             "SELECT action_id, 'the corrective action of finding ' || id FROM finding"
-            " WHERE workspace_id = ? AND action_id IN (SELECT unnest(?))"
+            " WHERE workspace_id = ? AND action_id IN (SELECT unnest(CAST(? AS VARCHAR[])))"
             " UNION ALL SELECT action_id, 'decided by management review ' || review_id FROM review_action"
-            " WHERE workspace_id = ? AND action_id IN (SELECT unnest(?)) ORDER BY 1, 2",
+            " WHERE workspace_id = ? AND action_id IN (SELECT unnest(CAST(? AS VARCHAR[]))) ORDER BY 1, 2",
             [int(ws_id), list(ids), int(ws_id), list(ids)]).fetchall()
         if held:
             raise ValidationError([f"{aid} is {what}: it cannot be deleted; set its status instead." for aid, what in held])

@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterator, TypeVar
 import duckdb
 
 from aims.common.validate import raise_if, text
-from aims.store import files
+from aims.store import files, postgres
 from aims.store.conflicts import WriteConflict
 
 T = TypeVar("T")
@@ -120,6 +120,10 @@ def open_database(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConne
     nothing was written to it.
     """
     path = str(path or database_path())
+    if postgres.is_url(path):                # a team's PostgreSQL database (see aims.store.postgres)
+        con = postgres.Database(path)
+        migrate(con)
+        return con
     on_disk = path != ":memory:"
     if on_disk:
         files.check_database_file(path)     # also creates a new file's folder
@@ -164,7 +168,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     with writing(con) as cur:
         for version, name, sql in pending:
             for statement in _statements(sql):
-                cur.execute(statement)
+                cur.execute(postgres.migration_sql(statement) if isinstance(con, postgres.Database) else statement)
             cur.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, datetime.now()])
     return [v for v, _, _ in pending]
 
@@ -233,8 +237,10 @@ def writing(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnectio
             if "conflict" in str(exc).lower():
                 raise WriteConflict() from exc
             raise
-        except BaseException:
+        except BaseException as exc:
             cur.rollback()
+            if postgres.is_conflict(exc):          # another process changed the same rows meanwhile
+                raise WriteConflict() from exc
             raise
         finally:
             cur.close()
