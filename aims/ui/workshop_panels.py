@@ -12,7 +12,8 @@ from aims.governance import roles
 from aims.ui import chrome
 from aims.workshop import capture, parking, sessions
 
-STATUS_ICONS = {"planned": "🗓️", "running": "▶️", "paused": "⏸️", "closed": "✅"}
+STATUS_ICONS = {"planned": ":material/event:", "running": ":material/play_circle:", "paused": ":material/pause_circle:",
+                "closed": ":material/task_alt:"}
 PICK = "pick"
 
 
@@ -98,6 +99,15 @@ def summary(con, ws: dict, cat, s: dict) -> None:
         "Before": [_m(i["maturity_before"]) for i in s["items"]], "Agreed": [_m(i["maturity_agreed"]) for i in s["items"]],
         "Time": [capture.clock(t["seconds"]) for t in times], "Over time": [t["over"] for t in times]}),
         hide_index=True, width="stretch")
+    acts = capture.actions(con, ws["id"], s["id"])
+    if not acts.empty:
+        st.markdown("**Actions raised:**  \n" + "  \n".join(
+            f"{a} {chrome.plain(t)} · {chrome.plain(o) or 'no owner'} · {r}"
+            for a, t, o, r in zip(acts["id"], acts["title"], acts["owner"], acts["requirements"])))
+    parked = parking.listing(con, ws["id"], workshop_id=s["id"])
+    if not parked.empty:
+        st.markdown("**Parked questions:**  \n" + "  \n".join(
+            f"{p} {chrome.plain(q)} ({st_})" for p, q, st_ in zip(parked["id"], parked["question"], parked["status"])))
     if s["status"] == "planned" and chrome.may_edit():
         c = st.columns([1.3, 1.3, 5])
         if c[0].button("Start the workshop", icon=":material/play_arrow:", type="primary", key="ws_start"):

@@ -257,7 +257,7 @@ def _action_form(con, ws, cat, s, item) -> None:
         if not phases.empty:
             phase = st.selectbox("Roadmap phase", phases["id"].tolist(), key=f"{name}_p_{v}",
                                  format_func=dict(zip(phases["id"], phases["name"])).get)
-        if st.form_submit_button("Add action", icon=":material/add_task:"):
+        if st.form_submit_button("Add to the roadmap", icon=":material/add_task:"):
             write = lambda: chrome.with_owners(con, ws["id"], [owner], lambda tx: capture.add_action(  # noqa: E731
                 tx, ws["id"], s["id"], item["position"], cat, {"title": title, "owner": owner, "due": due,
                                                                 "phase_id": phase}))
