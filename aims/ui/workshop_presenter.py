@@ -45,7 +45,8 @@ h1 { display: none; }
 .wsp-agenda tr.cur td { background: #ebf4ff; font-weight: 700; }
 [data-testid="stButtonGroup"] button p { font-size: 1.2rem; }
 [data-testid="stButtonGroup"] button { min-height: 2.9rem; }
-[data-testid="stWidgetLabel"] p { font-size: 1.1rem; font-weight: 600; }
+[data-testid="stMain"] [data-testid="stWidgetLabel"] p { font-size: 1.1rem; font-weight: 600; }
+.wsp-agenda td.nw { white-space: nowrap; }
 @media (min-width: 1800px) {
   .wsp-id, .wsp-title { font-size: 2.9rem; } .wsp-guide { font-size: 1.6rem; } .wsp-list { font-size: 1.4rem; }
   .wsp-small, .wsp-agenda { font-size: 1.2rem; } .wsp-now { font-size: 1.8rem; } .wsp-bar { font-size: 1.3rem; }
@@ -106,27 +107,27 @@ def _top_bar(con, ws, cat, s, t: dict) -> None:
     box = s["time_box_minutes"]
     over = " wsp-over" if t["over"] else ""
     limit = f" of {box}:00" if box else ""
-    c = st.columns([3.2, 1, 1, 1.2, 1, 1, 1], vertical_alignment="center")
-    c[0].html(f'<div class="wsp-bar">{_e(wid)} · {_e(s["title"])} · item <b>{pos + 1}</b> of {n}</div>'
+    left, right = st.columns([1, 1.9], vertical_alignment="center")
+    left.html(f'<div class="wsp-bar">{_e(wid)} · {_e(s["title"])} · item <b>{pos + 1}</b> of {n}</div>'
               f'<div class="wsp-clock{over}">{capture.clock(t["seconds"])}{limit}'
               f'{" · over time" if t["over"] else ""}</div>')
     if not chrome.may_edit():
         return
-    if c[1].button("Previous", icon=":material/arrow_back:", disabled=pos == 0, key="wsp_prev", width="stretch"):
+    bar = right.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center")
+    if bar.button("Previous", icon=":material/arrow_back:", disabled=pos == 0, key="wsp_prev"):
         _go(con, ws, s, pos - 1)
-    if c[2].button("Skip", icon=":material/redo:", key="wsp_skip", width="stretch"):
+    if bar.button("Skip", icon=":material/redo:", key="wsp_skip"):
         _go(con, ws, s, min(pos + 1, n - 1), "skipped")
-    if c[3].button("Come back", icon=":material/replay:", key="wsp_back", width="stretch"):
+    if bar.button("Come back", icon=":material/replay:", key="wsp_back"):
         _go(con, ws, s, min(pos + 1, n - 1), "come back")
-    if c[4].button("Next", icon=":material/arrow_forward:", disabled=pos == n - 1, key="wsp_next", type="primary",
-                   width="stretch"):
+    if bar.button("Next", icon=":material/arrow_forward:", disabled=pos == n - 1, key="wsp_next", type="primary"):
         _go(con, ws, s, pos + 1)
     if s["status"] == "running":
-        if c[5].button("Pause", icon=":material/pause:", key="wsp_pause", width="stretch"):
+        if bar.button("Pause", icon=":material/pause:", key="wsp_pause"):
             _run(lambda: sessions.pause(con, ws["id"], wid), lambda _: f"{wid} paused.")
-    elif c[5].button("Resume", icon=":material/play_arrow:", key="wsp_resume", width="stretch"):
+    elif bar.button("Resume", icon=":material/play_arrow:", key="wsp_resume"):
         _run(lambda: sessions.resume(con, ws["id"], wid), lambda _: f"{wid} resumed.")
-    with c[6].popover("Close", icon=":material/stop_circle:", width="stretch"):
+    with bar.popover("Close", icon=":material/stop_circle:"):
         st.write("Close the workshop? The closing baseline is taken and the session becomes read only.")
         if st.button("Close the workshop", type="primary", key="wsp_close_yes"):
             _run(lambda: sessions.close(con, ws["id"], cat, wid), lambda b: f"{wid} closed; closing baseline {b} taken.")
@@ -189,13 +190,12 @@ def _capture(con, ws, cat, s, item, rec) -> None:
         st.html(f'<div class="wsp-small"><b>Decision:</b> {_e(item["decision"])}</div>')
     if not edit:
         return
-    c = st.columns(3)
-    with c[0].popover("Decision" if s["presenter_safe"] else "Decision, notes", icon=":material/edit_note:",
-                      width="stretch"):
+    row = st.container(horizontal=True)
+    with row.popover("Decision" if s["presenter_safe"] else "Decision, notes", icon=":material/edit_note:"):
         _decision_form(con, ws, cat, s, item)
-    with c[1].popover("Add action", icon=":material/add_task:", width="stretch"):
+    with row.popover("Add action", icon=":material/add_task:"):
         _action_form(con, ws, cat, s, item)
-    with c[2].popover("Park a question", icon=":material/local_parking:", width="stretch"):
+    with row.popover("Park a question", icon=":material/local_parking:"):
         _park_form(con, ws, s, item)
     _item_records(con, ws, s, item)
 
@@ -304,11 +304,11 @@ def _agenda(con, ws, s, times, cat) -> None:
     rows = []
     for t in times:
         cls = ' class="cur"' if t["position"] == s["current_position"] else ""
-        over = ' <span class="wsp-over">over time</span>' if t["over"] else ""
+        over = ' <span class="wsp-over">over</span>' if t["over"] else ""
         title = cat.requirements[t["req_id"]].title
         title = title if len(title) <= 38 else title[:37] + "…"
-        rows.append(f"<tr{cls}><td>{t['position'] + 1}</td><td>{STATE_MARKS[t['state']]} {_e(t['state'])}</td>"
-                    f"<td><b>{_e(t['req_id'])}</b> {_e(title)}</td><td>{capture.clock(t['seconds'])}{over}</td></tr>")
+        rows.append(f"<tr{cls}><td>{t['position'] + 1}</td><td class=\"nw\">{STATE_MARKS[t['state']]} {_e(t['state'])}</td>"
+                    f"<td><b>{_e(t['req_id'])}</b> {_e(title)}</td><td class=\"nw\">{capture.clock(t['seconds'])}{over}</td></tr>")
     st.html('<table class="wsp-agenda">' + "".join(rows) + "</table>")
     if chrome.may_edit():
         c = st.columns([3.2, 1], vertical_alignment="bottom")
