@@ -244,15 +244,12 @@ def _evidence_pack_command(args, path: str) -> int:
     from aims.common.validate import ValidationError
     from aims.store import blobs
 
-    con = None
-    try:
-        if not Path(path).exists():
-            raise ValidationError(f"There is no database file at {path}; give --db or set AIMS_DB.")
+    def body(opened: _Opened) -> int:
         out = Path(args.out)
         if out.suffix.lower() != ".zip":
             raise ValidationError(f"--out must name a .zip file, not {out.name!r}.")
         _check_writable_target(out)
-        con = db.open_database(path)
+        con = opened.open()
         ws_id = _workspace_id(con, args.workspace)
         evidence_pack.plan(con, ws_id, requirements=args.requirements, audit_id=args.audit)   # refuse before writing
         try:
@@ -267,17 +264,7 @@ def _evidence_pack_command(args, path: str) -> int:
             print(f"warning: {len(pack.missing)} file(s) missing from the evidence folder, listed in the index and "
                   f"left out of the pack: {', '.join(pack.missing)}", file=sys.stderr)
         return 0
-    except ValidationError as exc:
-        print("error: no evidence pack was written:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  - {problem}", file=sys.stderr)
-        return 1
-    except (db.DatabaseLockedError, FileProblem, OSError) as exc:
-        print(f"error: {_said(exc)}", file=sys.stderr)
-        return 1
-    finally:
-        if con is not None:
-            con.close()
+    return _reported(path, "no evidence pack was written", body)
 
 
 def _report_parser(sub) -> None:
@@ -300,15 +287,12 @@ def _report_command(args, path: str, actor) -> int:
     from aims.progress import baselines
     from aims.reports import client_report, report_data, summary_pdf
 
-    con = None
-    try:
-        if not Path(path).exists():
-            raise ValidationError(f"There is no database file at {path}; give --db or set AIMS_DB.")
+    def body(opened: _Opened) -> int:
         out = Path(args.out)
         if out.suffix.lower() != ".pdf":
             raise ValidationError(f"--out must name a .pdf file, not {out.name!r}.")
         _check_writable_target(out)
-        con = db.open_database(path)
+        con = opened.open()
         ws_id = _workspace_id(con, args.workspace)
         baseline_id = None
         if args.baseline:
@@ -326,17 +310,7 @@ def _report_command(args, path: str, actor) -> int:
         print(f"{'Management summary' if args.summary else 'Report'} written: {out} "
               f"({len(pdf) / 1024:.0f} KB in {time.perf_counter() - started:.1f} s)")
         return 0
-    except ValidationError as exc:
-        print("error: no report was written:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  - {problem}", file=sys.stderr)
-        return 1
-    except (db.DatabaseLockedError, FileProblem, OSError) as exc:
-        print(f"error: {_said(exc)}", file=sys.stderr)
-        return 1
-    finally:
-        if con is not None:
-            con.close()
+    return _reported(path, "no report was written", body)
 
 
 def _minutes_parser(sub) -> None:
@@ -357,16 +331,13 @@ def _minutes_command(args, path: str) -> int:
     from aims.workbook import minutes as minutes_book
     from aims.workshop import minutes as workshop_minutes
 
-    con = None
-    try:
-        if not Path(path).exists():
-            raise ValidationError(f"There is no database file at {path}; give --db or set AIMS_DB.")
+    def body(opened: _Opened) -> int:
         out = Path(args.out)
         kind = out.suffix.lower()
         if kind not in (".pdf", ".xlsx"):
             raise ValidationError(f"--out must name a .pdf or .xlsx file, not {out.name!r}.")
         _check_writable_target(out)
-        con = db.open_database(path)
+        con = opened.open()
         ws_id = _workspace_id(con, args.workspace)
         ws = workspaces.get(con, ws_id)
         m = workshop_minutes.minutes(con, ws_id, catalog.load(), args.workshop.strip().upper())
@@ -377,8 +348,36 @@ def _minutes_command(args, path: str) -> int:
         print(f"Minutes written: {out} ({m['workshop']['id']} {m['workshop']['title']!r}, {m['workshop']['status']}; "
               f"{s['covered']} of {s['items']} items covered, {s['actions']} actions, {s['parked']} parked questions)")
         return 0
+    return _reported(path, "no minutes were written", body)
+
+
+class _Opened:
+    """The database a command opens (at most one), closed by _reported when the command ends."""
+
+    def __init__(self, path: str):
+        self.path, self.con = path, None
+
+    def open(self):
+        from pathlib import Path
+
+        from aims.common.validate import ValidationError
+        from aims.store import postgres
+        if not postgres.is_url(self.path) and not Path(self.path).exists():
+            raise ValidationError(f"There is no database file at {self.path}; give --db or set AIMS_DB.")
+        self.con = db.open_database(self.path)
+        return self.con
+
+
+def _reported(path: str, failed: str, body) -> int:
+    """Run a command's `body(opened)`: its exit status, or 1 with the problems on stderr under
+    'error: <failed>:' (a ValidationError: nothing was written) or in one line (a locked or
+    unreadable database, a file that cannot be written). The database it opened is closed."""
+    from aims.common.validate import ValidationError
+    opened = _Opened(path)
+    try:
+        return body(opened)
     except ValidationError as exc:
-        print("error: no minutes were written:", file=sys.stderr)
+        print(f"error: {failed}:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 1
@@ -386,8 +385,8 @@ def _minutes_command(args, path: str) -> int:
         print(f"error: {_said(exc)}", file=sys.stderr)
         return 1
     finally:
-        if con is not None:
-            con.close()
+        if opened.con is not None:
+            opened.con.close()
 
 
 def _check_writable_target(out) -> None:
@@ -442,15 +441,12 @@ def _baseline_command(args, path: str) -> int:
     from aims.store import workspaces
     from aims.workbook import comparison
 
-    con = None
-    try:
-        if not Path(path).exists():
-            raise ValidationError(f"There is no database file at {path}; give --db or set AIMS_DB.")
+    def body(opened: _Opened) -> int:
         if args.compare and not args.out:
             raise ValidationError("--compare needs --out FILE.xlsx.")
         if args.out and Path(args.out).suffix.lower() != ".xlsx":
             raise ValidationError(f"--out must name a .xlsx file, not {Path(args.out).name!r}.")
-        con = db.open_database(path)
+        con = opened.open()
         ws_id = _workspace_id(con, args.workspace)
         ws = workspaces.get(con, ws_id)
         cat = catalog.load()
@@ -484,14 +480,4 @@ def _baseline_command(args, path: str) -> int:
                 print(f"{r['id']}  {r['taken_at']:%Y-%m-%d %H:%M}  {r['name']}  (readiness "
                       f"{'-' if r['readiness_pct'] != r['readiness_pct'] else r['readiness_pct']} %, {r['kind']})")
         return 0
-    except ValidationError as exc:
-        print("error: nothing was written:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  - {problem}", file=sys.stderr)
-        return 1
-    except (db.DatabaseLockedError, FileProblem, OSError) as exc:
-        print(f"error: {_said(exc)}", file=sys.stderr)
-        return 1
-    finally:
-        if con is not None:
-            con.close()
+    return _reported(path, "nothing was written", body)
