@@ -182,7 +182,7 @@ def test_the_baseline_command_lists_takes_and_compares(tmp_path, capsys):
     assert "Baseline B-003 After workshop 3 taken." in printed and "readiness 2.9 % -> 23.2 %" in printed
     book = load_workbook(out)
     assert book.sheetnames == ["Summary", *[s[0] for s in comparison.SHEETS]]
-    assert [c.value for c in book["Summary"][6]] == ["Readiness", "2.9 %", "23.2 %", "+20.3 pts"]
+    assert [c.value for c in book["Summary"][6]] == ["Readiness", "2.9%", "23.2%", "+20.3 pts"]
     # an unknown baseline: refused before anything is taken or written
     assert main([*ws, "--take", "Never", "--compare", "nope", "--out", str(tmp_path / "x.xlsx")]) == 1
     assert "There is no baseline named 'nope'" in capsys.readouterr().err

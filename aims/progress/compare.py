@@ -186,6 +186,29 @@ def compare(before: dict, after: dict, catalog: Catalog) -> dict:
     return out
 
 
+def _missing(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def figure_text(metric: str, value) -> str:
+    """A headline figure as reports show it: '23.2%' ('50%') for a percentage (metric '*_pct'), a
+    whole count otherwise, '-' when there is none."""
+    if _missing(value):
+        return "-"
+    return f"{float(value):.1f}%".replace(".0%", "%") if metric.endswith("_pct") else str(int(value))
+
+
+def change_text(metric: str, value) -> str:
+    """A figure's change: '+20.3 pts' ('+50 pts') for a percentage, '+22' for a count, 'no change',
+    or '-' when either side has none."""
+    if _missing(value):
+        return "-"
+    v = float(value)
+    if v == 0:
+        return "no change"
+    return f"{v:+.1f}".replace(".0", "") + " pts" if metric.endswith("_pct") else f"{int(v):+d}"
+
+
 def between(con, workspace_id: int, catalog: Catalog, default_target: int, before_id: str,
             after_id: str | None = None, today=None) -> dict:
     """compare() of the workspace's baseline `before_id` with baseline `after_id`, or with the

@@ -12,6 +12,7 @@ from datetime import date
 
 import pandas as pd
 
+from aims.progress.compare import change_text, figure_text
 from aims.reports import pdf_charts as charts
 from aims.reports.pdf_layout import MUTED, ReportPDF, day, pct
 
@@ -281,19 +282,8 @@ def _short(value) -> str:
     return pd.Timestamp(value).strftime("%d %b %Y")
 
 
-def _figure(metric: str, value) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return "-"
-    return pct(value) if metric.endswith("_pct") else str(int(value))
 
 
-def _change(metric: str, value) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return "-"
-    v = float(value)
-    unit = " pts" if metric.endswith("_pct") else ""
-    text = f"{v:+.1f}".replace(".0", "") if metric.endswith("_pct") else f"{int(v):+d}"
-    return "no change" if v == 0 else text + unit
 
 
 def _comparison(pdf: ReportPDF, cmp: dict, top: int = 15) -> None:
@@ -306,8 +296,8 @@ def _comparison(pdf: ReportPDF, cmp: dict, top: int = 15) -> None:
     figures = cmp["figures"]
     if len(figures):
         pdf.table_of(["Figure", "Before", "Now", "Change"],
-                     [[r["label"], _figure(r["metric"], r["before"]), _figure(r["metric"], r["after"]),
-                       _change(r["metric"], r["change"])] for r in figures.to_dict("records")],
+                     [[r["label"], figure_text(r["metric"], r["before"]), figure_text(r["metric"], r["after"]),
+                       change_text(r["metric"], r["change"])] for r in figures.to_dict("records")],
                      [46, 18, 18, 18], align=["L", "R", "R", "R"])
     groups = cmp["groups"]
     moved = groups[groups["change"].fillna(0) != 0] if len(groups) else groups
@@ -315,7 +305,7 @@ def _comparison(pdf: ReportPDF, cmp: dict, top: int = 15) -> None:
     if len(moved):
         pdf.table_of(["Group", "Before", "Now", "Change"],
                      [[r["group_title"] or r["group"], pct(r["before_pct"]), pct(r["after_pct"]),
-                       _change("x_pct", r["change"])] for r in moved.to_dict("records")],
+                       change_text("x_pct", r["change"])] for r in moved.to_dict("records")],
                      [52, 16, 16, 16], align=["L", "R", "R", "R"])
     else:
         pdf.note("No clause or objective changed its readiness.")

@@ -13,7 +13,9 @@ from __future__ import annotations
 import pandas as pd
 
 from aims.assessment.requirements import maturity_label
-from aims.reports.pdf_layout import INK, MUTED, ReportPDF, day, pct
+from aims.progress.compare import change_text as moved
+from aims.progress.compare import figure_text as shown
+from aims.reports.pdf_layout import INK, MUTED, ReportPDF, day
 from aims.workshop.minutes import duration
 
 TITLE = "Workshop minutes"
@@ -207,21 +209,6 @@ def _timing(pdf: ReportPDF, m: dict) -> None:
         pdf.note(f"{_n(t['over_time'], 'item')} ran over the time box of {box} minutes.")
 
 
-def _figure(metric: str, value) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return "-"
-    return pct(value) if metric.endswith("_pct") else str(int(value))
-
-
-def _change(metric: str, value) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return "-"
-    v = float(value)
-    if v == 0:
-        return "no change"
-    return f"{v:+.1f} pts".replace(".0 ", " ") if metric.endswith("_pct") else f"{int(v):+d}"
-
-
 def _comparison(pdf: ReportPDF, m: dict) -> None:
     cmp = m.get("comparison")
     pdf.heading("Before and after the workshop", level=1, keep=40)
@@ -234,8 +221,8 @@ def _comparison(pdf: ReportPDF, m: dict) -> None:
     pdf.para(f"The start baseline {before['name']} ({_stamp(before['taken_at'])}) compared with {end}.", size=9.5)
     figures = cmp["figures"]
     pdf.table_of(["Figure", "Before", "After", "Change"],
-                 [[r["label"], _figure(r["metric"], r["before"]), _figure(r["metric"], r["after"]),
-                   _change(r["metric"], r["change"])] for r in figures.to_dict("records")],
+                 [[r["label"], shown(r["metric"], r["before"]), shown(r["metric"], r["after"]),
+                   moved(r["metric"], r["change"])] for r in figures.to_dict("records")],
                  [46, 18, 18, 18], align=["L", "R", "R", "R"])
     reqs = cmp["requirements"]
     if len(reqs):

@@ -8,7 +8,8 @@ import io
 import pandas as pd
 from openpyxl import Workbook
 
-from aims.progress.snapshot import PERCENTS
+from aims.progress.compare import change_text as moved
+from aims.progress.compare import figure_text as shown
 from aims.workbook import engine
 
 SHEETS = (  # (sheet, key in the comparison, title, columns: (header, field, width))
@@ -41,18 +42,6 @@ def _value(v):
     return v
 
 
-def _figure(metric: str, v):
-    if v is None or pd.isna(v):
-        return "–"
-    return f"{float(v):.1f} %" if metric in PERCENTS else int(v)
-
-
-def _change(metric: str, v):
-    if v is None or pd.isna(v):
-        return "–"
-    return f"{float(v):+.1f} pts" if metric in PERCENTS else f"{int(v):+d}"
-
-
 def _label(side: dict) -> str:
     when = (side.get("taken_at") or "")[:16].replace("T", " ")
     return f"{side['name']} ({when})" if side["name"] != "now" else f"now ({when})"
@@ -72,13 +61,13 @@ def build(comparison: dict, workspace_name: str) -> bytes:
     engine.put(ws["A2"], f"From {before} to {after}")
     ws["A2"].font = engine.SUBTITLE_FONT
     figs = comparison["figures"]
-    rows = [[r["label"].replace(" (%)", ""), _figure(r["metric"], r["before"]), _figure(r["metric"], r["after"]),
-             _change(r["metric"], r["change"])] for r in figs.to_dict("records")]
+    rows = [[r["label"].replace(" (%)", ""), shown(r["metric"], r["before"]), shown(r["metric"], r["after"]),
+             moved(r["metric"], r["change"])] for r in figs.to_dict("records")]
     last = engine.block(ws, 4, "Headline figures", ["Figure", "Before", "After", "Change"], rows, [44, 18, 18, 14])
     for kind, title in (("clause", "Readiness per clause (%)"), ("control", "Readiness per Annex A objective (%)")):
         part = comparison["groups"][comparison["groups"]["kind"] == kind]
-        rows = [[r["group_title"], _figure("readiness_pct", r["before_pct"]), _figure("readiness_pct", r["after_pct"]),
-                 _change("readiness_pct", r["change"])] for r in part.to_dict("records")]
+        rows = [[r["group_title"], shown("readiness_pct", r["before_pct"]), shown("readiness_pct", r["after_pct"]),
+                 moved("readiness_pct", r["change"])] for r in part.to_dict("records")]
         last = engine.block(ws, last + 2, title, ["Group", "Before", "After", "Change"], rows, [44, 18, 18, 14])
     counts = comparison["counts"]
     rows = [[title, counts[key]] for _, key, title, _ in SHEETS]

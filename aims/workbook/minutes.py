@@ -7,11 +7,11 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
-import pandas as pd
 from openpyxl import Workbook
 
 from aims.assessment.requirements import maturity_label
-from aims.progress.snapshot import PERCENTS
+from aims.progress.compare import change_text as moved
+from aims.progress.compare import figure_text as shown
 from aims.workbook import engine
 from aims.workshop.minutes import duration
 
@@ -39,18 +39,6 @@ def _sheet(wb: Workbook, name: str, columns) -> object:
 def _finish(sheet) -> None:
     sheet.freeze_panes = "A3"
     engine.print_setup(sheet, "2:2")
-
-
-def _figure(metric: str, v):
-    if v is None or pd.isna(v):
-        return "–"
-    return f"{float(v):.1f} %" if metric in PERCENTS else int(v)
-
-
-def _change(metric: str, v):
-    if v is None or pd.isna(v):
-        return "–"
-    return f"{float(v):+.1f} pts" if metric in PERCENTS else f"{int(v):+d}"
 
 
 def _summary(wb: Workbook, m: dict, workspace_name: str) -> None:
@@ -92,8 +80,8 @@ def _summary(wb: Workbook, m: dict, workspace_name: str) -> None:
     last = engine.block(ws, last + 2, "In figures", ["Figure", "Value"], figures, [34, 48])
     cmp = m.get("comparison")
     if cmp:
-        rows = [[r["label"].replace(" (%)", ""), _figure(r["metric"], r["before"]), _figure(r["metric"], r["after"]),
-                 _change(r["metric"], r["change"])] for r in cmp["figures"].to_dict("records")]
+        rows = [[r["label"].replace(" (%)", ""), shown(r["metric"], r["before"]), shown(r["metric"], r["after"]),
+                 moved(r["metric"], r["change"])] for r in cmp["figures"].to_dict("records")]
         last = engine.block(ws, last + 2, f"Before and after: {cmp['before']['name']} to {cmp['after']['name']}",
                             ["Figure", "Before", "After", "Change"], rows, [34, 48, 18, 14])
     elif m.get("comparison_note"):
