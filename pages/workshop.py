@@ -18,14 +18,14 @@ if s is not None and s["status"] in ("running", "paused"):
 elif s is not None:
     if st.button("All workshops", icon=":material/arrow_back:", key="ws_back_to_list"):
         workshop_panels.open_session(None)
-    workshop_panels.summary(con, ws, cat, s)
-    if s["status"] == "closed":
-        try:
-            from aims.ui import workshop_minutes
-        except ImportError:      # the minutes panel is optional: the page works without it
-            workshop_minutes = None
-        if workshop_minutes is not None:
-            workshop_minutes.panel(con, ws, cat, s["id"])
+    try:
+        from aims.ui import workshop_minutes
+    except ImportError:      # the minutes panel is optional: the page works without it
+        workshop_minutes = None
+    closed = s["status"] == "closed" and workshop_minutes is not None
+    workshop_panels.summary(con, ws, cat, s, agenda=not closed)     # the minutes show a closed one's items
+    if closed:
+        workshop_minutes.panel(con, ws, cat, s["id"])
 else:
     st.subheader("Sessions")
     workshop_panels.sessions_list(con, ws)

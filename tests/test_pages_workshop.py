@@ -48,6 +48,9 @@ def test_plan_start_capture_and_close_a_workshop(app):
     ok(button(app, "Start the workshop").click().run())
     assert app.query_params["workshop"] in ("WS-001", ["WS-001"])
     assert q("SELECT status FROM workshop") == [("running",)]
+    next(t for t in app.toggle if t.label == "Presenter-safe").set_value(True)
+    ok(button(app, "Save settings").click().run())
+    assert q("SELECT presenter_safe FROM workshop") == [(True,)]
     # one click agrees maturity 3 on item 1 and writes the gap analysis
     group(app, "Agreed maturity").set_value(3)
     ok(app.run())

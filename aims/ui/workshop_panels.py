@@ -84,8 +84,9 @@ def new_form(con, ws: dict, cat) -> None:
             st.rerun()
 
 
-def summary(con, ws: dict, cat, s: dict) -> None:
-    """A planned or closed session: what it holds; start (planned) or delete."""
+def summary(con, ws: dict, cat, s: dict, agenda: bool = True) -> None:
+    """A planned or closed session: what it holds (the agenda table unless `agenda` is False: the
+    minutes show it for a closed one); start (planned) or delete."""
     st.subheader(f"{s['id']} · {chrome.plain(s['title'])}")
     st.caption(f"{s['day']:%d %b %Y} · {s['status']}" + (f" · facilitator {chrome.plain(s['facilitator'])}" if s["facilitator"] else "")
                + (f" · time box {s['time_box_minutes']} min per item" if s["time_box_minutes"] else "")
@@ -93,12 +94,13 @@ def summary(con, ws: dict, cat, s: dict) -> None:
     if s["attendees"]:
         st.markdown("**Attendees:** " + ", ".join(chrome.plain(a) for a in s["attendees"]))
     times = capture.times(s["items"], pd.Timestamp.now().to_pydatetime(), s["time_box_minutes"])
-    st.dataframe(pd.DataFrame({
-        "#": [t["position"] + 1 for t in times], "Requirement": [f"{t['req_id']} {cat.requirements[t['req_id']].title}" for t in times],
-        "State": [t["state"] for t in times],
-        "Before": [_m(i["maturity_before"]) for i in s["items"]], "Agreed": [_m(i["maturity_agreed"]) for i in s["items"]],
-        "Time": [capture.clock(t["seconds"]) for t in times], "Over time": [t["over"] for t in times]}),
-        hide_index=True, width="stretch")
+    if agenda:
+        st.dataframe(pd.DataFrame({
+            "#": [t["position"] + 1 for t in times], "Requirement": [f"{t['req_id']} {cat.requirements[t['req_id']].title}" for t in times],
+            "State": [t["state"] for t in times],
+            "Before": [_m(i["maturity_before"]) for i in s["items"]], "Agreed": [_m(i["maturity_agreed"]) for i in s["items"]],
+            "Time": [capture.clock(t["seconds"]) for t in times], "Over time": [t["over"] for t in times]}),
+            hide_index=True, width="stretch")
     acts = capture.actions(con, ws["id"], s["id"])
     if not acts.empty:
         st.markdown("**Actions raised:**  \n" + "  \n".join(
@@ -121,7 +123,7 @@ def summary(con, ws: dict, cat, s: dict) -> None:
 
 
 def _m(value) -> str:
-    return "" if value is None or value != value else f"{int(value)} {assessments.maturity_label(int(value))}"
+    return "" if value is None or value != value else assessments.maturity_label(int(value))
 
 
 def parking_lot(con, ws: dict, cat) -> None:
@@ -133,7 +135,7 @@ def parking_lot(con, ws: dict, cat) -> None:
     else:
         st.dataframe(pd.DataFrame({"ID": open_["id"], "Question": open_["question"], "Owner": open_["owner"],
                                    "Requirement": open_["req_id"], "Workshop": open_["workshop_id"],
-                                   "Raised": open_["raised_on"]}), hide_index=True, width="stretch")
+                                   "Raised": pd.to_datetime(open_["raised_on"]).dt.date}), hide_index=True, width="stretch")
         if chrome.may_edit():
             name = f"ws_resolve_{ws['id']}"
             v = chrome.form_version(name)
@@ -150,7 +152,8 @@ def parking_lot(con, ws: dict, cat) -> None:
     if not done.empty:
         with st.expander(f"Resolved ({len(done)})"):
             st.dataframe(pd.DataFrame({"ID": done["id"], "Question": done["question"], "Resolution": done["resolution"],
-                                       "Resolved": done["resolved_on"]}), hide_index=True, width="stretch")
+                                       "Resolved": pd.to_datetime(done["resolved_on"]).dt.date}), hide_index=True,
+                         width="stretch")
             if chrome.may_edit():
                 c = st.columns([1.2, 1, 4], vertical_alignment="bottom")
                 pid = c[0].selectbox("Reopen", done["id"].tolist(), key="ws_reopen_id")

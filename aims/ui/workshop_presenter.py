@@ -127,10 +127,27 @@ def _top_bar(con, ws, cat, s, t: dict) -> None:
             _run(lambda: sessions.pause(con, ws["id"], wid), lambda _: f"{wid} paused.")
     elif bar.button("Resume", icon=":material/play_arrow:", key="wsp_resume"):
         _run(lambda: sessions.resume(con, ws["id"], wid), lambda _: f"{wid} resumed.")
+    with bar.popover("Settings", icon=":material/tune:"):
+        _settings(con, ws, cat, s)
     with bar.popover("Close", icon=":material/stop_circle:"):
         st.write("Close the workshop? The closing baseline is taken and the session becomes read only.")
         if st.button("Close the workshop", type="primary", key="wsp_close_yes"):
             _run(lambda: sessions.close(con, ws["id"], cat, wid), lambda b: f"{wid} closed; closing baseline {b} taken.")
+
+
+def _settings(con, ws, cat, s) -> None:
+    """Presenter-safe and the time box, the two settings a running session may change."""
+    key = f"wsp_set_{s['id']}_{chrome.digest([s['presenter_safe'], s['time_box_minutes']])}"
+    with st.form(key, border=False):
+        safe = st.toggle("Presenter-safe", value=s["presenter_safe"], key=f"{key}_safe",
+                         help="Hide the sidebar (other clients' names) and internal notes on the projector.")
+        box = st.number_input("Time box per item (minutes, 0: none)", 0, 120, value=s["time_box_minutes"] or 0,
+                              key=f"{key}_box")
+        if st.form_submit_button("Save settings", icon=":material/save:"):
+            base = {"presenter_safe": s["presenter_safe"], "time_box_minutes": s["time_box_minutes"]}
+            _run(lambda: sessions.update(con, ws["id"], s["id"], cat, {"presenter_safe": safe,
+                                                                     "time_box_minutes": box or None}, base=base),
+                 chrome.fields_saved)
 
 
 def _requirement(con, ws, s, req, rec) -> None:
