@@ -50,7 +50,7 @@ h1 { display: none; }
 @media (min-width: 1800px) {
   .wsp-id, .wsp-title { font-size: 2.9rem; } .wsp-guide { font-size: 1.6rem; } .wsp-list { font-size: 1.4rem; }
   .wsp-small, .wsp-agenda { font-size: 1.2rem; } .wsp-now { font-size: 1.8rem; } .wsp-bar { font-size: 1.3rem; }
-  .wsp-clock { font-size: 1.9rem; } [data-testid="stButtonGroup"] button p { font-size: 1.35rem; }
+  .wsp-clock { font-size: 1.9rem; }
 }
 </style>"""
 _SAFE_CSS = """<style>
