@@ -249,3 +249,8 @@ def test_a_workspace_copy_keeps_the_context(con, ws_id, system):
     impact.save_context(con, ws_id, aid, {"model_info": "Gradient-boosted trees, v4"})
     copy = workspaces.duplicate(con, ws_id, "Copy")
     assert impact.context(con, copy, aid)["model_info"] == "Gradient-boosted trees, v4"
+
+
+@pytest.fixture
+def con(engine_con):          # these tests run on both engines
+    return engine_con

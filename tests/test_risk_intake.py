@@ -105,3 +105,8 @@ def test_proposals_from_real_impact_answers(con, ws_id, systems):
     assert list(p["question_id"]) == [q["id"]] and list(p["in_register"]) == [""]
     rid, created = risk_intake.accept_proposal(con, ws_id, aid, q["id"])
     assert created and risks.get(con, ws_id, rid)["title"] == q["risk"]["title"]
+
+
+@pytest.fixture
+def con(engine_con):          # these tests run on both engines
+    return engine_con

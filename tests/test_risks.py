@@ -299,3 +299,8 @@ def test_csv_export_neutralises_formulas(con, ws_id):
     risks.create(con, ws_id, make_risk(title="=HYPERLINK(\"x\")", owner="@ann"))
     text = risks.to_csv(risks.table(con, ws_id), risks.criteria(con, ws_id)).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'@ann" in text and "4 Likely" in text
+
+
+@pytest.fixture
+def con(engine_con):          # these tests run on both engines
+    return engine_con

@@ -266,7 +266,8 @@ def _save_answers(con, workspace_id: int, assessment_id: str, changes: dict[str,
                             {"value": before["value"], "note": before["note"]}, new, who)
             if k:
                 n += k
-                cur.execute("INSERT INTO impact_answer VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET"
+                cur.execute("INSERT INTO impact_answer VALUES (?, ?, ?, ?, ?)"
+                            " ON CONFLICT (workspace_id, assessment_id, question_id) DO UPDATE SET"
                             " option_value = excluded.option_value, note = excluded.note",
                             [int(workspace_id), assessment_id, qid, new["value"], new["note"]])
         cur.execute("UPDATE impact_assessment SET updated_at = ? WHERE workspace_id = ? AND id = ?",
@@ -328,7 +329,8 @@ def save_context(con, workspace_id: int, assessment_id: str, data: dict, who: st
         cur = tx.cur
         for f, v in changed.items():
             cur.execute("INSERT INTO impact_context (workspace_id, assessment_id, field, value) VALUES (?, ?, ?, ?)"
-                        " ON CONFLICT DO UPDATE SET value = excluded.value", [int(workspace_id), assessment_id, f, v])
+                        " ON CONFLICT (workspace_id, assessment_id, field) DO UPDATE SET value = excluded.value",
+                        [int(workspace_id), assessment_id, f, v])
         cur.execute("UPDATE impact_assessment SET updated_at = ? WHERE workspace_id = ? AND id = ?",
                     [datetime.now(), int(workspace_id), assessment_id])
         return db.log_diff(cur, int(workspace_id), "impact_assessment", assessment_id, old, changed, who)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import date, datetime
 
 import pandas as pd
@@ -468,12 +469,14 @@ def references(con, workspace_id: int, risk_id: str) -> dict[str, int]:
     with db.reading(con) as cur:
         tables = [r[0] for r in cur.execute(
             "SELECT table_name FROM information_schema.columns WHERE column_name IN ('risk_id', 'workspace_id')"
-            " AND table_name NOT IN ('risk_system', 'risk_control') GROUP BY table_name"
+            " AND table_schema = current_schema() AND table_name NOT IN ('risk_system', 'risk_control') GROUP BY table_name"
             " HAVING count(DISTINCT column_name) = 2 ORDER BY table_name").fetchall()]
         found = {}
-        for t in tables:  # the table name is bound too: query_table reads the table it names
-            n = cur.execute("SELECT count(*) FROM query_table(?) WHERE workspace_id = ? AND risk_id = ?",
-                            [t, int(workspace_id), str(risk_id)]).fetchone()[0]
+        for t in tables:  # names read from the database's own catalogue, checked to be plain identifiers
+            if not re.fullmatch(r"[a-z_][a-z0-9_]*", t):
+                continue
+            n = cur.execute(f'SELECT count(*) FROM "{t}" WHERE workspace_id = ? AND risk_id = ?',  # trusted identifier
+                            [int(workspace_id), str(risk_id)]).fetchone()[0]
             if n:
                 found[t] = n
     return found
