@@ -42,7 +42,7 @@ def test_upload_an_edited_workbook_preview_and_apply(server, page, tmp_path):
     edited = tmp_path / "edited.xlsx"
     wb.save(edited)
 
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(edited))
+    page.locator("[data-testid='stFileUploaderDropzoneInput'][accept*='.xlsx']").set_input_files(str(edited))
     wait_idle(page, 600)
     changed = page.locator("[data-testid='stMetric']", has_text="Rows changed").first
     assert changed.locator("[data-testid='stMetricValue']").inner_text().strip() == "1"
@@ -80,7 +80,7 @@ def test_a_workspace_created_in_the_app_round_trips_without_a_warning(server, pa
     for n, download in enumerate((second.value, first.value)):
         saved = tmp_path / f"unedited{n}.xlsx"
         download.save_as(saved)
-        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(saved))
+        page.locator("[data-testid='stFileUploaderDropzoneInput'][accept*='.xlsx']").set_input_files(str(saved))
         wait_idle(page, 600)
         no_exception(page, "upload the unedited workbook")
         warnings = page.locator("[data-testid='stAlert']").filter(has_text="read only").all_inner_texts()
@@ -117,7 +117,7 @@ def test_a_workbook_of_another_workspace_waits_for_the_mapping_to_be_ticked(serv
     second = new_workspace(page, server, f"Second client {tag}")
     _open_reports_of(server, page, second)
     expect_selectbox(page, PICKER, f"Second client {tag}", where="stSidebar")
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(edited))
+    page.locator("[data-testid='stFileUploaderDropzoneInput'][accept*='.xlsx']").set_input_files(str(edited))
     wait_idle(page, 600)
     no_exception(page, "upload another workspace's workbook")
     message(page, f"exported from the workspace 'First client {tag}', not from 'Second client {tag}'")

@@ -153,7 +153,7 @@ def test_every_page_shows_user_text_as_typed(payload_server, browser):
         page.goto(f"{url}/reports?ws={ws}")
         page.locator("h1").first.wait_for()
         wait_idle(page)
-        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(preview))
+        page.locator("[data-testid='stFileUploaderDropzoneInput'][accept*='.xlsx']").set_input_files(str(preview))
         wait_idle(page, 800)
         page.get_by_text("Rows changed").first.wait_for()
         texts["import preview"] = check(page, "the import preview")
