@@ -196,3 +196,17 @@ def test_the_baseline_command_lists_takes_and_compares(tmp_path, capsys):
 @pytest.fixture
 def con(engine_con):          # these tests run on both engines
     return engine_con
+
+
+def test_a_rename_never_overwrites_a_name_someone_saved_meanwhile(con, cat, ws_id, kickoff):
+    from aims.store.conflicts import EditConflict
+    shown = {"name": "Kick-off", "note": ""}
+    baselines.rename(con, ws_id, kickoff, "Kick-off workshop", note="")          # someone else, meanwhile
+    logged = rows(con, "SELECT count(*) FROM change_log")[0][0]
+    with pytest.raises(EditConflict) as err:
+        baselines.rename(con, ws_id, kickoff, "First day", note="", base=shown)
+    assert "Kick-off workshop" in str(err.value) and rows(con, "SELECT count(*) FROM change_log")[0][0] == logged
+    assert baselines.listing(con, ws_id)["name"].tolist() == ["Kick-off workshop"]
+    # a field left as shown is not written: their name stays, my note is saved
+    baselines.rename(con, ws_id, kickoff, "Kick-off", note="Day one", base=shown)
+    assert baselines.listing(con, ws_id)[["name", "note"]].values.tolist() == [["Kick-off workshop", "Day one"]]

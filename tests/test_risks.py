@@ -133,18 +133,25 @@ def test_deleted_ids_are_never_reused(con, ws_id):
 
 def test_delete_removes_links_but_is_refused_while_other_records_point_at_the_risk(con, ws_id, systems):
     rid = risks.create(con, ws_id, make_risk(systems=["AIS-001"], controls=["A.7.4"]))
-    with db.writing(con) as cur:  # another feature's link table, e.g. roadmap actions
-        cur.execute("CREATE TABLE test_action_link (workspace_id INTEGER, action_id VARCHAR, risk_id VARCHAR)")
-        cur.execute("INSERT INTO test_action_link VALUES (?, 'A-001', ?)", [ws_id, rid])
-    assert risks.references(con, ws_id, rid) == {"test_action_link": 1}
+    with db.writing(con) as cur:  # another feature's link: a roadmap action treating the risk
+        cur.execute("INSERT INTO action_risk (workspace_id, action_id, risk_id) VALUES (?, 'ACT-001', ?)", [ws_id, rid])
+    assert risks.references(con, ws_id, rid) == {"action_risk": 1}
     assert risks.describe_references({"action_risk": 2, "test_action_link": 1}) == \
         "2 roadmap actions, 1 row in test action link"
-    with pytest.raises(ValidationError, match="still linked to other records .1 row in test action link"):
+    with pytest.raises(ValidationError, match="still linked to other records .1 roadmap action"):
         risks.delete(con, ws_id, rid)
     with db.writing(con) as cur:
-        cur.execute("DELETE FROM test_action_link")
+        cur.execute("DELETE FROM action_risk")
     risks.delete(con, ws_id, rid)
     assert risk_counts(con)["risk_system"] == 0 and risk_counts(con)["risk_control"] == 0
+
+
+def test_every_table_pointing_at_a_risk_is_checked_before_deleting_it(con):
+    """A new table with a risk_id column must be added to register.REFERENCES (with its fixed
+    count statement), or a risk could be deleted while it points at it."""
+    tables = {r[0] for r in rows(con, "SELECT DISTINCT table_name FROM information_schema.columns"
+                                      " WHERE column_name = 'risk_id' AND table_schema = current_schema()")}
+    assert tables - {"risk_system", "risk_control"} == set(risks.REFERENCES)
 
 
 # ---- reads ---------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from aims.access.rules import EDIT
 from aims.catalog.standard import Catalog
 from aims.common.validate import LONG_TEXT, ValidationError, raise_if, text
 from aims.progress import snapshot
-from aims.store import db
+from aims.store import conflicts, db
 
 NAME_LIMIT = 80
 KINDS = ("manual", "before import")
@@ -87,8 +87,10 @@ def free_name(con, workspace_id: int, stem: str) -> str:
 def listing(con, workspace_id: int) -> pd.DataFrame:
     """The workspace's baselines, oldest first (columns LIST_COLUMNS; no payload)."""
     with db.reading(con) as cur:
-        return cur.execute(f"SELECT {', '.join(LIST_COLUMNS)} FROM baseline WHERE workspace_id = ?"  # fixed columns
-                           " ORDER BY taken_at, id", [int(workspace_id)]).df()
+        return cur.execute(
+            "SELECT id, name, kind, note, taken_at, taken_by, readiness_pct, stage1_pct, stage2_pct, assessed_pct,"
+            " open_gaps, risks_above, roadmap_pct, size_bytes FROM baseline WHERE workspace_id = ?"
+            " ORDER BY taken_at, id", [int(workspace_id)]).df()[LIST_COLUMNS]
 
 
 def find(con, workspace_id: int, name_or_id: str) -> str | None:
@@ -112,8 +114,10 @@ def load(con, workspace_id: int, baseline_id: str) -> dict:
 
 
 def rename(con, workspace_id: int, baseline_id: str, name: str, note: str | None = None,
-           who: str | None = None) -> None:
-    """Change a baseline's name (and note, unless None). Its frozen content never changes."""
+           who: str | None = None, base: dict | None = None) -> None:
+    """Change a baseline's name (and note, unless None). Its frozen content never changes.
+    `base` holds the name and note the user's form showed: a field left as shown is not written,
+    and one someone else changed since raises conflicts.EditConflict (nothing written)."""
     ws, bid = int(workspace_id), str(baseline_id)
     with db.transaction(con) as tx:
         cur = tx.cur
@@ -125,6 +129,12 @@ def rename(con, workspace_id: int, baseline_id: str, name: str, note: str | None
         clean = _name(cur, ws, name, problems, except_id=bid)
         new_note = row[1] if note is None else text(note, "Note", problems, limit=LONG_TEXT)
         raise_if(problems)
+        stored = {"name": row[0], "note": row[1]}
+        write, found = conflicts.settle(bid, stored, {"name": clean, "note": new_note}, base)
+        conflicts.raise_if_conflicts(cur, ws, "baseline", found, {"name": "Name", "note": "Note"})
+        clean, new_note = write.get("name", row[0]), write.get("note", row[1])
+        if (clean, new_note) == (row[0], row[1]):
+            return
         cur.execute("UPDATE baseline SET name = ?, note = ? WHERE workspace_id = ? AND id = ?",
                     [clean, new_note, ws, bid])
         db.log_diff(cur, ws, "baseline", bid, {"name": row[0], "note": row[1]}, {"name": clean, "note": new_note}, who)

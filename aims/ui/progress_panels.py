@@ -61,7 +61,8 @@ def manage_form(con, ws: dict, listed: pd.DataFrame) -> None:
             name = st.text_input("Name *", value=row["name"], max_chars=baselines.NAME_LIMIT)
             note = st.text_area("Note", value=row["note"], height=68)
             rename = st.form_submit_button("Save name and note", icon=":material/save:")
-        if rename and chrome.saved(lambda: baselines.rename(con, ws["id"], bid, name, note),
+        shown = {"name": row["name"], "note": row["note"]}
+        if rename and chrome.saved(lambda: baselines.rename(con, ws["id"], bid, name, note, base=shown),
                                    lambda _: f"Baseline {bid} saved as {name.strip()}."):
             st.rerun()
         sure = st.checkbox(f"Yes, delete {bid} {row['name']} (its frozen assessment is lost)", key=f"bl_del_ok_{bid}")

@@ -163,10 +163,11 @@ def get(con, workspace_id: int, workshop_id: str) -> dict | None:
         row["attendees"] = [r[0] for r in cur.execute(
             "SELECT name FROM workshop_attendee WHERE workspace_id = ? AND workshop_id = ? ORDER BY lower(name), name",
             [ws, wid]).fetchall()]
-        cols = [d for d in ("position", "req_id", "state", "seconds", "opened_at", "maturity_before", "evidence_before",
-                            "maturity_agreed", "evidence_agreed", "decision", "notes")]
-        items = cur.execute(f"SELECT {', '.join(cols)} FROM workshop_item WHERE workspace_id = ? AND workshop_id = ?"  # fixed columns
-                            " ORDER BY position", [ws, wid]).fetchall()
+        cols = ["position", "req_id", "state", "seconds", "opened_at", "maturity_before", "evidence_before",
+                "maturity_agreed", "evidence_agreed", "decision", "notes"]
+        items = cur.execute("SELECT position, req_id, state, seconds, opened_at, maturity_before, evidence_before,"
+                            " maturity_agreed, evidence_agreed, decision, notes FROM workshop_item"
+                            " WHERE workspace_id = ? AND workshop_id = ? ORDER BY position", [ws, wid]).fetchall()
         votes = cur.execute("SELECT position, attendee, maturity FROM workshop_vote WHERE workspace_id = ? AND"
                             " workshop_id = ? ORDER BY position, attendee", [ws, wid]).fetchall()
     row["day"] = pd.Timestamp(row["day"]).date() if row["day"] is not None else None
