@@ -8,6 +8,7 @@ from helpers import rows
 
 from aims.assessment import requirements as assessments
 from aims.governance import documents
+from aims.progress import trends
 from aims.reports import dashboard, overview
 from aims.store import db
 
@@ -42,7 +43,7 @@ CHANGES = log(  # in the order written; old values as the change log stores them
 
 
 def test_readiness_is_rebuilt_for_the_end_of_every_week_by_undoing_later_changes():
-    trend = dashboard.weekly_readiness(STATE, 3, CHANGES, date(2026, 3, 4), date(2026, 3, 25))
+    trend = trends.weekly_readiness(STATE, 3, CHANGES, date(2026, 3, 4), date(2026, 3, 25))
     assert list(trend["week"]) == [date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16), date(2026, 3, 23)]
     assert list(trend["as_of"]) == [date(2026, 3, 8), date(2026, 3, 15), date(2026, 3, 22), date(2026, 3, 25)]
     # week 1: default target 2; 4.1 at 2 (at target), the other three applicable and not assessed: 1 of 4
@@ -58,13 +59,13 @@ def test_readiness_is_rebuilt_for_the_end_of_every_week_by_undoing_later_changes
 
 
 def test_a_change_made_today_counts_in_this_weeks_point_and_the_first_week_starts_on_its_monday():
-    trend = dashboard.weekly_readiness(STATE, 3, CHANGES, date(2026, 3, 24), date(2026, 3, 24))
+    trend = trends.weekly_readiness(STATE, 3, CHANGES, date(2026, 3, 24), date(2026, 3, 24))
     assert len(trend) == 1 and trend.iloc[0]["week"] == date(2026, 3, 23)
     assert trend.iloc[0]["readiness_pct"] == 66.7          # the state now: nothing undone
 
 
 def test_without_any_change_the_trend_is_one_point_a_week_at_todays_readiness():
-    trend = dashboard.weekly_readiness(STATE, 3, log(), date(2026, 3, 4), date(2026, 3, 18))
+    trend = trends.weekly_readiness(STATE, 3, log(), date(2026, 3, 4), date(2026, 3, 18))
     assert list(trend["readiness_pct"]) == [66.7, 66.7, 66.7]
 
 
@@ -77,7 +78,7 @@ def test_the_trend_of_a_workspace_reads_its_change_log_and_ends_at_todays_readin
         cur.execute("UPDATE workspace SET created_at = ? WHERE id = ?", [two_weeks_ago, ws_id])
     assessments.save(con, ws_id, cat, {"4.2": {"maturity": 4}, "A.2.2": {"applicable": False,
                                                                           "exclusion_reason": "Not relevant here."}})
-    trend = dashboard.readiness_trend(con, ws_id, cat, today)
+    trend = trends.readiness_trend(con, ws_id, cat, today)
     assert len(trend) == 3 and trend.iloc[-1]["as_of"] == today
     # 1 of 70 at target two weeks and one week ago; now 2 of 69 (A.2.2 excluded)
     assert list(trend["at_target"]) == [1, 1, 2]

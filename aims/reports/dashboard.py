@@ -26,7 +26,6 @@ from aims.governance import documents
 from aims.progress import charts as progress_charts
 from aims.progress import trends
 from aims.progress.snapshot import figures as snapshot_figures
-from aims.progress.trends import TREND_COLUMNS, TREND_FIELDS, readiness_trend, weekly_readiness  # noqa: F401
 from aims.risk import register as risks
 from aims.roadmap import actions as roadmap
 from aims.roadmap import charts as roadmap_charts

@@ -255,7 +255,7 @@ def burnup(pdf: ReportPDF, x: float, y: float, w: float, h: float, rows: list[di
 
 def trend(pdf: ReportPDF, x: float, y: float, w: float, h: float, points: list[dict]) -> float:
     """Readiness, Stage 2 readiness and the share assessed week by week (0-100%), from
-    dashboard.readiness_trend rows (as_of, readiness_pct, stage2_pct, assessed_pct). Returns the
+    trends.readiness_trend rows (as_of, readiness_pct, stage2_pct, assessed_pct). Returns the
     height used."""
     x0, w0, h0 = x + 14, w - 16, h - 14
     first, last = points[0]["as_of"], points[-1]["as_of"]

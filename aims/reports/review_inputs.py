@@ -11,7 +11,7 @@ latest held review before this one, when there is one):
   against target, evidence, notes, the last change) and how many of their fields changed since
   the last review.
 - readiness: readiness now (scoring.summary), Stage 2 readiness, the week-by-week trend over
-  four weeks and since the last review (reports.dashboard.readiness_trend).
+  four weeks and since the last review (progress.trends.readiness_trend).
 - nonconformities: the findings register's nonconformities, open ones with their next step and
   corrective action, and those closed since the last review.
 - monitoring: clause 9.1 in the gap analysis and the register's monitoring and measurement results.
@@ -36,6 +36,7 @@ from aims.audit import findings, programme
 from aims.audit import review as reviews
 from aims.catalog.standard import Catalog
 from aims.governance import documents
+from aims.progress import trends
 from aims.reports import dashboard
 from aims.risk import register as risks
 from aims.store import db
@@ -144,7 +145,7 @@ def readiness(ctx: _Context) -> str:
     lines = [f"Readiness: {_pct(s['readiness_pct'])} ({s['at_target']} of {s['applicable']} applicable requirements "
              f"at target); {s['assessed']} assessed, {s['open_gaps']} gaps open, {s['not_assessed']} not assessed.",
              f"Stage 2 readiness (at target with verified evidence): {_pct(s['stage2_pct'])}."]
-    trend = dashboard.readiness_trend(ctx.con, ctx.ws, ctx.cat, ctx.today)
+    trend = trends.readiness_trend(ctx.con, ctx.ws, ctx.cat, ctx.today)
     moved = dashboard.change(trend)
     if moved is None:
         lines.append("Trend: not enough history yet (it is rebuilt week by week from the change log).")
